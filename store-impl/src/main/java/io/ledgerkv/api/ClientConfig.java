@@ -1,0 +1,140 @@
+package io.ledgerkv.api;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach the cluster: a ZooKeeper connect string ({@code host:port[,host:port...][/chroot]})
+ * under which BookKeeper keeps its ledger metadata at {@link #ledgersRootPath()} and ledgerkv keeps
+ * its stores at {@code /ledgerkv/<namespace>}. The same code serves {@code LocalCluster} and an
+ * external cluster; only this string differs.
+ *
+ * <pre>{@code
+ * ClientConfig cc = ClientConfig.builder("zk1:2181,zk2:2181/prod").namespace("risk").build();
+ * }</pre>
+ */
+public record ClientConfig(
+        String connectString,
+        String namespace,
+        Duration sessionTimeout,
+        Duration connectTimeout,
+        Duration operationTimeout,
+        String ledgersRootPath,
+        Duration addEntryTimeout,
+        Duration readEntryTimeout) {
+
+    private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
+
+    public ClientConfig {
+        if (connectString == null || !HOSTS.matcher(connectString).matches()) {
+            throw new InvalidConfigException("connectString",
+                    "expected host:port[,host:port...][/chroot], got '" + connectString + "'");
+        }
+        if (namespace == null || !NAME.matcher(namespace).matches()) {
+            throw new InvalidConfigException("namespace",
+                    "must be 1-128 characters of [A-Za-z0-9._-] starting with a letter or digit, got '" + namespace + "'");
+        }
+        positive("sessionTimeout", sessionTimeout);
+        positive("connectTimeout", connectTimeout);
+        positive("operationTimeout", operationTimeout);
+        positive("addEntryTimeout", addEntryTimeout);
+        positive("readEntryTimeout", readEntryTimeout);
+        if (ledgersRootPath == null || !ledgersRootPath.startsWith("/") || ledgersRootPath.endsWith("/")) {
+            throw new InvalidConfigException("ledgersRootPath", "must start with '/' and not end with '/', got '" + ledgersRootPath + "'");
+        }
+    }
+
+    private static void positive(String field, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new InvalidConfigException(field, "must be > 0, got " + d);
+        }
+    }
+
+    /** ZooKeeper hosts without the chroot, e.g. {@code zk1:2181,zk2:2181}. */
+    public String zkHosts() {
+        int slash = connectString.indexOf('/');
+        return slash < 0 ? connectString : connectString.substring(0, slash);
+    }
+
+    /** The chroot, or {@code ""}. */
+    public String chroot() {
+        int slash = connectString.indexOf('/');
+        String c = slash < 0 ? "" : connectString.substring(slash);
+        return c.equals("/") ? "" : c;
+    }
+
+    /** BookKeeper's metadata service URI for this cluster, e.g. {@code zk+hierarchical://zk1:2181;zk2:2181/prod/ledgers}. */
+    public String metadataServiceUri() {
+        return "zk+hierarchical://" + zkHosts().replace(',', ';') + chroot() + ledgersRootPath;
+    }
+
+    public static Builder builder(String connectString) {
+        return new Builder(connectString);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
+                .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
+                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout);
+    }
+
+    public static final class Builder {
+        private final String connectString;
+        private String namespace = "default";
+        private Duration sessionTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration operationTimeout = Duration.ofSeconds(30);
+        private String ledgersRootPath = "/ledgers";
+        private Duration addEntryTimeout = Duration.ofSeconds(5);
+        private Duration readEntryTimeout = Duration.ofSeconds(5);
+
+        private Builder(String connectString) {
+            this.connectString = connectString;
+        }
+
+        public Builder namespace(String v) {
+            namespace = v;
+            return this;
+        }
+
+        /** ZooKeeper session timeout; a writer whose session expires is fenced. */
+        public Builder sessionTimeout(Duration v) {
+            sessionTimeout = v;
+            return this;
+        }
+
+        /** How long connecting to ZooKeeper may take before {@link ClusterUnavailableException}. */
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        /** Upper bound for opening a store and for rolling to a new ledger after a failure. */
+        public Builder operationTimeout(Duration v) {
+            operationTimeout = v;
+            return this;
+        }
+
+        public Builder ledgersRootPath(String v) {
+            ledgersRootPath = v;
+            return this;
+        }
+
+        /** BookKeeper add timeout: a bookie silent for this long is replaced in the ensemble. */
+        public Builder addEntryTimeout(Duration v) {
+            addEntryTimeout = v;
+            return this;
+        }
+
+        public Builder readEntryTimeout(Duration v) {
+            readEntryTimeout = v;
+            return this;
+        }
+
+        public ClientConfig build() {
+            return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
+                    ledgersRootPath, addEntryTimeout, readEntryTimeout);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.ledgerkv.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A durable key-value store whose every write is recorded in BookKeeper ledgers. Keys and values
+ * are byte arrays; keys sort unsigned-lexicographically. Use {@link #typed} for typed access.
+ *
+ * <p>Writes are transactions: {@code put}, {@code putAll}, {@code delete} and {@code deleteAll}
+ * are each one atomic transaction, and {@link #begin()} builds a multi-key one. Async methods are
+ * the primitives; the blocking ones wait for them. A write returns once its WAL entry is
+ * acknowledged by the ack quorum and applied to the local index, so a following {@code get} on
+ * any thread sees it.
+ *
+ * <p>Reads ({@code get}, {@code getAll}, iterators) are served from the local index and see only
+ * whole transactions. {@code getAll}, iterators and snapshots read one consistent state.
+ *
+ * <pre>{@code
+ * try (LedgerKv kv = LedgerKv.connect(ClientConfig.builder("127.0.0.1:2181").build());
+ *      KvStore store = kv.open("risk-scores", StoreConfig.builder().ledgerPassword(secret).build())) {
+ *     store.put(key("acct-1"), score(0.93));
+ *     byte[] v = store.get(key("acct-1"));
+ * }
+ * }</pre>
+ *
+ * <p>A handle is safe for use by many threads.
+ */
+public interface KvStore extends AutoCloseable {
+
+    String name();
+
+    /** True for handles opened with {@link LedgerKv#openReadOnly}. */
+    boolean isReadOnly();
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    /** The committed value of {@code key}, or {@code null}. The array belongs to the caller. */
+    byte[] get(byte[] key);
+
+    /** Values for {@code keys} in the same order ({@code null} where absent), read from one consistent state. */
+    List<byte[]> getAll(List<byte[]> keys);
+
+    /** Entries with {@code from <= key < to}, in key order. */
+    KvIterator range(byte[] from, byte[] to);
+
+    /** Every entry, in key order. */
+    KvIterator all();
+
+    /** A stable view of {@code [from, to)} pinned at the current LSN; {@code null} bounds mean unbounded. */
+    KvSnapshot snapshot(byte[] from, byte[] to);
+
+    /** Exact number of live keys in the local index. */
+    long keyCount();
+
+    /** LSN of the last transaction applied to the local index ({@link Lsn#NONE} for an empty log). */
+    Lsn lastAppliedLsn();
+
+    // ---- writes (async primitives) -----------------------------------------------------------
+
+    CompletableFuture<Lsn> putAsync(byte[] key, byte[] value);
+
+    /** All entries in one atomic transaction. A key given twice keeps its last value. */
+    CompletableFuture<Lsn> putAllAsync(Map<byte[], byte[]> entries);
+
+    /** All entries in one atomic transaction, in list order (a later entry for the same key wins). */
+    CompletableFuture<Lsn> putAllAsync(List<KvEntry> entries);
+
+    CompletableFuture<Lsn> deleteAsync(byte[] key);
+
+    CompletableFuture<Lsn> deleteAllAsync(List<byte[]> keys);
+
+    /** Starts a multi-key transaction. */
+    Txn begin();
+
+    // ---- writes (blocking) -------------------------------------------------------------------
+
+    default Lsn put(byte[] key, byte[] value) {
+        return Futures.join(putAsync(key, value));
+    }
+
+    default Lsn putAll(List<KvEntry> entries) {
+        return Futures.join(putAllAsync(entries));
+    }
+
+    default Lsn putAll(Map<byte[], byte[]> entries) {
+        return Futures.join(putAllAsync(entries));
+    }
+
+    default Lsn delete(byte[] key) {
+        return Futures.join(deleteAsync(key));
+    }
+
+    default Lsn deleteAll(List<byte[]> keys) {
+        return Futures.join(deleteAllAsync(keys));
+    }
+
+    /**
+     * Waits until every write submitted before this call is committed (or failed), then publishes
+     * the store's statistics (key count, byte counts, last LSN) to ZooKeeper.
+     */
+    void flush();
+
+    /** Typed view through serdes, like Samza's {@code KeyValueStore<K, V>}. */
+    default <K, V> TypedStore<K, V> typed(Serde<K> keySerde, Serde<V> valueSerde) {
+        return new TypedStore<>(this, keySerde, valueSerde);
+    }
+
+    /**
+     * Flushes, closes the current ledger, records it as closed and gives up the writer role.
+     * Idempotent.
+     */
+    @Override
+    void close();
+}

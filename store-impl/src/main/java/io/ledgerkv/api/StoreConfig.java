@@ -1,0 +1,367 @@
+package io.ledgerkv.api;
+
+import io.ledgerkv.codec.CodecType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Immutable, validated configuration of one store: replication, codec, group-commit batching,
+ * size limits and backpressure. Build it with {@link #builder()}; {@code build()} checks every
+ * field and throws {@link InvalidConfigException} naming the first bad one.
+ *
+ * <pre>{@code
+ * StoreConfig cfg = StoreConfig.builder()
+ *     .ledgerPassword(System.getenv("LEDGERKV_PASSWORD"))
+ *     .ensembleSize(3).writeQuorum(3).ackQuorum(2)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Replication settings and the codec apply to ledgers created from now on: a store can change
+ * them on reopen, and old entries stay readable.
+ */
+public final class StoreConfig {
+    /** BookKeeper's default netty frame limit is 5 MB; an entry must fit in one frame with its header. */
+    public static final int MAX_ENTRY_BYTES = 4 * 1024 * 1024;
+
+    private final int ensembleSize;
+    private final int writeQuorum;
+    private final int ackQuorum;
+    private final DigestType digestType;
+    private final CodecType codec;
+    private final int maxBatchBytes;
+    private final int maxBatchTxns;
+    private final long lingerMicros;
+    private final int maxKeyBytes;
+    private final int maxValueBytes;
+    private final long maxTxnBytes;
+    private final long maxInflightBytes;
+    private final long maxPendingBytes;
+    private final Duration maxBlock;
+    private final long ledgerRollBytes;
+    private final Duration statsInterval;
+    private final byte[] ledgerPassword;
+
+    private StoreConfig(Builder b) {
+        this.ensembleSize = b.ensembleSize;
+        this.writeQuorum = b.writeQuorum;
+        this.ackQuorum = b.ackQuorum;
+        this.digestType = b.digestType;
+        this.codec = b.codec;
+        this.maxBatchBytes = b.maxBatchBytes;
+        this.maxBatchTxns = b.maxBatchTxns;
+        this.lingerMicros = b.lingerMicros;
+        this.maxKeyBytes = b.maxKeyBytes;
+        this.maxValueBytes = b.maxValueBytes;
+        this.maxTxnBytes = b.maxTxnBytes;
+        this.maxInflightBytes = b.maxInflightBytes;
+        this.maxPendingBytes = b.maxPendingBytes;
+        this.maxBlock = b.maxBlock;
+        this.ledgerRollBytes = b.ledgerRollBytes;
+        this.statsInterval = b.statsInterval;
+        this.ledgerPassword = b.ledgerPassword == null ? null : b.ledgerPassword.clone();
+        validate();
+    }
+
+    private void validate() {
+        require(ensembleSize >= 1 && ensembleSize <= 64, "ensembleSize", "must be in [1, 64], got " + ensembleSize);
+        require(writeQuorum >= 1 && writeQuorum <= ensembleSize, "writeQuorum",
+                "must be in [1, ensembleSize=" + ensembleSize + "], got " + writeQuorum);
+        require(ackQuorum >= 1 && ackQuorum <= writeQuorum, "ackQuorum",
+                "must be in [1, writeQuorum=" + writeQuorum + "], got " + ackQuorum);
+        require(digestType != null, "digestType", "must not be null");
+        require(codec != null, "codec", "must not be null");
+        require(maxBatchBytes >= 1024 && maxBatchBytes <= MAX_ENTRY_BYTES, "maxBatchBytes",
+                "must be in [1024, " + MAX_ENTRY_BYTES + "], got " + maxBatchBytes);
+        require(maxBatchTxns >= 1, "maxBatchTxns", "must be >= 1, got " + maxBatchTxns);
+        require(lingerMicros >= 0 && lingerMicros <= 1_000_000, "lingerMicros", "must be in [0, 1000000], got " + lingerMicros);
+        require(maxKeyBytes >= 1, "maxKeyBytes", "must be >= 1, got " + maxKeyBytes);
+        require(maxValueBytes >= 0, "maxValueBytes", "must be >= 0, got " + maxValueBytes);
+        require(maxTxnBytes >= maxKeyBytes, "maxTxnBytes", "must be >= maxKeyBytes=" + maxKeyBytes + ", got " + maxTxnBytes);
+        require(maxPendingBytes >= maxTxnBytes, "maxPendingBytes",
+                "must be >= maxTxnBytes=" + maxTxnBytes + " so that one transaction always fits, got " + maxPendingBytes);
+        require(maxInflightBytes >= maxBatchBytes, "maxInflightBytes",
+                "must be >= maxBatchBytes=" + maxBatchBytes + ", got " + maxInflightBytes);
+        require(maxBlock != null && !maxBlock.isNegative(), "maxBlock", "must be >= 0, got " + maxBlock);
+        require(ledgerRollBytes >= maxBatchBytes, "ledgerRollBytes",
+                "must be >= maxBatchBytes=" + maxBatchBytes + ", got " + ledgerRollBytes);
+        require(statsInterval != null && !statsInterval.isNegative() && !statsInterval.isZero(), "statsInterval",
+                "must be > 0, got " + statsInterval);
+        require(ledgerPassword != null && ledgerPassword.length > 0, "ledgerPassword",
+                "must be set (from configuration, e.g. the LEDGERKV_PASSWORD environment variable); ledgers are created and opened with it");
+    }
+
+    private static void require(boolean ok, String field, String message) {
+        if (!ok) {
+            throw new InvalidConfigException(field, message);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to derive a changed config (e.g. a new codec on reopen). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ensembleSize = ensembleSize;
+        b.writeQuorum = writeQuorum;
+        b.ackQuorum = ackQuorum;
+        b.digestType = digestType;
+        b.codec = codec;
+        b.maxBatchBytes = maxBatchBytes;
+        b.maxBatchTxns = maxBatchTxns;
+        b.lingerMicros = lingerMicros;
+        b.maxKeyBytes = maxKeyBytes;
+        b.maxValueBytes = maxValueBytes;
+        b.maxTxnBytes = maxTxnBytes;
+        b.maxInflightBytes = maxInflightBytes;
+        b.maxPendingBytes = maxPendingBytes;
+        b.maxBlock = maxBlock;
+        b.ledgerRollBytes = ledgerRollBytes;
+        b.statsInterval = statsInterval;
+        b.ledgerPassword = ledgerPassword.clone();
+        return b;
+    }
+
+    /** Bookies each ledger is striped over. */
+    public int ensembleSize() {
+        return ensembleSize;
+    }
+
+    /** Bookies each entry is written to. */
+    public int writeQuorum() {
+        return writeQuorum;
+    }
+
+    /** Bookies that must acknowledge an entry before its transactions count as committed. */
+    public int ackQuorum() {
+        return ackQuorum;
+    }
+
+    public DigestType digestType() {
+        return digestType;
+    }
+
+    /** Codec for new WAL entries and checkpoint chunks. */
+    public CodecType codec() {
+        return codec;
+    }
+
+    /** Group commit: largest WAL entry payload; a bigger transaction spans several entries. */
+    public int maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    /** Group commit: most transactions packed into one entry. */
+    public int maxBatchTxns() {
+        return maxBatchTxns;
+    }
+
+    /** Group commit: how long the committer waits for more transactions before writing a partly filled entry (0 = never wait). */
+    public long lingerMicros() {
+        return lingerMicros;
+    }
+
+    public int maxKeyBytes() {
+        return maxKeyBytes;
+    }
+
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    /** Largest encoded transaction (keys, values and a few bytes of framing per operation). */
+    public long maxTxnBytes() {
+        return maxTxnBytes;
+    }
+
+    /** Backpressure: bytes of entries sent to bookies and not yet acknowledged. */
+    public long maxInflightBytes() {
+        return maxInflightBytes;
+    }
+
+    /** Backpressure: bytes of transactions accepted and not yet committed; past it, commits block for up to {@link #maxBlock()}. */
+    public long maxPendingBytes() {
+        return maxPendingBytes;
+    }
+
+    public Duration maxBlock() {
+        return maxBlock;
+    }
+
+    /** The writer moves to a new ledger once the current one holds this many bytes. */
+    public long ledgerRollBytes() {
+        return ledgerRollBytes;
+    }
+
+    /** How often the writer publishes key count, byte counts and last LSN to ZooKeeper. */
+    public Duration statsInterval() {
+        return statsInterval;
+    }
+
+    /** The secret every ledger of the store is created and opened with. A copy. */
+    public byte[] ledgerPassword() {
+        return ledgerPassword.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof StoreConfig c)) {
+            return false;
+        }
+        return ensembleSize == c.ensembleSize && writeQuorum == c.writeQuorum && ackQuorum == c.ackQuorum
+                && digestType == c.digestType && codec == c.codec && maxBatchBytes == c.maxBatchBytes
+                && maxBatchTxns == c.maxBatchTxns && lingerMicros == c.lingerMicros && maxKeyBytes == c.maxKeyBytes
+                && maxValueBytes == c.maxValueBytes && maxTxnBytes == c.maxTxnBytes
+                && maxInflightBytes == c.maxInflightBytes && maxPendingBytes == c.maxPendingBytes
+                && maxBlock.equals(c.maxBlock) && ledgerRollBytes == c.ledgerRollBytes
+                && statsInterval.equals(c.statsInterval) && Arrays.equals(ledgerPassword, c.ledgerPassword);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ensembleSize, writeQuorum, ackQuorum, digestType, codec, maxBatchBytes, maxBatchTxns,
+                lingerMicros, maxKeyBytes, maxValueBytes, maxTxnBytes, maxInflightBytes, maxPendingBytes, maxBlock,
+                ledgerRollBytes, statsInterval);
+    }
+
+    @Override
+    public String toString() {
+        return "StoreConfig{ensemble=" + ensembleSize + ", writeQuorum=" + writeQuorum + ", ackQuorum=" + ackQuorum
+                + ", digest=" + digestType + ", codec=" + codec + ", maxBatchBytes=" + maxBatchBytes
+                + ", maxBatchTxns=" + maxBatchTxns + ", lingerMicros=" + lingerMicros + ", maxKeyBytes=" + maxKeyBytes
+                + ", maxValueBytes=" + maxValueBytes + ", maxTxnBytes=" + maxTxnBytes
+                + ", maxInflightBytes=" + maxInflightBytes + ", maxPendingBytes=" + maxPendingBytes
+                + ", maxBlock=" + maxBlock + ", ledgerRollBytes=" + ledgerRollBytes + ", statsInterval=" + statsInterval
+                + ", ledgerPassword=<redacted>}";
+    }
+
+    /** Builder with production defaults; only {@link #ledgerPassword} has none. */
+    public static final class Builder {
+        private int ensembleSize = 3;
+        private int writeQuorum = 3;
+        private int ackQuorum = 2;
+        private DigestType digestType = DigestType.CRC32C;
+        private CodecType codec = CodecType.NONE;
+        private int maxBatchBytes = 128 * 1024;
+        private int maxBatchTxns = 1024;
+        private long lingerMicros = 0;
+        private int maxKeyBytes = 64 * 1024;
+        private int maxValueBytes = 16 * 1024 * 1024;
+        private long maxTxnBytes = 64L * 1024 * 1024;
+        private long maxInflightBytes = 8L * 1024 * 1024;
+        private long maxPendingBytes = 128L * 1024 * 1024;
+        private Duration maxBlock = Duration.ofSeconds(60);
+        private long ledgerRollBytes = 256L * 1024 * 1024;
+        private Duration statsInterval = Duration.ofSeconds(1);
+        private byte[] ledgerPassword;
+
+        private Builder() {
+        }
+
+        public Builder ensembleSize(int v) {
+            ensembleSize = v;
+            return this;
+        }
+
+        public Builder writeQuorum(int v) {
+            writeQuorum = v;
+            return this;
+        }
+
+        public Builder ackQuorum(int v) {
+            ackQuorum = v;
+            return this;
+        }
+
+        /** Sets ensemble, write and ack quorum at once. */
+        public Builder quorum(int ensemble, int write, int ack) {
+            ensembleSize = ensemble;
+            writeQuorum = write;
+            ackQuorum = ack;
+            return this;
+        }
+
+        public Builder digestType(DigestType v) {
+            digestType = v;
+            return this;
+        }
+
+        public Builder codec(CodecType v) {
+            codec = v;
+            return this;
+        }
+
+        public Builder maxBatchBytes(int v) {
+            maxBatchBytes = v;
+            return this;
+        }
+
+        public Builder maxBatchTxns(int v) {
+            maxBatchTxns = v;
+            return this;
+        }
+
+        public Builder lingerMicros(long v) {
+            lingerMicros = v;
+            return this;
+        }
+
+        public Builder maxKeyBytes(int v) {
+            maxKeyBytes = v;
+            return this;
+        }
+
+        public Builder maxValueBytes(int v) {
+            maxValueBytes = v;
+            return this;
+        }
+
+        public Builder maxTxnBytes(long v) {
+            maxTxnBytes = v;
+            return this;
+        }
+
+        public Builder maxInflightBytes(long v) {
+            maxInflightBytes = v;
+            return this;
+        }
+
+        public Builder maxPendingBytes(long v) {
+            maxPendingBytes = v;
+            return this;
+        }
+
+        public Builder maxBlock(Duration v) {
+            maxBlock = v;
+            return this;
+        }
+
+        public Builder ledgerRollBytes(long v) {
+            ledgerRollBytes = v;
+            return this;
+        }
+
+        public Builder statsInterval(Duration v) {
+            statsInterval = v;
+            return this;
+        }
+
+        public Builder ledgerPassword(byte[] v) {
+            ledgerPassword = v == null ? null : v.clone();
+            return this;
+        }
+
+        /** The password as UTF-8. */
+        public Builder ledgerPassword(String v) {
+            ledgerPassword = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        public StoreConfig build() {
+            return new StoreConfig(this);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.ledgerkv.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What ZooKeeper and BookKeeper say about a store: settings, writer epoch and owner, every
+ * ledger with its ensembles (and which of their bookies are up), and the last published stats.
+ * Holds no secrets.
+ */
+public record StoreStatus(
+        String namespace,
+        String store,
+        Map<String, Object> meta,
+        long epoch,
+        String owner,
+        List<LedgerStatus> ledgers,
+        Stats stats,
+        List<String> availableBookies,
+        List<String> readOnlyBookies) {
+
+    /** One ledger of the store's WAL. */
+    public record LedgerStatus(long seq, long ledgerId, long epoch, String state, long lastEntryId, long lengthBytes,
+                               List<Fragment> fragments) {
+    }
+
+    /** A range of entries written to one ensemble; {@code down} lists ensemble bookies that are not available. */
+    public record Fragment(long firstEntryId, List<String> ensemble, List<String> down) {
+    }
+
+    /** Statistics the writer published; stale by at most the writer's {@code statsInterval}. */
+    public record Stats(long keyCount, long logicalBytes, long storedBytes, String lastLsn, long lastTxnSeq,
+                        long updatedAtMillis) {
+    }
+}

@@ -1,0 +1,322 @@
+package io.ledgerkv.store;
+
+import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ClusterUnavailableException;
+import io.ledgerkv.api.InvalidConfigException;
+import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.StoreClosedException;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.api.StoreNotFoundException;
+import io.ledgerkv.api.StoreStatus;
+import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.meta.LedgerRef;
+import io.ledgerkv.meta.OwnerInfo;
+import io.ledgerkv.meta.StoreMetadata;
+import io.ledgerkv.meta.StoreStats;
+import io.ledgerkv.meta.Versioned;
+import io.ledgerkv.meta.WriterEpoch;
+import io.ledgerkv.txn.WriterHooks;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.apache.bookkeeper.client.BookKeeper;
+import org.apache.bookkeeper.client.BookKeeperAdmin;
+import org.apache.bookkeeper.client.api.LedgerMetadata;
+import org.apache.bookkeeper.net.BookieId;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * The {@link LedgerKv} implementation: one Curator client (the ZooKeeper session writers are
+ * fenced on), one BookKeeper client, and the stores opened through them.
+ */
+public final class DefaultLedgerKv implements LedgerKv {
+    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
+
+    private final ClientConfig config;
+    private final CuratorFramework zk;
+    private final BookKeeper bk;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService completions;
+    private final Set<BookKeeperStore> stores = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DefaultLedgerKv(ClientConfig config, CuratorFramework zk, BookKeeper bk) {
+        this.config = config;
+        this.zk = zk;
+        this.bk = bk;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ledgerkv-stats"));
+        this.completions = Executors.newCachedThreadPool(daemon("ledgerkv-completions"));
+        zk.getConnectionStateListenable().addListener((c, state) -> {
+            if (state == ConnectionState.LOST) {
+                for (BookKeeperStore s : stores) {
+                    s.sessionLost();
+                }
+            }
+        });
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** See {@link LedgerKv#connect(ClientConfig)}. */
+    public static DefaultLedgerKv connect(ClientConfig config) {
+        if (config == null) {
+            throw new InvalidConfigException("config", "must not be null");
+        }
+        CuratorFramework zk = CuratorFrameworkFactory.builder()
+                .connectString(config.connectString())
+                .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) config.connectTimeout().toMillis())
+                .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5))
+                .build();
+        zk.start();
+        try {
+            if (!zk.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString()
+                        + " within connectTimeout=" + config.connectTimeout());
+            }
+            if (zk.checkExists().forPath(config.ledgersRootPath()) == null) {
+                throw new ClusterUnavailableException("ZooKeeper at " + config.connectString() + " has no BookKeeper metadata at "
+                        + config.ledgersRootPath() + " (is this the right cluster, and is BookKeeper formatted?)");
+            }
+        } catch (InterruptedException e) {
+            zk.close();
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException("interrupted while connecting to " + config.connectString(), e);
+        } catch (LedgerKvException e) {
+            zk.close();
+            throw e;
+        } catch (Exception e) {
+            zk.close();
+            throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString() + ": " + e, e);
+        }
+        BookKeeper bk;
+        try {
+            bk = WalLedgers.newClient(config);
+        } catch (RuntimeException e) {
+            zk.close();
+            throw e;
+        }
+        return new DefaultLedgerKv(config, zk, bk);
+    }
+
+    private static void checkName(String store) {
+        if (store == null || !STORE_NAME.matcher(store).matches()) {
+            throw new IllegalArgumentException("store name must be 1-128 characters of [A-Za-z0-9._-] starting with a "
+                    + "letter or digit, got '" + store + "'");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new StoreClosedException("this LedgerKv client is closed");
+        }
+    }
+
+    @Override
+    public KvStore open(String store, StoreConfig cfg) {
+        return open(store, cfg, WriterHooks.NONE);
+    }
+
+    /** Opens for writing with hooks into the write path; for tests and fault injection. */
+    public BookKeeperStore open(String store, StoreConfig cfg, WriterHooks hooks) {
+        checkOpen();
+        checkName(store);
+        if (cfg == null) {
+            throw new InvalidConfigException("config", "must not be null");
+        }
+        return track(BookKeeperStore.open(this, store, cfg, false, hooks));
+    }
+
+    @Override
+    public KvStore openReadOnly(String store, StoreConfig cfg) {
+        checkOpen();
+        checkName(store);
+        if (cfg == null) {
+            throw new InvalidConfigException("config", "must not be null");
+        }
+        return track(BookKeeperStore.open(this, store, cfg, true, WriterHooks.NONE));
+    }
+
+    private BookKeeperStore track(BookKeeperStore s) {
+        stores.add(s);
+        return s;
+    }
+
+    void forget(BookKeeperStore s) {
+        stores.remove(s);
+    }
+
+    @Override
+    public boolean exists(String store) {
+        checkOpen();
+        checkName(store);
+        return new StoreMetadata(zk, config.namespace(), store).exists();
+    }
+
+    @Override
+    public List<String> listStores() {
+        checkOpen();
+        return StoreMetadata.listStores(zk, config.namespace());
+    }
+
+    @Override
+    public StoreStatus status(String store) {
+        checkOpen();
+        checkName(store);
+        StoreMetadata md = new StoreMetadata(zk, config.namespace(), store);
+        if (!md.exists()) {
+            throw new StoreNotFoundException(config.namespace(), store);
+        }
+        Map<String, Object> meta = io.ledgerkv.meta.Json.MAPPER.convertValue(md.readMeta().value(), LinkedHashMap.class);
+        Versioned<WriterEpoch> epoch = md.readEpoch();
+        OwnerInfo owner = md.readOwner();
+        StoreStats st = md.readStats().value();
+        List<String> up = new ArrayList<>();
+        List<String> ro = new ArrayList<>();
+        try (BookKeeperAdmin admin = new BookKeeperAdmin(bk)) {
+            for (BookieId b : admin.getAvailableBookies()) {
+                up.add(b.toString());
+            }
+            for (BookieId b : admin.getReadOnlyBookies()) {
+                ro.add(b.toString());
+            }
+        } catch (Exception e) {
+            throw new ClusterUnavailableException("cannot list bookies: " + e, e);
+        }
+        up.sort(null);
+        ro.sort(null);
+        List<StoreStatus.LedgerStatus> ls = new ArrayList<>();
+        for (LedgerRef r : md.readLedgers().value().ledgers()) {
+            List<StoreStatus.Fragment> frags = new ArrayList<>();
+            long last = r.lastEntryId();
+            long length = -1;
+            String state = r.state().name();
+            try {
+                LedgerMetadata lm = bk.getLedgerManager().readLedgerMetadata(r.ledgerId()).get().getValue();
+                for (Map.Entry<Long, ? extends List<BookieId>> e : lm.getAllEnsembles().entrySet()) {
+                    List<String> ens = new ArrayList<>();
+                    List<String> down = new ArrayList<>();
+                    for (BookieId b : e.getValue()) {
+                        ens.add(b.toString());
+                        if (!up.contains(b.toString()) && !ro.contains(b.toString())) {
+                            down.add(b.toString());
+                        }
+                    }
+                    frags.add(new StoreStatus.Fragment(e.getKey(), ens, down));
+                }
+                if (lm.isClosed()) {
+                    last = lm.getLastEntryId();
+                    length = lm.getLength();
+                }
+            } catch (Exception e) {
+                state = state + " (metadata unreadable: " + rootCause(e) + ")";
+            }
+            ls.add(new StoreStatus.LedgerStatus(r.seq(), r.ledgerId(), r.epoch(), state, last, length, frags));
+        }
+        return new StoreStatus(config.namespace(), store, meta, epoch.value().epoch(),
+                owner == null ? null : owner.host() + " pid " + owner.pid() + " (epoch " + owner.epoch() + ")",
+                ls, new StoreStatus.Stats(st.keyCount(), st.logicalBytes(), st.storedBytes(), st.lastLsn(),
+                st.lastTxnSeq(), st.updatedAtMillis()), up, ro);
+    }
+
+    private static String rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    @Override
+    public ClientConfig config() {
+        return config;
+    }
+
+    CuratorFramework zk() {
+        return zk;
+    }
+
+    BookKeeper bookKeeper() {
+        return bk;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ExecutorService completions() {
+        return completions;
+    }
+
+    /** The ZooKeeper session of this client, e.g. for {@code LocalCluster.expireSession}. */
+    public ZooKeeper zooKeeper() throws Exception {
+        return zk.getZookeeperClient().getZooKeeper();
+    }
+
+    /** Stores currently open through this client. */
+    public Collection<BookKeeperStore> openStores() {
+        return List.copyOf(stores);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (BookKeeperStore s : List.copyOf(stores)) {
+            s.close();
+        }
+        shutdownClients();
+    }
+
+    /**
+     * Simulates the death of this process, for tests and fault injection: every store stops at
+     * once without flushing, closing its ledger or touching ZooKeeper, and both clients are torn
+     * down (the ZooKeeper session closes, so the ephemeral owner znode disappears).
+     */
+    public void crash() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (BookKeeperStore s : List.copyOf(stores)) {
+            s.crash();
+        }
+        stores.clear();
+        shutdownClients();
+    }
+
+    private void shutdownClients() {
+        scheduler.shutdownNow();
+        try {
+            bk.close();
+        } catch (Exception e) {
+            // closing anyway
+        } finally {
+            zk.close();
+            completions.shutdown();
+        }
+    }
+}

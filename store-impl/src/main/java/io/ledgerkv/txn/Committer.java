@@ -1,0 +1,745 @@
+package io.ledgerkv.txn;
+
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.StoreClosedException;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.api.StoreFailedException;
+import io.ledgerkv.api.StoreFencedException;
+import io.ledgerkv.codec.Codec;
+import io.ledgerkv.index.LocalIndex;
+import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.meta.EpochChangedException;
+import io.ledgerkv.meta.EpochClaim;
+import io.ledgerkv.meta.LedgerList;
+import io.ledgerkv.meta.LedgerRef;
+import io.ledgerkv.meta.StoreMetadata;
+import io.ledgerkv.meta.Versioned;
+import io.ledgerkv.wal.Mutation;
+import io.ledgerkv.wal.WalEntry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.bookkeeper.client.AsyncCallback;
+import org.apache.bookkeeper.client.BKException;
+import org.apache.bookkeeper.client.LedgerHandle;
+import org.apache.bookkeeper.client.api.LedgerMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of one store: group commit onto BookKeeper.
+ *
+ * <p>One committer thread takes transactions from a queue, packs whole transactions into one
+ * WAL entry (up to {@code maxBatchBytes} / {@code maxBatchTxns}, waiting up to
+ * {@code lingerMicros} for more), or splits one large transaction into part entries followed by a
+ * commit entry, and pipelines {@code asyncAddEntry}. Entries are tracked in submission order; as
+ * the ack quorum acknowledges them, the prefix of acknowledged entries is applied to the local
+ * index in order and only then are the transactions' futures completed.
+ *
+ * <p>Failures. An entry that fails (a bookie died and no ensemble change was possible, a timeout,
+ * the ledger closed under us) makes the committer <em>roll</em>: it waits for the ledger's other
+ * outstanding entries, closes the ledger, and takes the closed ledger's last entry id from its
+ * metadata as the truth: entries up to it are durable (applied, acknowledged), entries after it are
+ * not in the log and are written again, with the same bytes, to a new ledger. If the ledger was
+ * fenced, or the ledger list can no longer be updated under our epoch, another writer has taken
+ * over: every pending and later commit fails with {@link StoreFencedException}.
+ */
+public final class Committer {
+    private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+    private static final int PENDING = Integer.MIN_VALUE;
+    private static final PendingTxn WAKE = new PendingTxn(List.of(), new byte[0], 0);
+    private static final PendingTxn STOP = new PendingTxn(List.of(), new byte[0], 0);
+
+    /** A ledger the committer writes to. */
+    private static final class OpenLedger {
+        final long seq;
+        final LedgerHandle lh;
+        long bytes;
+        /** Sequence number of the last transaction applied from this ledger, or before it. */
+        volatile long lastTxnSeq;
+
+        OpenLedger(long seq, LedgerHandle lh, long lastTxnSeq) {
+            this.seq = seq;
+            this.lh = lh;
+            this.lastTxnSeq = lastTxnSeq;
+        }
+    }
+
+    /** One WAL entry on its way to the bookies, possibly re-sent to a new ledger after a failure. */
+    private static final class WalWrite {
+        final byte[] data;
+        final WalEntry.Type type;
+        final List<PendingTxn> txns;
+        final int payloadLength;
+        OpenLedger ledger;
+        long entryId = -1;
+        int rc = PENDING;
+        boolean done;
+
+        WalWrite(byte[] data, WalEntry.Type type, List<PendingTxn> txns, int payloadLength) {
+            this.data = data;
+            this.type = type;
+            this.txns = txns;
+            this.payloadLength = payloadLength;
+        }
+    }
+
+    private final String store;
+    private final StoreConfig cfg;
+    private final WalLedgers ledgers;
+    private final StoreMetadata meta;
+    private final EpochClaim claim;
+    private final LocalIndex index;
+    private final Codec codec;
+    private final Executor completions;
+    private final WriterHooks hooks;
+    private final Duration operationTimeout;
+
+    private final LinkedBlockingQueue<PendingTxn> queue = new LinkedBlockingQueue<>();
+    private final Semaphore pendingBytes;
+    private final Object lock = new Object();
+    private final ArrayDeque<WalWrite> inflight = new ArrayDeque<>();
+    private long inflightBytes;
+    private final Object applyLock = new Object();
+    private final Thread thread;
+
+    private Versioned<LedgerList> ledgerList;
+    private volatile OpenLedger current;
+    private long nextTxnSeq;
+    private PendingTxn carry;
+    private volatile boolean rollRequested;
+    private volatile LedgerKvException failure;
+    private volatile boolean crashed;
+    private volatile CompletableFuture<Lsn> lastEnqueued;
+
+    // Bytes of the WAL retained in ledgers (uncompressed payload and as stored), for the stats znode.
+    private final AtomicLong logicalBytes;
+    private final AtomicLong storedBytes;
+    private final AtomicLong ledgerRolls = new AtomicLong();
+
+    /**
+     * @param ledgerList     the store's ledger list as recovered on open (its OPEN ledgers already
+     *                       marked closed); the committer appends its first ledger to it on {@link #start()}
+     * @param logicalBytes   WAL bytes already in the store's ledgers (uncompressed)
+     * @param storedBytes    WAL bytes already in the store's ledgers (as stored)
+     */
+    public Committer(String store, StoreConfig cfg, WalLedgers ledgers, StoreMetadata meta, EpochClaim claim,
+                     Versioned<LedgerList> ledgerList, LocalIndex index, Executor completions, WriterHooks hooks,
+                     Duration operationTimeout, long logicalBytes, long storedBytes) {
+        this.store = store;
+        this.cfg = cfg;
+        this.ledgers = ledgers;
+        this.meta = meta;
+        this.claim = claim;
+        this.ledgerList = ledgerList;
+        this.index = index;
+        this.codec = cfg.codec().newCodec();
+        this.completions = completions;
+        this.hooks = hooks;
+        this.operationTimeout = operationTimeout;
+        this.nextTxnSeq = index.lastSeq() + 1;
+        this.pendingBytes = new Semaphore((int) Math.min(Integer.MAX_VALUE, cfg.maxPendingBytes()));
+        this.logicalBytes = new AtomicLong(logicalBytes);
+        this.storedBytes = new AtomicLong(storedBytes);
+        this.thread = new Thread(this::run, "ledgerkv-committer-" + store);
+        this.thread.setDaemon(true);
+    }
+
+    /** Creates the first ledger of this writer (fencing point for metadata) and starts the committer thread. */
+    public void start() {
+        current = openNewLedger(null, -1);
+        thread.start();
+    }
+
+    // ---- accepting transactions ----------------------------------------------------------------
+
+    /**
+     * Queues a transaction. Blocks for up to {@code maxBlock} while more than
+     * {@code maxPendingBytes} are waiting to be committed.
+     */
+    public CompletableFuture<Lsn> enqueue(List<Mutation> ops, byte[] record) {
+        LedgerKvException f = failure;
+        if (f != null) {
+            return CompletableFuture.failedFuture(f);
+        }
+        int permits = (int) Math.min(record.length, cfg.maxPendingBytes());
+        try {
+            if (!pendingBytes.tryAcquire(permits, cfg.maxBlock().toNanos(), TimeUnit.NANOSECONDS)) {
+                return CompletableFuture.failedFuture(new LedgerKvException("store '" + store + "': commit blocked for "
+                        + cfg.maxBlock() + " behind " + cfg.maxPendingBytes() + " bytes of pending commits (maxPendingBytes); nothing was written"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new LedgerKvException("interrupted while waiting to commit; nothing was written", e));
+        }
+        PendingTxn t = new PendingTxn(ops, record, permits);
+        queue.add(t);
+        lastEnqueued = t.future;
+        // A failure may have raced us; make sure the transaction does not sit in the queue forever.
+        if (failure != null) {
+            failQueued(failure);
+        }
+        return t.future;
+    }
+
+    /** The future of the last transaction accepted, for flush(). */
+    public CompletableFuture<Lsn> lastEnqueued() {
+        return lastEnqueued;
+    }
+
+    public LedgerKvException failure() {
+        return failure;
+    }
+
+    public long logicalBytes() {
+        return logicalBytes.get();
+    }
+
+    public long storedBytes() {
+        return storedBytes.get();
+    }
+
+    public long ledgerRolls() {
+        return ledgerRolls.get();
+    }
+
+    // ---- committer thread -----------------------------------------------------------------------
+
+    private void run() {
+        try {
+            while (failure == null) {
+                if (rollRequested) {
+                    rollRequested = false;
+                    roll("an entry failed");
+                    continue;
+                }
+                if (current.bytes >= cfg.ledgerRollBytes()) {
+                    roll("ledger reached " + current.bytes + " bytes");
+                    continue;
+                }
+                PendingTxn first = carry != null ? carry : queue.take();
+                carry = null;
+                if (first == WAKE) {
+                    continue;
+                }
+                if (first == STOP) {
+                    stopGracefully();
+                    return;
+                }
+                if (first.size() > cfg.maxBatchBytes()) {
+                    writeLarge(first);
+                } else {
+                    writeBatch(collect(first));
+                }
+            }
+        } catch (InterruptedException e) {
+            if (!crashed) {
+                fail(new StoreClosedException("store '" + store + "': committer interrupted"));
+            }
+        } catch (LedgerKvException e) {
+            fail(e);
+        } catch (Throwable t) {
+            LOG.error("store '{}': committer failed", store, t);
+            fail(new StoreFailedException("store '" + store + "': committer failed: " + t, t));
+        } finally {
+            if (failure != null) {
+                PendingTxn c = carry;
+                carry = null;
+                if (c != null && c != WAKE && c != STOP) {
+                    finish(c, null, failure);
+                }
+                failQueued(failure);
+            }
+        }
+    }
+
+    private List<PendingTxn> collect(PendingTxn first) throws InterruptedException {
+        List<PendingTxn> batch = new ArrayList<>();
+        batch.add(first);
+        long bytes = first.size();
+        long lingerDeadline = cfg.lingerMicros() > 0 ? System.nanoTime() + cfg.lingerMicros() * 1000 : 0;
+        while (batch.size() < cfg.maxBatchTxns()) {
+            PendingTxn n = queue.poll();
+            if (n == null && lingerDeadline != 0) {
+                long left = lingerDeadline - System.nanoTime();
+                if (left > 0) {
+                    n = queue.poll(left, TimeUnit.NANOSECONDS);
+                }
+            }
+            if (n == null) {
+                break;
+            }
+            if (n == WAKE) {
+                continue;
+            }
+            if (n == STOP || bytes + n.size() > cfg.maxBatchBytes()) {
+                carry = n;
+                break;
+            }
+            batch.add(n);
+            bytes += n.size();
+        }
+        return batch;
+    }
+
+    private void writeBatch(List<PendingTxn> batch) throws InterruptedException {
+        int len = 0;
+        for (PendingTxn t : batch) {
+            len += t.size();
+        }
+        byte[] payload = new byte[len];
+        int p = 0;
+        long firstSeq = nextTxnSeq;
+        for (PendingTxn t : batch) {
+            t.seq = nextTxnSeq++;
+            System.arraycopy(t.record, 0, payload, p, t.size());
+            p += t.size();
+        }
+        byte[] data = WalEntry.encode(WalEntry.Type.BATCH, codec, claim.epoch(), firstSeq, batch.size(),
+                System.currentTimeMillis(), payload, 0, len);
+        hooks.beforeSubmit(WalEntry.Type.BATCH, firstSeq, 0);
+        submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len));
+    }
+
+    /** A transaction larger than one entry: TXN_PART entries, then a TXN_COMMIT entry carrying the last part. */
+    private void writeLarge(PendingTxn t) throws InterruptedException {
+        t.seq = nextTxnSeq++;
+        int chunk = cfg.maxBatchBytes();
+        int parts = (t.size() + chunk - 1) / chunk;
+        for (int i = 0; i < parts; i++) {
+            int off = i * chunk;
+            int len = Math.min(chunk, t.size() - off);
+            boolean last = i == parts - 1;
+            WalEntry.Type type = last ? WalEntry.Type.TXN_COMMIT : WalEntry.Type.TXN_PART;
+            byte[] data = WalEntry.encode(type, codec, claim.epoch(), t.seq, i, System.currentTimeMillis(), t.record, off, len);
+            hooks.beforeSubmit(type, t.seq, i);
+            if (failure != null) {
+                finish(t, null, failure);
+                return;
+            }
+            submit(new WalWrite(data, type, last ? List.of(t) : List.of(), len));
+        }
+    }
+
+    /** Sends an entry to the current ledger, waiting while too many bytes are outstanding. */
+    private void submit(WalWrite w) throws InterruptedException {
+        OpenLedger target;
+        synchronized (lock) {
+            while (failure == null && inflightBytes > 0 && inflightBytes + w.data.length > cfg.maxInflightBytes()) {
+                lock.wait();
+            }
+            if (failure != null) {
+                for (PendingTxn t : w.txns) {
+                    finish(t, null, failure);
+                }
+                return;
+            }
+            inflight.addLast(w);
+            inflightBytes += w.data.length;
+            target = current;
+            w.ledger = target;
+        }
+        send(w, target);
+        if (hooks.ackBeforeQuorum()) {
+            // BUG (checker validation only): claim success before the bookies answered.
+            for (PendingTxn t : w.txns) {
+                finish(t, new Lsn(target.seq, 0, 0), null);
+            }
+        }
+    }
+
+    private void send(WalWrite w, OpenLedger target) {
+        target.bytes += w.data.length;
+        target.lh.asyncAddEntry(w.data, 0, w.data.length, addCallback, w);
+    }
+
+    private final AsyncCallback.AddCallback addCallback = (rc, lh, entryId, ctx) -> {
+        WalWrite w = (WalWrite) ctx;
+        synchronized (lock) {
+            if (crashed || w.ledger == null || w.ledger.lh != lh || w.done) {
+                return;
+            }
+            w.rc = rc;
+            w.entryId = entryId;
+            w.done = true;
+            lock.notifyAll();
+        }
+        drain();
+    };
+
+    /** Applies and completes the acknowledged prefix of the in-flight entries, in order. */
+    private void drain() {
+        synchronized (applyLock) {
+            for (;;) {
+                WalWrite head;
+                synchronized (lock) {
+                    head = inflight.peekFirst();
+                    if (head == null || crashed || failure != null || !head.done) {
+                        return;
+                    }
+                    if (head.rc == BKException.Code.OK) {
+                        inflight.pollFirst();
+                        inflightBytes -= head.data.length;
+                        lock.notifyAll();
+                    } else if (!isFencingError(head.rc)) {
+                        requestRoll(); // the committer thread resolves it
+                        return;
+                    }
+                }
+                if (head.rc != BKException.Code.OK) {
+                    fail(new StoreFencedException("store '" + store + "': ledger " + head.ledger.lh.getId()
+                            + " was fenced by another writer (" + BKException.codeLogger(head.rc) + ")"));
+                    return;
+                }
+                apply(head);
+            }
+        }
+    }
+
+    private static boolean isFencingError(int rc) {
+        return rc == BKException.Code.LedgerFencedException || rc == BKException.Code.UnauthorizedAccessException;
+    }
+
+    private void apply(WalWrite w) {
+        logicalBytes.addAndGet(w.payloadLength);
+        storedBytes.addAndGet(w.data.length);
+        if (w.type == WalEntry.Type.TXN_PART) {
+            return;
+        }
+        List<PendingTxn> done = new ArrayList<>(w.txns.size());
+        for (int i = 0; i < w.txns.size(); i++) {
+            PendingTxn t = w.txns.get(i);
+            Lsn lsn = new Lsn(w.ledger.seq, w.entryId, i);
+            index.apply(t.seq, lsn, t.ops);
+            t.lsn = lsn;
+            w.ledger.lastTxnSeq = t.seq;
+            if (t.markFinished()) {
+                pendingBytes.release(t.permits);
+                done.add(t);
+            }
+        }
+        if (!done.isEmpty()) {
+            // Futures complete on another thread so that a caller's continuation can never block
+            // the BookKeeper callback thread that delivers the next acknowledgements.
+            completions.execute(() -> {
+                for (PendingTxn t : done) {
+                    t.future.complete(t.lsn);
+                }
+            });
+        }
+    }
+
+    /** Completes a transaction that did not go through {@link #apply}. */
+    private void finish(PendingTxn t, Lsn lsn, LedgerKvException error) {
+        if (t.markFinished()) {
+            pendingBytes.release(t.permits);
+            if (error == null) {
+                t.future.complete(lsn);
+            } else {
+                completions.execute(() -> t.future.completeExceptionally(error));
+            }
+        }
+    }
+
+    private void requestRoll() {
+        if (!rollRequested) {
+            rollRequested = true;
+            queue.add(WAKE);
+        }
+    }
+
+    // ---- rolling to a new ledger ---------------------------------------------------------------
+
+    private void roll(String reason) throws InterruptedException {
+        OpenLedger old = current;
+        synchronized (lock) {
+            while (failure == null && hasOutstanding(old)) {
+                lock.wait();
+            }
+        }
+        if (failure != null) {
+            return;
+        }
+        long last = closeLedger(old);
+        if (failure != null) {
+            return;
+        }
+        List<WalWrite> redo = new ArrayList<>();
+        synchronized (lock) {
+            for (WalWrite w : inflight) {
+                if (w.ledger != old || w.rc == BKException.Code.OK) {
+                    continue;
+                }
+                if (w.entryId >= 0 && w.entryId <= last) {
+                    w.rc = BKException.Code.OK; // in the closed ledger after all: durable
+                } else {
+                    w.done = false; // not in the log: write it again
+                    w.rc = PENDING;
+                    redo.add(w);
+                }
+            }
+        }
+        drain();
+        LOG.info("store '{}': rolling from ledger {} (seq {}, last entry {}) because {}; re-sending {} entries",
+                store, old.lh.getId(), old.seq, last, reason, redo.size());
+        OpenLedger next = openNewLedger(old, last);
+        if (next == null) {
+            return;
+        }
+        ledgerRolls.incrementAndGet();
+        synchronized (lock) {
+            current = next;
+            for (WalWrite w : redo) {
+                w.ledger = next;
+            }
+        }
+        for (WalWrite w : redo) {
+            send(w, next);
+        }
+    }
+
+    private boolean hasOutstanding(OpenLedger l) {
+        for (WalWrite w : inflight) {
+            if (w.ledger == l && !w.done) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes a ledger and returns its last entry id as recorded in its (now closed) metadata. */
+    private long closeLedger(OpenLedger l) throws InterruptedException {
+        long deadline = System.nanoTime() + operationTimeout.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                l.lh.close();
+                LedgerMetadata md = ledgers.client().getLedgerManager().readLedgerMetadata(l.lh.getId()).get().getValue();
+                if (md.isClosed()) {
+                    return md.getLastEntryId();
+                }
+            } catch (BKException.BKLedgerFencedException | BKException.BKMetadataVersionException e) {
+                fail(new StoreFencedException("store '" + store + "': ledger " + l.lh.getId()
+                        + " was recovered by another writer while this one was closing it", e));
+                return -1;
+            } catch (BKException e) {
+                LOG.warn("store '{}': closing ledger {} failed (attempt {}): {}", store, l.lh.getId(), attempt, e.toString());
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("store '{}': reading metadata of ledger {} failed (attempt {}): {}", store, l.lh.getId(), attempt, e.toString());
+            }
+            if (System.nanoTime() > deadline) {
+                fail(new StoreFailedException("store '" + store + "': could not close ledger " + l.lh.getId()
+                        + " within " + operationTimeout, null));
+                return -1;
+            }
+            backoff(attempt);
+        }
+    }
+
+    /**
+     * Creates a ledger and appends it to the ledger list (marking {@code old} closed at
+     * {@code oldLast}) in one compare-and-set guarded by our epoch. Retries until the operation
+     * timeout while bookies or ZooKeeper are unavailable; fences on an epoch change.
+     */
+    private OpenLedger openNewLedger(OpenLedger old, long oldLast) {
+        long deadline = System.nanoTime() + operationTimeout.toNanos();
+        LedgerHandle lh = null;
+        for (int attempt = 0; ; attempt++) {
+            if (failure != null && old != null) {
+                deleteQuietly(lh);
+                return null;
+            }
+            try {
+                if (lh == null) {
+                    lh = ledgers.create(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(), cfg.digestType(), claim.epoch());
+                }
+                LedgerList list = ledgerList.value();
+                if (old != null) {
+                    list = list.replace(list.bySeq(old.seq).closed(oldLast, old.lastTxnSeq));
+                }
+                long seq = list.nextSeq();
+                list = list.append(lh.getId(), claim.epoch());
+                int v = meta.casLedgers(claim, list, ledgerList.version());
+                ledgerList = new Versioned<>(list, v);
+                return new OpenLedger(seq, lh, index.lastSeq());
+            } catch (EpochChangedException e) {
+                deleteQuietly(lh);
+                fail(new StoreFencedException("store '" + store + "': " + e.getMessage()));
+                if (old == null) {
+                    throw failure;
+                }
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(new StoreClosedException("store '" + store + "': interrupted while creating a ledger"));
+                if (old == null) {
+                    throw failure;
+                }
+                return null;
+            } catch (BKException | LedgerKvException e) {
+                LOG.warn("store '{}': creating the next ledger failed (attempt {}): {}", store, attempt, e.toString());
+                if (System.nanoTime() > deadline) {
+                    deleteQuietly(lh);
+                    StoreFailedException f = new StoreFailedException("store '" + store + "': could not create a new ledger within "
+                            + operationTimeout + ": " + e.getMessage(), e);
+                    fail(f);
+                    if (old == null) {
+                        throw ledgers.failure("creating the first ledger", e);
+                    }
+                    return null;
+                }
+            }
+            try {
+                backoff(attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(new StoreClosedException("store '" + store + "': interrupted while creating a ledger"));
+                return null;
+            }
+        }
+    }
+
+    private void deleteQuietly(LedgerHandle lh) {
+        if (lh == null) {
+            return;
+        }
+        try {
+            lh.close();
+            ledgers.client().deleteLedger(lh.getId());
+        } catch (Exception e) {
+            LOG.warn("store '{}': could not delete unused ledger {}: {}", store, lh.getId(), e.toString());
+        }
+    }
+
+    private static void backoff(int attempt) throws InterruptedException {
+        Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
+    }
+
+    // ---- failure and shutdown --------------------------------------------------------------------
+
+    /**
+     * Stops the writer for good: the acknowledged prefix is applied, everything else fails with
+     * {@code error}. Safe to call from any thread, more than once (the first error wins).
+     */
+    public void fail(LedgerKvException error) {
+        synchronized (lock) {
+            if (failure != null) {
+                return;
+            }
+            failure = error;
+            lock.notifyAll();
+        }
+        if (!(error instanceof StoreClosedException)) {
+            LOG.warn("store '{}': writer stopped: {}", store, error.getMessage());
+        }
+        synchronized (applyLock) {
+            for (;;) {
+                WalWrite head;
+                synchronized (lock) {
+                    head = inflight.pollFirst();
+                    if (head == null) {
+                        break;
+                    }
+                    inflightBytes -= head.data.length;
+                }
+                if (head.done && head.rc == BKException.Code.OK && !crashed) {
+                    apply(head); // acknowledged before the failure: it is committed
+                } else {
+                    for (PendingTxn t : head.txns) {
+                        finish(t, null, error);
+                    }
+                }
+            }
+        }
+        queue.add(WAKE);
+        failQueued(error);
+    }
+
+    /** Fails everything still queued. Any thread; each transaction is finished once. */
+    private void failQueued(LedgerKvException error) {
+        PendingTxn t;
+        while ((t = queue.poll()) != null) {
+            if (t != WAKE && t != STOP) {
+                finish(t, null, error);
+            }
+        }
+    }
+
+    /**
+     * Graceful stop: commits everything queued before it, waits until all of it is acknowledged
+     * (rolling ledgers if needed), then closes the current ledger and records it as closed.
+     *
+     * @return true if the writer stopped cleanly, false if it had failed or did not finish in time
+     */
+    public boolean shutdown(Duration timeout) throws InterruptedException {
+        queue.add(STOP);
+        thread.join(timeout.toMillis());
+        if (thread.isAlive()) {
+            fail(new StoreClosedException("store '" + store + "': closed before its commits finished within " + timeout));
+            thread.interrupt();
+            thread.join();
+            return false;
+        }
+        return cleanStop;
+    }
+
+    private volatile boolean cleanStop;
+
+    /** On the committer thread, after STOP: wait for the in-flight entries, then close the ledger. */
+    private void stopGracefully() throws InterruptedException {
+        for (;;) {
+            synchronized (lock) {
+                while (failure == null && !inflight.isEmpty() && !rollRequested) {
+                    lock.wait();
+                }
+                if (failure != null) {
+                    return;
+                }
+                if (inflight.isEmpty()) {
+                    break;
+                }
+            }
+            rollRequested = false;
+            roll("an entry failed during shutdown");
+        }
+        fail(new StoreClosedException("store '" + store + "' is closed"));
+        OpenLedger l = current;
+        try {
+            l.lh.close();
+            long last = l.lh.getLastAddConfirmed();
+            LedgerList list = ledgerList.value();
+            list = list.replace(list.bySeq(l.seq).closed(last, l.lastTxnSeq));
+            int v = meta.casLedgers(claim, list, ledgerList.version());
+            ledgerList = new Versioned<>(list, v);
+            cleanStop = true;
+        } catch (BKException | EpochChangedException | LedgerKvException e) {
+            LOG.warn("store '{}': could not record ledger {} as closed: {} (the next writer will recover it)",
+                    store, l.lh.getId(), e.toString());
+        }
+    }
+
+    /** Simulated process death for tests: stop at once, write nothing more, touch no metadata. */
+    public void crash() {
+        crashed = true;
+        fail(new StoreClosedException("store '" + store + "': writer crashed"));
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For status: the ledger currently written. */
+    public long currentLedgerId() {
+        OpenLedger l = current;
+        return l == null ? -1 : l.lh.getId();
+    }
+}

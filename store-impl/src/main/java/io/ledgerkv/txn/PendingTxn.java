@@ -1,0 +1,36 @@
+package io.ledgerkv.txn;
+
+import io.ledgerkv.api.Lsn;
+import io.ledgerkv.wal.Mutation;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A transaction accepted by the committer: its operations, their encoded WAL record and its future. */
+final class PendingTxn {
+    final List<Mutation> ops;
+    final byte[] record;
+    final CompletableFuture<Lsn> future = new CompletableFuture<>();
+    /** Bytes held from the committer's pending-bytes budget until the transaction finishes. */
+    final int permits;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Assigned by the committer thread when the transaction is written. */
+    long seq = -1;
+    /** Assigned when its entry is acknowledged. */
+    Lsn lsn;
+
+    PendingTxn(List<Mutation> ops, byte[] record, int permits) {
+        this.ops = ops;
+        this.record = record;
+        this.permits = permits;
+    }
+
+    int size() {
+        return record.length;
+    }
+
+    /** True exactly once: the caller then owns releasing the permits and completing the future. */
+    boolean markFinished() {
+        return finished.compareAndSet(false, true);
+    }
+}

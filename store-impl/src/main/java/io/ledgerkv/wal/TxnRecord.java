@@ -1,0 +1,146 @@
+package io.ledgerkv.wal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encoding of one transaction inside a WAL entry payload:
+ *
+ * <pre>
+ * txn  := varint opCount, op*
+ * op   := u8 type (1 = PUT, 2 = DELETE), varint keyLength, key, [varint valueLength, value]   (value only for PUT)
+ * </pre>
+ *
+ * A batch entry's payload is its transactions back to back; a transaction too large for one entry
+ * is one record split into consecutive part entries.
+ */
+public final class TxnRecord {
+    static final int OP_PUT = 1;
+    static final int OP_DELETE = 2;
+
+    private TxnRecord() {
+    }
+
+    public static int encodedSize(Mutation m) {
+        int n = 1 + varintSize(m.key().length) + m.key().length;
+        if (m.value() != null) {
+            n += varintSize(m.value().length) + m.value().length;
+        }
+        return n;
+    }
+
+    public static int encodedSize(List<Mutation> ops) {
+        int n = varintSize(ops.size());
+        for (Mutation m : ops) {
+            n += encodedSize(m);
+        }
+        return n;
+    }
+
+    /** Encodes {@code ops} into a new array of exactly {@link #encodedSize(List)} bytes. */
+    public static byte[] encode(List<Mutation> ops) {
+        byte[] out = new byte[encodedSize(ops)];
+        int p = putVarint(out, 0, ops.size());
+        for (Mutation m : ops) {
+            out[p++] = (byte) (m.value() == null ? OP_DELETE : OP_PUT);
+            p = putVarint(out, p, m.key().length);
+            System.arraycopy(m.key(), 0, out, p, m.key().length);
+            p += m.key().length;
+            if (m.value() != null) {
+                p = putVarint(out, p, m.value().length);
+                System.arraycopy(m.value(), 0, out, p, m.value().length);
+                p += m.value().length;
+            }
+        }
+        return out;
+    }
+
+    /** Reads transactions from {@code buf[off, off+len)} until it is consumed. */
+    public static List<List<Mutation>> decodeAll(byte[] buf, int off, int len, int expectedCount) throws WalFormatException {
+        List<List<Mutation>> txns = new ArrayList<>(expectedCount);
+        int[] pos = {off};
+        int end = off + len;
+        while (pos[0] < end) {
+            txns.add(decodeOne(buf, pos, end));
+        }
+        if (txns.size() != expectedCount) {
+            throw new WalFormatException("header says " + expectedCount + " transactions, payload holds " + txns.size());
+        }
+        return txns;
+    }
+
+    /** Decodes exactly one transaction that fills {@code buf[off, off+len)}. */
+    public static List<Mutation> decodeSingle(byte[] buf, int off, int len) throws WalFormatException {
+        int[] pos = {off};
+        List<Mutation> t = decodeOne(buf, pos, off + len);
+        if (pos[0] != off + len) {
+            throw new WalFormatException((off + len - pos[0]) + " trailing bytes after the transaction record");
+        }
+        return t;
+    }
+
+    private static List<Mutation> decodeOne(byte[] buf, int[] pos, int end) throws WalFormatException {
+        int count = getVarint(buf, pos, end);
+        if (count < 0 || count > end - pos[0]) {
+            throw new WalFormatException("bad operation count " + count);
+        }
+        List<Mutation> ops = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (pos[0] >= end) {
+                throw new WalFormatException("record ends inside operation " + i + " of " + count);
+            }
+            int type = buf[pos[0]++] & 0xff;
+            if (type != OP_PUT && type != OP_DELETE) {
+                throw new WalFormatException("unknown operation type " + type + " (written by a newer version?)");
+            }
+            byte[] key = getBytes(buf, pos, end);
+            byte[] value = type == OP_PUT ? getBytes(buf, pos, end) : null;
+            ops.add(new Mutation(key, value));
+        }
+        return ops;
+    }
+
+    private static byte[] getBytes(byte[] buf, int[] pos, int end) throws WalFormatException {
+        int n = getVarint(buf, pos, end);
+        if (n < 0 || n > end - pos[0]) {
+            throw new WalFormatException("length " + n + " runs past the end of the record");
+        }
+        byte[] out = new byte[n];
+        System.arraycopy(buf, pos[0], out, 0, n);
+        pos[0] += n;
+        return out;
+    }
+
+    static int varintSize(int v) {
+        int n = 1;
+        while ((v & ~0x7f) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    static int putVarint(byte[] out, int p, int v) {
+        while ((v & ~0x7f) != 0) {
+            out[p++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        out[p++] = (byte) v;
+        return p;
+    }
+
+    static int getVarint(byte[] buf, int[] pos, int end) throws WalFormatException {
+        int result = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            if (pos[0] >= end) {
+                throw new WalFormatException("record ends inside a varint");
+            }
+            int b = buf[pos[0]++] & 0xff;
+            result |= (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+        throw new WalFormatException("varint longer than 5 bytes");
+    }
+}

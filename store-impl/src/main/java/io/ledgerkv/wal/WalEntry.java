@@ -1,0 +1,234 @@
+package io.ledgerkv.wal;
+
+import io.ledgerkv.codec.Codec;
+import io.ledgerkv.codec.CodecType;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * One WAL entry as stored in a BookKeeper ledger entry (format version 1, big-endian):
+ *
+ * <pre>
+ * offset size field
+ *  0     2    magic 0x4C4B ("LK")
+ *  2     1    format version (1)
+ *  3     1    codec id ({@link CodecType#id()})
+ *  4     1    flags: bit 0 RAW = payload stored uncompressed although the codec is not NONE
+ *  5     1    type: 1 BATCH (whole transactions), 2 TXN_PART, 3 TXN_COMMIT (last part of a large transaction)
+ *  6     2    reserved, 0
+ *  8     4    dictionary id (0 = none)
+ * 12     8    writer epoch
+ * 20     8    first transaction sequence number in this entry
+ * 28     4    count: BATCH = number of transactions; TXN_PART/TXN_COMMIT = part index
+ * 32     8    writer wall clock, millis
+ * 40     4    uncompressed payload length
+ * 44     4    stored payload length
+ * 48     4    CRC32C over bytes [0, 48) and the uncompressed payload
+ * 52     ..   stored payload
+ * </pre>
+ *
+ * The CRC covers the header as well as the payload, so any flipped bit or truncation is detected;
+ * it is checked after decompression, so a codec fault cannot yield a silently wrong value.
+ */
+public final class WalEntry {
+    public static final int MAGIC = 0x4C4B;
+    public static final int FORMAT_VERSION = 1;
+    public static final int HEADER_BYTES = 52;
+    static final int CRC_OFFSET = 48;
+    public static final int FLAG_RAW = 1;
+
+    /** What an entry holds. */
+    public enum Type {
+        BATCH(1), TXN_PART(2), TXN_COMMIT(3);
+
+        final int code;
+
+        Type(int code) {
+            this.code = code;
+        }
+
+        static Type of(int code) {
+            for (Type t : values()) {
+                if (t.code == code) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final CodecType codec;
+    private final int flags;
+    private final Type type;
+    private final int dictId;
+    private final long epoch;
+    private final long firstTxnSeq;
+    private final int count;
+    private final long writerTimeMillis;
+    private final byte[] payload;
+    private final int storedLength;
+
+    private WalEntry(CodecType codec, int flags, Type type, int dictId, long epoch, long firstTxnSeq, int count,
+                     long writerTimeMillis, byte[] payload, int storedLength) {
+        this.codec = codec;
+        this.flags = flags;
+        this.type = type;
+        this.dictId = dictId;
+        this.epoch = epoch;
+        this.firstTxnSeq = firstTxnSeq;
+        this.count = count;
+        this.writerTimeMillis = writerTimeMillis;
+        this.payload = payload;
+        this.storedLength = storedLength;
+    }
+
+    /**
+     * Frames {@code payload[off, off+len)} as an entry, compressing it with {@code codec} when that
+     * makes it smaller; otherwise the payload is stored raw with {@link #FLAG_RAW} set.
+     */
+    public static byte[] encode(Type type, Codec codec, long epoch, long firstTxnSeq, int count, long writerTimeMillis,
+                                byte[] payload, int off, int len) {
+        CodecType ct = codec.type();
+        byte[] out;
+        int stored;
+        int flags = 0;
+        if (ct == CodecType.NONE) {
+            out = new byte[HEADER_BYTES + len];
+            System.arraycopy(payload, off, out, HEADER_BYTES, len);
+            stored = len;
+        } else {
+            byte[] tmp = new byte[HEADER_BYTES + codec.maxCompressedLength(len)];
+            int c = codec.compress(payload, off, len, tmp, HEADER_BYTES);
+            if (c < len) {
+                out = tmp.length == HEADER_BYTES + c ? tmp : java.util.Arrays.copyOf(tmp, HEADER_BYTES + c);
+                stored = c;
+            } else {
+                out = new byte[HEADER_BYTES + len];
+                System.arraycopy(payload, off, out, HEADER_BYTES, len);
+                stored = len;
+                flags |= FLAG_RAW;
+            }
+        }
+        ByteBuffer h = ByteBuffer.wrap(out, 0, HEADER_BYTES);
+        h.putShort((short) MAGIC).put((byte) FORMAT_VERSION).put((byte) ct.id()).put((byte) flags).put((byte) type.code)
+                .putShort((short) 0).putInt(0).putLong(epoch).putLong(firstTxnSeq).putInt(count)
+                .putLong(writerTimeMillis).putInt(len).putInt(stored);
+        CRC32C crc = new CRC32C();
+        crc.update(out, 0, CRC_OFFSET);
+        crc.update(payload, off, len);
+        h.putInt((int) crc.getValue());
+        return out;
+    }
+
+    /** Supplies a codec instance for a codec id met while reading. */
+    @FunctionalInterface
+    public interface CodecSource {
+        Codec codecFor(CodecType type);
+    }
+
+    /** Parses and verifies an entry; every failure says exactly which check failed. */
+    public static WalEntry decode(byte[] data, CodecSource codecs) throws WalFormatException {
+        if (data.length < HEADER_BYTES) {
+            throw new WalFormatException("entry is " + data.length + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
+        }
+        ByteBuffer h = ByteBuffer.wrap(data, 0, HEADER_BYTES);
+        int magic = h.getShort() & 0xffff;
+        if (magic != MAGIC) {
+            throw new WalFormatException(String.format("bad magic 0x%04x (not a ledgerkv WAL entry)", magic));
+        }
+        int version = h.get() & 0xff;
+        if (version != FORMAT_VERSION) {
+            throw new WalFormatException("unsupported format version " + version
+                    + " (this version reads " + FORMAT_VERSION + "; written by a newer ledgerkv?)");
+        }
+        int codecId = h.get() & 0xff;
+        CodecType codec = CodecType.byId(codecId);
+        if (codec == null) {
+            throw new WalFormatException("unknown codec id " + codecId + " (written by a newer ledgerkv?)");
+        }
+        int flags = h.get() & 0xff;
+        int typeCode = h.get() & 0xff;
+        Type type = Type.of(typeCode);
+        if (type == null) {
+            throw new WalFormatException("unknown entry type " + typeCode);
+        }
+        h.getShort();
+        int dictId = h.getInt();
+        long epoch = h.getLong();
+        long firstTxnSeq = h.getLong();
+        int count = h.getInt();
+        long time = h.getLong();
+        int len = h.getInt();
+        int stored = h.getInt();
+        int expectedCrc = h.getInt();
+        if (len < 0 || stored < 0 || stored != data.length - HEADER_BYTES) {
+            throw new WalFormatException("stored length " + stored + " does not match the " + (data.length - HEADER_BYTES)
+                    + " payload bytes present (truncated or padded entry)");
+        }
+        byte[] payload;
+        if (codec == CodecType.NONE || (flags & FLAG_RAW) != 0) {
+            if (stored != len) {
+                throw new WalFormatException("raw payload of " + stored + " bytes but uncompressed length " + len);
+            }
+            payload = new byte[len];
+            System.arraycopy(data, HEADER_BYTES, payload, 0, len);
+        } else {
+            payload = new byte[len];
+            try {
+                codecs.codecFor(codec).decompress(data, HEADER_BYTES, stored, payload, 0, len);
+            } catch (RuntimeException e) {
+                throw new WalFormatException(codec + " payload does not decompress: " + e.getMessage(), e);
+            }
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(data, 0, CRC_OFFSET);
+        crc.update(payload, 0, len);
+        if ((int) crc.getValue() != expectedCrc) {
+            throw new WalFormatException(String.format("CRC32C mismatch: stored 0x%08x, computed 0x%08x",
+                    expectedCrc, (int) crc.getValue()));
+        }
+        return new WalEntry(codec, flags, type, dictId, epoch, firstTxnSeq, count, time, payload, stored);
+    }
+
+    public CodecType codec() {
+        return codec;
+    }
+
+    public boolean isRaw() {
+        return (flags & FLAG_RAW) != 0;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public int dictId() {
+        return dictId;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public long firstTxnSeq() {
+        return firstTxnSeq;
+    }
+
+    /** BATCH: number of transactions; parts: the part index. */
+    public int count() {
+        return count;
+    }
+
+    public long writerTimeMillis() {
+        return writerTimeMillis;
+    }
+
+    /** The uncompressed payload. */
+    public byte[] payload() {
+        return payload;
+    }
+
+    public int storedLength() {
+        return storedLength;
+    }
+}

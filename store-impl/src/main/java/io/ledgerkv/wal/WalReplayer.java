@@ -1,0 +1,163 @@
+package io.ledgerkv.wal;
+
+import io.ledgerkv.api.CorruptEntryException;
+import io.ledgerkv.api.Lsn;
+import java.util.List;
+
+/**
+ * Turns WAL entries, fed in log order, back into committed transactions. It checks that
+ * transaction sequence numbers are contiguous, that writer epochs never go backwards, and that the
+ * parts of a large transaction arrive in order; a large transaction is emitted only when its
+ * TXN_COMMIT entry is read. Parts left behind by a writer that crashed before its commit entry are
+ * dropped when the next writer's first entry (a higher epoch) arrives.
+ */
+public final class WalReplayer {
+
+    /** Receives each committed transaction once, in log order. */
+    @FunctionalInterface
+    public interface Sink {
+        void apply(long txnSeq, Lsn lsn, long writerTimeMillis, List<Mutation> ops);
+    }
+
+    private final String store;
+    private final Sink sink;
+    private final long startSeq;
+    private long lastSeq;
+    private long lastEpoch = -1;
+    private long entries;
+
+    // A large transaction being reassembled.
+    private byte[] parts;
+    private int partsLength;
+    private long partsSeq = -1;
+    private long partsEpoch;
+    private int nextPart;
+
+    /**
+     * @param lastAppliedSeq sequence number of the last transaction already in the index (from a
+     *                       checkpoint, or 0 for an empty store); earlier transactions are skipped
+     */
+    public WalReplayer(String store, long lastAppliedSeq, Sink sink) {
+        this.store = store;
+        this.lastSeq = lastAppliedSeq;
+        this.startSeq = lastAppliedSeq;
+        this.sink = sink;
+    }
+
+    /** Sequence number of the last transaction emitted or skipped. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    public long lastEpoch() {
+        return lastEpoch;
+    }
+
+    public long entries() {
+        return entries;
+    }
+
+    /** True while the parts of a large transaction have been read but not its commit entry. */
+    public boolean hasPendingParts() {
+        return partsSeq >= 0;
+    }
+
+    public void accept(long ledgerSeq, long ledgerId, long entryId, WalEntry e) {
+        entries++;
+        if (e.epoch() < lastEpoch) {
+            throw corrupt(ledgerId, entryId, "writer epoch went backwards from " + lastEpoch + " to " + e.epoch());
+        }
+        lastEpoch = e.epoch();
+        if (partsSeq >= 0 && e.epoch() > partsEpoch) {
+            dropParts(); // the writer that wrote them crashed before their commit entry
+        }
+        try {
+            switch (e.type()) {
+                case BATCH -> acceptBatch(ledgerSeq, ledgerId, entryId, e);
+                case TXN_PART, TXN_COMMIT -> acceptPart(ledgerSeq, ledgerId, entryId, e);
+                default -> throw corrupt(ledgerId, entryId, "unexpected entry type " + e.type());
+            }
+        } catch (WalFormatException ex) {
+            throw corrupt(ledgerId, entryId, ex.getMessage());
+        }
+    }
+
+    private void acceptBatch(long ledgerSeq, long ledgerId, long entryId, WalEntry e) throws WalFormatException {
+        if (partsSeq >= 0) {
+            throw corrupt(ledgerId, entryId, "batch entry in the middle of large transaction " + partsSeq);
+        }
+        long first = e.firstTxnSeq();
+        checkContiguous(ledgerId, entryId, first);
+        List<List<Mutation>> txns = TxnRecord.decodeAll(e.payload(), 0, e.payload().length, e.count());
+        for (int i = 0; i < txns.size(); i++) {
+            long seq = first + i;
+            if (seq <= lastSeq) {
+                continue; // already covered by the checkpoint we started from
+            }
+            sink.apply(seq, new Lsn(ledgerSeq, entryId, i), e.writerTimeMillis(), txns.get(i));
+            lastSeq = seq;
+        }
+    }
+
+    private void acceptPart(long ledgerSeq, long ledgerId, long entryId, WalEntry e) throws WalFormatException {
+        long seq = e.firstTxnSeq();
+        if (e.count() == 0) {
+            if (partsSeq >= 0) {
+                throw corrupt(ledgerId, entryId, "large transaction " + seq + " starts while " + partsSeq + " is unfinished");
+            }
+            checkContiguous(ledgerId, entryId, seq);
+            partsSeq = seq;
+            partsEpoch = e.epoch();
+            partsLength = 0;
+            nextPart = 0;
+        } else if (seq != partsSeq || e.count() != nextPart) {
+            throw corrupt(ledgerId, entryId, "part " + e.count() + " of transaction " + seq
+                    + " out of order (expected part " + nextPart + " of " + partsSeq + ")");
+        }
+        append(e.payload());
+        nextPart++;
+        if (e.type() == WalEntry.Type.TXN_COMMIT) {
+            if (seq > lastSeq) {
+                List<Mutation> ops = TxnRecord.decodeSingle(parts, 0, partsLength);
+                sink.apply(seq, new Lsn(ledgerSeq, entryId, 0), e.writerTimeMillis(), ops);
+                lastSeq = seq;
+            }
+            dropParts();
+        }
+    }
+
+    private void checkContiguous(long ledgerId, long entryId, long first) {
+        if (first > lastSeq + 1) {
+            throw corrupt(ledgerId, entryId, "transactions " + (lastSeq + 1) + ".." + (first - 1) + " are missing from the log");
+        }
+        // Entries before the starting point are expected only until the first transaction is
+        // applied (they are covered by the checkpoint); after that an old sequence number is a
+        // duplicate.
+        if (first <= lastSeq && lastSeq != startSeq) {
+            throw corrupt(ledgerId, entryId, "transaction " + first + " appears again after " + lastSeq + " (duplicate entry)");
+        }
+    }
+
+    private void append(byte[] p) {
+        if (parts == null || parts.length < partsLength + p.length) {
+            byte[] bigger = new byte[Math.max(partsLength + p.length, parts == null ? 1 << 16 : parts.length * 2)];
+            if (parts != null) {
+                System.arraycopy(parts, 0, bigger, 0, partsLength);
+            }
+            parts = bigger;
+        }
+        System.arraycopy(p, 0, parts, partsLength, p.length);
+        partsLength += p.length;
+    }
+
+    private void dropParts() {
+        parts = null;
+        partsLength = 0;
+        partsSeq = -1;
+        nextPart = 0;
+    }
+
+    private CorruptEntryException corrupt(long ledgerId, long entryId, String reason) {
+        return new CorruptEntryException(store, ledgerId, entryId, reason);
+    }
+}

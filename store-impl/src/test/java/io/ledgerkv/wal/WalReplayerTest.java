@@ -1,0 +1,107 @@
+package io.ledgerkv.wal;
+
+import static io.ledgerkv.testing.Bytes.b;
+import static io.ledgerkv.testing.Bytes.s;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerkv.api.CorruptEntryException;
+import io.ledgerkv.api.Lsn;
+import io.ledgerkv.codec.CodecType;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WalReplayerTest {
+    private final List<String> applied = new ArrayList<>();
+    private final WalReplayer replayer = new WalReplayer("s", 0,
+            (seq, lsn, time, ops) -> applied.add(seq + "@" + lsn + "=" + s(ops.get(0).key())));
+
+    private static WalEntry batch(long epoch, long first, String... keys) throws Exception {
+        byte[] payload = new byte[0];
+        for (String k : keys) {
+            byte[] r = TxnRecord.encode(List.of(new Mutation(b(k), b("v"))));
+            byte[] n = new byte[payload.length + r.length];
+            System.arraycopy(payload, 0, n, 0, payload.length);
+            System.arraycopy(r, 0, n, payload.length, r.length);
+            payload = n;
+        }
+        return decode(WalEntry.encode(WalEntry.Type.BATCH, CodecType.NONE.newCodec(), epoch, first, keys.length, 0, payload, 0, payload.length));
+    }
+
+    private static WalEntry[] large(long epoch, long seq, String key, int parts) throws Exception {
+        byte[] rec = TxnRecord.encode(List.of(new Mutation(b(key), new byte[parts * 10])));
+        int chunk = (rec.length + parts - 1) / parts;
+        WalEntry[] out = new WalEntry[parts];
+        for (int i = 0; i < parts; i++) {
+            int off = i * chunk;
+            int len = Math.min(chunk, rec.length - off);
+            WalEntry.Type t = i == parts - 1 ? WalEntry.Type.TXN_COMMIT : WalEntry.Type.TXN_PART;
+            out[i] = decode(WalEntry.encode(t, CodecType.NONE.newCodec(), epoch, seq, i, 0, rec, off, len));
+        }
+        return out;
+    }
+
+    private static WalEntry decode(byte[] data) throws Exception {
+        return WalEntry.decode(data, CodecType::newCodec);
+    }
+
+    @Test
+    void batchesApplyInOrderWithTheirLsns() throws Exception {
+        replayer.accept(1, 10, 0, batch(1, 1, "a", "b"));
+        replayer.accept(1, 10, 1, batch(1, 3, "c"));
+        assertThat(applied).containsExactly("1@1:0:0=a", "2@1:0:1=b", "3@1:1:0=c");
+        assertThat(replayer.lastSeq()).isEqualTo(3);
+    }
+
+    @Test
+    void largeTransactionAppliesOnlyAtItsCommitEntry() throws Exception {
+        WalEntry[] parts = large(1, 1, "big", 3);
+        replayer.accept(1, 10, 0, parts[0]);
+        replayer.accept(1, 10, 1, parts[1]);
+        assertThat(applied).isEmpty();
+        assertThat(replayer.hasPendingParts()).isTrue();
+        replayer.accept(2, 11, 0, parts[2]); // parts may straddle a ledger roll
+        assertThat(applied).containsExactly("1@2:0:0=big");
+    }
+
+    @Test
+    void partsOfACrashedWriterAreDroppedWhenTheNextEpochStarts() throws Exception {
+        WalEntry[] parts = large(1, 1, "lost", 3);
+        replayer.accept(1, 10, 0, parts[0]);
+        replayer.accept(1, 10, 1, parts[1]);
+        replayer.accept(2, 11, 0, batch(2, 1, "next"));
+        assertThat(applied).containsExactly("1@2:0:0=next");
+        assertThat(replayer.hasPendingParts()).isFalse();
+    }
+
+    @Test
+    void gapsDuplicatesAndBackwardEpochsAreCorruption() throws Exception {
+        replayer.accept(1, 10, 0, batch(2, 1, "a"));
+        assertThatThrownBy(() -> replayer.accept(1, 10, 1, batch(2, 3, "gap")))
+                .isInstanceOf(CorruptEntryException.class)
+                .hasMessageContaining("store 's', ledger 10, entry 1")
+                .hasMessageContaining("transactions 2..2 are missing");
+        assertThatThrownBy(() -> replayer.accept(1, 10, 1, batch(2, 1, "dup")))
+                .hasMessageContaining("appears again");
+        assertThatThrownBy(() -> replayer.accept(1, 10, 1, batch(1, 2, "old")))
+                .hasMessageContaining("epoch went backwards");
+    }
+
+    @Test
+    void outOfOrderPartsAreCorruption() throws Exception {
+        WalEntry[] parts = large(1, 1, "big", 3);
+        replayer.accept(1, 10, 0, parts[0]);
+        assertThatThrownBy(() -> replayer.accept(1, 10, 1, parts[2])).hasMessageContaining("out of order");
+    }
+
+    @Test
+    void entriesBeforeTheStartingPointAreSkipped() throws Exception {
+        WalReplayer fromCheckpoint = new WalReplayer("s", 2,
+                (seq, lsn, time, ops) -> applied.add(seq + "=" + s(ops.get(0).key())));
+        fromCheckpoint.accept(1, 10, 0, batch(1, 1, "a", "b", "c"));
+        fromCheckpoint.accept(1, 10, 1, batch(1, 4, "d"));
+        assertThat(applied).containsExactly("3=c", "4=d");
+        assertThat(new Lsn(1, 0, 2)).isLessThan(new Lsn(1, 1, 0));
+    }
+}
