@@ -114,6 +114,11 @@ public final class BookKeeperStore implements KvStore, TxnHost {
             meta.createIfAbsent(StoreMeta.of(cfg, System.currentTimeMillis()));
         }
         WalLedgers ledgers = new WalLedgers(client.bookKeeper(), ns, name, cfg.ledgerPassword());
+        if (!readOnly) {
+            // Check the password before claiming the epoch: an opener that cannot read the WAL
+            // must not fence the writer that can.
+            probeAccess(name, ledgers, meta.readLedgers().value());
+        }
         EpochClaim claim = readOnly ? null : meta.claimEpoch();
         Versioned<LedgerList> list = meta.readLedgers();
         MvccIndex index = new MvccIndex();
@@ -136,6 +141,23 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         BookKeeperStore store = new BookKeeperStore(client, name, cfg, false, meta, ledgers, index, claim, committer, rs);
         store.publishStatsQuietly();
         return store;
+    }
+
+    private static void probeAccess(String name, WalLedgers ledgers, LedgerList list) {
+        LedgerRef last = list.last();
+        if (last == null) {
+            return;
+        }
+        try {
+            WalLedgers.closeQuietly(ledgers.openNoRecovery(last.ledgerId()));
+        } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
+            // reported with context during replay
+        } catch (BKException e) {
+            throw ledgers.failure("opening ledger " + last.ledgerId(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
+        }
     }
 
     /** Reads the WAL of every ledger in the list into the index, recovering (fencing) OPEN ledgers when writing. */
@@ -548,6 +570,11 @@ public final class BookKeeperStore implements KvStore, TxnHost {
     /** Number of times the writer moved to a new ledger. */
     public long ledgerRolls() {
         return committer == null ? 0 : committer.ledgerRolls();
+    }
+
+    /** Number of times the writer started moving to a new ledger (including a move still waiting for bookies). */
+    public long rollAttempts() {
+        return committer == null ? 0 : committer.rollAttempts();
     }
 
     /** The writer's failure (fenced, failed, closed), or null while it is healthy. */

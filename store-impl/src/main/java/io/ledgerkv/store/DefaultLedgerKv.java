@@ -305,7 +305,11 @@ public final class DefaultLedgerKv implements LedgerKv {
             s.crash();
         }
         stores.clear();
-        shutdownClients();
+        // A dead process does not wait for its clients to wind down; BookKeeper's close can take
+        // seconds while its executors drain.
+        Thread t = new Thread(this::shutdownClients, "ledgerkv-crash-teardown");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void shutdownClients() {

@@ -79,16 +79,20 @@ public final class Committer {
         final WalEntry.Type type;
         final List<PendingTxn> txns;
         final int payloadLength;
+        final long firstSeq;
+        final int partIndex;
         OpenLedger ledger;
         long entryId = -1;
         int rc = PENDING;
         boolean done;
 
-        WalWrite(byte[] data, WalEntry.Type type, List<PendingTxn> txns, int payloadLength) {
+        WalWrite(byte[] data, WalEntry.Type type, List<PendingTxn> txns, int payloadLength, long firstSeq, int partIndex) {
             this.data = data;
             this.type = type;
             this.txns = txns;
             this.payloadLength = payloadLength;
+            this.firstSeq = firstSeq;
+            this.partIndex = partIndex;
         }
     }
 
@@ -115,15 +119,20 @@ public final class Committer {
     private volatile OpenLedger current;
     private long nextTxnSeq;
     private PendingTxn carry;
+    /** Transactions taken from the queue and not yet inside a submitted entry (committer thread only). */
+    private List<PendingTxn> inHand = List.of();
     private volatile boolean rollRequested;
     private volatile LedgerKvException failure;
     private volatile boolean crashed;
     private volatile CompletableFuture<Lsn> lastEnqueued;
+    /** Set by the committer thread just before its final drain of the queue. */
+    private volatile boolean exited;
 
     // Bytes of the WAL retained in ledgers (uncompressed payload and as stored), for the stats znode.
     private final AtomicLong logicalBytes;
     private final AtomicLong storedBytes;
     private final AtomicLong ledgerRolls = new AtomicLong();
+    private final AtomicLong rollAttempts = new AtomicLong();
 
     /**
      * @param ledgerList     the store's ledger list as recovered on open (its OPEN ledgers already
@@ -183,9 +192,10 @@ public final class Committer {
         PendingTxn t = new PendingTxn(ops, record, permits);
         queue.add(t);
         lastEnqueued = t.future;
-        // A failure may have raced us; make sure the transaction does not sit in the queue forever.
-        if (failure != null) {
-            failQueued(failure);
+        // The committer thread drains the queue when it stops; if it already has, nobody else
+        // would see this transaction, so fail it here.
+        if (exited) {
+            failQueued(failure != null ? failure : new StoreClosedException("store '" + store + "' is closed"));
         }
         return t.future;
     }
@@ -207,8 +217,14 @@ public final class Committer {
         return storedBytes.get();
     }
 
+    /** Completed moves to a new ledger. */
     public long ledgerRolls() {
         return ledgerRolls.get();
+    }
+
+    /** Started moves to a new ledger (a roll in progress waits for bookies or ZooKeeper). */
+    public long rollAttempts() {
+        return rollAttempts.get();
     }
 
     // ---- committer thread -----------------------------------------------------------------------
@@ -235,10 +251,13 @@ public final class Committer {
                     return;
                 }
                 if (first.size() > cfg.maxBatchBytes()) {
+                    inHand = List.of(first);
                     writeLarge(first);
                 } else {
-                    writeBatch(collect(first));
+                    inHand = collect(first);
+                    writeBatch(inHand);
                 }
+                inHand = List.of();
             }
         } catch (InterruptedException e) {
             if (!crashed) {
@@ -250,14 +269,17 @@ public final class Committer {
             LOG.error("store '{}': committer failed", store, t);
             fail(new StoreFailedException("store '" + store + "': committer failed: " + t, t));
         } finally {
-            if (failure != null) {
-                PendingTxn c = carry;
-                carry = null;
-                if (c != null && c != WAKE && c != STOP) {
-                    finish(c, null, failure);
-                }
-                failQueued(failure);
+            LedgerKvException f = failure != null ? failure : new StoreClosedException("store '" + store + "': committer stopped");
+            for (PendingTxn t : inHand) {
+                finish(t, null, f); // no-op for those already finished through their entry
             }
+            PendingTxn c = carry;
+            carry = null;
+            if (c != null && c != WAKE && c != STOP) {
+                finish(c, null, f);
+            }
+            exited = true;
+            failQueued(f);
         }
     }
 
@@ -306,7 +328,7 @@ public final class Committer {
         byte[] data = WalEntry.encode(WalEntry.Type.BATCH, codec, claim.epoch(), firstSeq, batch.size(),
                 System.currentTimeMillis(), payload, 0, len);
         hooks.beforeSubmit(WalEntry.Type.BATCH, firstSeq, 0);
-        submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len));
+        submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len, firstSeq, 0));
     }
 
     /** A transaction larger than one entry: TXN_PART entries, then a TXN_COMMIT entry carrying the last part. */
@@ -325,7 +347,7 @@ public final class Committer {
                 finish(t, null, failure);
                 return;
             }
-            submit(new WalWrite(data, type, last ? List.of(t) : List.of(), len));
+            submit(new WalWrite(data, type, last ? List.of(t) : List.of(), len, t.seq, i));
         }
     }
 
@@ -411,6 +433,7 @@ public final class Committer {
     private void apply(WalWrite w) {
         logicalBytes.addAndGet(w.payloadLength);
         storedBytes.addAndGet(w.data.length);
+        hooks.afterAck(w.type, w.firstSeq, w.partIndex);
         if (w.type == WalEntry.Type.TXN_PART) {
             return;
         }
@@ -459,6 +482,7 @@ public final class Committer {
     // ---- rolling to a new ledger ---------------------------------------------------------------
 
     private void roll(String reason) throws InterruptedException {
+        rollAttempts.incrementAndGet();
         OpenLedger old = current;
         synchronized (lock) {
             while (failure == null && hasOutstanding(old)) {
@@ -658,11 +682,10 @@ public final class Committer {
                 }
             }
         }
-        queue.add(WAKE);
-        failQueued(error);
+        queue.add(WAKE); // the committer thread stops and fails what is queued
     }
 
-    /** Fails everything still queued. Any thread; each transaction is finished once. */
+    /** Fails everything still queued: by the committer thread as it exits, or by enqueuers after that. */
     private void failQueued(LedgerKvException error) {
         PendingTxn t;
         while ((t = queue.poll()) != null) {

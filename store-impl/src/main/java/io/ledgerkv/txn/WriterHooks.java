@@ -22,6 +22,10 @@ public class WriterHooks {
     public void beforeSubmit(WalEntry.Type type, long firstSeq, int partIndex) throws InterruptedException {
     }
 
+    /** Called (on a BookKeeper callback thread) once an entry is acknowledged by the ack quorum, in log order. */
+    public void afterAck(WalEntry.Type type, long firstSeq, int partIndex) {
+    }
+
     /** BUG for checker validation: report commits as done when they are sent, before the ack quorum answers. */
     public boolean ackBeforeQuorum() {
         return false;

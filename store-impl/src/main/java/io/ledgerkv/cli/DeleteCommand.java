@@ -1,0 +1,38 @@
+package io.ledgerkv.cli;
+
+import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.LedgerKv;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "del", description = {"Deletes one key and prints the commit's LSN.",
+    "Note: writing makes this process the store's writer, which fences the current writer."})
+final class DeleteCommand extends CliCommand implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions conn;
+
+    @Option(names = {"-s", "--store"}, required = true, description = "Store name")
+    String store;
+
+    @Option(names = "--hex", description = "Key is hex")
+    boolean hex;
+
+    @Parameters(index = "0", description = "Key")
+    String key;
+
+    @Override
+    public Integer call() {
+        try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
+            if (!kv.exists(store)) {
+                throw new io.ledgerkv.api.StoreNotFoundException(conn.namespace, store);
+            }
+            try (KvStore s = kv.open(store, conn.storeConfig().build())) {
+                out().println(s.delete(Text.parse(key, hex)));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,39 @@
+package io.ledgerkv.cli;
+
+import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.LedgerKv;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "get", description = {"Prints one key's value (read-only open: does not fence the writer).",
+    "Exit code 3 if the key is absent."})
+final class GetCommand extends CliCommand implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions conn;
+
+    @Option(names = {"-s", "--store"}, required = true, description = "Store name")
+    String store;
+
+    @Option(names = "--hex", description = "Key is hex; print the value as hex")
+    boolean hex;
+
+    @Parameters(index = "0", description = "Key")
+    String key;
+
+    @Override
+    public Integer call() {
+        try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
+             KvStore s = kv.openReadOnly(store, conn.storeConfig().build())) {
+            byte[] v = s.get(Text.parse(key, hex));
+            if (v == null) {
+                err().println("ledgerkv get: key absent");
+                return 3;
+            }
+            out().println(Text.show(v, hex));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+package io.ledgerkv.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ledgerkv} command line. Subcommands: {@code demo} (the whole store on an embedded
+ * cluster, with faults), {@code cluster} (an embedded cluster in the foreground for other
+ * processes), {@code put/get/del/scan} for scripting against any cluster, {@code status}.
+ */
+@Command(name = "ledgerkv", mixinStandardHelpOptions = true, versionProvider = LedgerKvCli.Version.class,
+        description = "A durable, transactional key-value store on Apache BookKeeper and ZooKeeper.",
+        subcommands = {DemoCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class, DeleteCommand.class,
+            ScanCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+public final class LedgerKvCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (0 ok, 1 failed, 2 usage, 3 key absent). */
+    public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line writing to the given streams. */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new LedgerKvCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getColorScheme().errorText("ledgerkv " + cmd.getCommandName() + ": " + describe(ex)));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    static String describe(Throwable t) {
+        String msg = t.getMessage();
+        return msg == null ? t.toString() : (t instanceof RuntimeException && !(t instanceof io.ledgerkv.api.LedgerKvException)
+                && !(t instanceof IllegalArgumentException) ? t.getClass().getSimpleName() + ": " + msg : msg);
+    }
+
+    /** Version from the jar manifest when packaged, else "development". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = LedgerKvCli.class.getPackage().getImplementationVersion();
+            return new String[] {"ledgerkv " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

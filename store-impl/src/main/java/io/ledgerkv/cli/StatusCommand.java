@@ -1,0 +1,88 @@
+package io.ledgerkv.cli;
+
+import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.StoreStatus;
+import io.ledgerkv.meta.Json;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", description = {"Prints a store's metadata from ZooKeeper: settings, writer epoch and owner,",
+    "stats, and every ledger with its ensembles and which of their bookies are up.",
+    "Without --store, lists the namespace's stores. Never prints secrets."})
+final class StatusCommand extends CliCommand implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions conn;
+
+    @Option(names = {"-s", "--store"}, description = "Store name (default: list all stores)")
+    String store;
+
+    @Option(names = "--json", description = "Print JSON instead of text")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
+            if (store == null) {
+                for (String s : kv.listStores()) {
+                    StoreStatus st = kv.status(s);
+                    out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %s%n", s, st.epoch(),
+                            st.stats().keyCount(), st.ledgers().size(), st.stats().lastLsn());
+                }
+                return 0;
+            }
+            StoreStatus st = kv.status(store);
+            if (json) {
+                out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(st));
+            } else {
+                print(st, out());
+            }
+        }
+        return 0;
+    }
+
+    static void print(StoreStatus st, PrintWriter out) {
+        out.printf("store %s/%s%n", st.namespace(), st.store());
+        var m = st.meta();
+        out.printf("  settings  ensemble=%s writeQuorum=%s ackQuorum=%s digest=%s codec=%s%n", m.get("ensembleSize"),
+                m.get("writeQuorum"), m.get("ackQuorum"), m.get("digestType"), m.get("codec"));
+        out.printf("  writer    epoch %d, %s%n", st.epoch(), st.owner() == null ? "no owner (no writer holds the store)" : "owner " + st.owner());
+        StoreStatus.Stats s = st.stats();
+        out.printf(Locale.ROOT, "  stats     %,d keys, last LSN %s (txn %d), WAL %s logical / %s stored, published %s%n",
+                s.keyCount(), s.lastLsn(), s.lastTxnSeq(), bytes(s.logicalBytes()), bytes(s.storedBytes()),
+                s.updatedAtMillis() == 0 ? "never" : java.time.Instant.ofEpochMilli(s.updatedAtMillis()).toString());
+        out.printf("  bookies   %d available %s, %d read-only %s%n", st.availableBookies().size(), st.availableBookies(),
+                st.readOnlyBookies().size(), st.readOnlyBookies());
+        out.printf("  ledgers   %-5s %-8s %-6s %-8s %-10s %-10s %s%n", "seq", "ledger", "epoch", "state", "lastEntry", "bytes",
+                "ensembles (first entry: bookies; bookies down marked !)");
+        for (StoreStatus.LedgerStatus l : st.ledgers()) {
+            StringBuilder ens = new StringBuilder();
+            for (StoreStatus.Fragment f : l.fragments()) {
+                if (ens.length() > 0) {
+                    ens.append("  ");
+                }
+                ens.append(f.firstEntryId()).append(": ");
+                for (int i = 0; i < f.ensemble().size(); i++) {
+                    String b = f.ensemble().get(i);
+                    ens.append(i == 0 ? "" : ",").append(b).append(f.down().contains(b) ? "!" : "");
+                }
+            }
+            out.printf("            %-5d %-8d %-6d %-8s %-10s %-10s %s%n", l.seq(), l.ledgerId(), l.epoch(), l.state(),
+                    l.lastEntryId() < 0 && l.state().startsWith("OPEN") ? "-" : Long.toString(l.lastEntryId()),
+                    l.lengthBytes() < 0 ? "-" : bytes(l.lengthBytes()), ens);
+        }
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        if (b < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024));
+    }
+}

@@ -1,0 +1,89 @@
+package io.ledgerkv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerkv.cluster.LocalCluster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scripting commands against a real cluster, as a user would call them. */
+class LedgerKvCliTest {
+    private static LocalCluster cluster;
+    @TempDir
+    static Path tmp;
+    private static Path password;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.start(3);
+        password = Files.writeString(tmp.resolve("pw"), "cli-secret\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] full = new String[args.length + 3];
+        full[0] = args[0];
+        full[1] = "--zk=" + cluster.connectString();
+        full[2] = "--password-file=" + password;
+        full[3] = "--connect-timeout=5s";
+        System.arraycopy(args, 1, full, 4, args.length - 1);
+        int code = LedgerKvCli.run(new PrintWriter(out, true), new PrintWriter(err, true), full);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void putGetScanDeleteAndStatus() {
+        assertThat(run("put", "--store", "cli", "acct-1", "0.93").out()).isEqualTo("1:0:0\n");
+        assertThat(run("put", "--store", "cli", "acct-2", "0.12").code()).isZero();
+        assertThat(run("put", "--store", "cli", "--hex", "00ff", "0x0102").code()).isZero();
+        assertThat(run("get", "--store", "cli", "acct-1").out()).isEqualTo("0.93\n");
+        Result absent = run("get", "--store", "cli", "nope");
+        assertThat(absent.code()).isEqualTo(3);
+        assertThat(absent.err()).contains("key absent");
+        assertThat(run("scan", "--store", "cli").out()).isEqualTo("0x00ff\t0x0102\nacct-1\t0.93\nacct-2\t0.12\n");
+        assertThat(run("scan", "--store", "cli", "--from", "acct-2").out()).isEqualTo("acct-2\t0.12\n");
+        assertThat(run("scan", "--store", "cli", "--limit", "1").out()).hasLineCount(1);
+        assertThat(run("del", "--store", "cli", "acct-1").code()).isZero();
+        assertThat(run("get", "--store", "cli", "acct-1").code()).isEqualTo(3);
+        Result status = run("status", "--store", "cli");
+        assertThat(status.out()).contains("store default/cli", "ackQuorum=2", "2 keys", "CLOSED").doesNotContain("cli-secret");
+        assertThat(run("status").out()).contains("cli");
+        assertThat(run("status", "--store", "cli", "--json").out()).contains("\"availableBookies\"");
+    }
+
+    @Test
+    void badInputIsReportedWithExitCode1() {
+        Result r = run("put", "--store", "bad", "--ensemble", "3", "--ack-quorum", "4", "k", "v");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("invalid ackQuorum");
+        Result missing = run("get", "--store", "missing-store", "k");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("store 'missing-store' does not exist");
+        Result usage = LedgerKvCliTest.runRaw("put");
+        assertThat(usage.code()).isEqualTo(2);
+        Result noZk = runRaw("get", "--store", "x", "k");
+        assertThat(noZk.err()).contains("--zk");
+    }
+
+    private static Result runRaw(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = LedgerKvCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
