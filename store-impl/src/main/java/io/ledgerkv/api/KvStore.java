@@ -42,10 +42,14 @@ public interface KvStore extends AutoCloseable {
     /** Values for {@code keys} in the same order ({@code null} where absent), read from one consistent state. */
     List<byte[]> getAll(List<byte[]> keys);
 
-    /** Entries with {@code from <= key < to}, in key order. */
+    /**
+     * Entries with {@code from <= key < to}, in key order, read from one consistent state. A
+     * {@code null} bound is open (as in Kafka Streams' {@code range}): {@code range(k, null)} is
+     * every key from {@code k} on.
+     */
     KvIterator range(byte[] from, byte[] to);
 
-    /** Every entry, in key order. */
+    /** Every entry, in key order; same as {@code range(null, null)}. */
     KvIterator all();
 
     /** A stable view of {@code [from, to)} pinned at the current LSN; {@code null} bounds mean unbounded. */

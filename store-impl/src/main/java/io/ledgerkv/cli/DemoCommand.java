@@ -92,8 +92,14 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                 say("killed bookie %s after %,d transactions; writes continue", victim, killAt);
             };
             Phase pa = run(a, work, transactions, killAt, killer, acked);
-            StoreStatus st = clientA.status(STORE);
-            int fragments = st.ledgers().get(st.ledgers().size() - 1).fragments().size();
+            // BookKeeper replaces a dead bookie when a write to it fails; commits reach two bookies
+            // meanwhile. Give the replacement a moment to land in the ledger's metadata.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int fragments;
+            do {
+                StoreStatus st = clientA.status(STORE);
+                fragments = st.ledgers().get(st.ledgers().size() - 1).fragments().size();
+            } while (fragments < 2 && System.nanoTime() < until && pause());
             say("%,d committed, %,d failed, %,.0f txn/s; the ledger now has %d ensembles (the client replaced the dead bookie)",
                     pa.ok, pa.failed, pa.rate(), fragments);
             expect(pa.failed == 0 && fragments > 1, "bookie kill: every commit succeeded, ensemble changed");
@@ -235,6 +241,16 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
         window.release(inFlight);
         synchronized (counts) {
             return new Phase(counts[0], counts[1], System.nanoTime() - start);
+        }
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(50);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

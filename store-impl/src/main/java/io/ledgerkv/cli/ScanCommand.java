@@ -36,8 +36,7 @@ final class ScanCommand extends CliCommand implements Callable<Integer> {
         }
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
              KvStore s = kv.openReadOnly(store, conn.storeConfig().build())) {
-            byte[] lo = from == null ? new byte[0] : Text.parse(from, hex);
-            try (KvIterator it = to == null ? tail(s, lo) : s.range(lo, Text.parse(to, hex))) {
+            try (KvIterator it = s.range(from == null ? null : Text.parse(from, hex), to == null ? null : Text.parse(to, hex))) {
                 long n = 0;
                 while (it.hasNext() && (limit < 0 || n < limit)) {
                     KvEntry e = it.next();
@@ -47,31 +46,5 @@ final class ScanCommand extends CliCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static KvIterator tail(KvStore s, byte[] from) {
-        if (from.length == 0) {
-            return s.all();
-        }
-        // Unbounded above: the snapshot view takes open bounds.
-        var snap = s.snapshot(from, null);
-        KvIterator it = snap.iterator();
-        return new KvIterator() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public KvEntry next() {
-                return it.next();
-            }
-
-            @Override
-            public void close() {
-                it.close();
-                snap.close();
-            }
-        };
     }
 }

@@ -334,20 +334,17 @@ public final class BookKeeperStore implements KvStore, TxnHost {
     @Override
     public KvIterator range(byte[] from, byte[] to) {
         checkOpen();
-        if (from == null || to == null) {
-            throw new NullPointerException("range: from and to must not be null (use all() for the whole store)");
-        }
-        return iterator(index.pin(), from, to);
+        LocalIndex.Pin pin = index.pin();
+        return iterator(pin.scan(from, to), pin::close);
     }
 
     @Override
     public KvIterator all() {
-        checkOpen();
-        return iterator(index.pin(), null, null);
+        return range(null, null);
     }
 
-    private static KvIterator iterator(LocalIndex.Pin pin, byte[] from, byte[] to) {
-        Iterator<byte[][]> it = pin.scan(from, to);
+    /** Copies entries out of the index; {@code release} runs once, on close or exhaustion. */
+    private static KvIterator iterator(Iterator<byte[][]> it, Runnable release) {
         return new KvIterator() {
             private boolean closed;
 
@@ -376,7 +373,7 @@ public final class BookKeeperStore implements KvStore, TxnHost {
             public void close() {
                 if (!closed) {
                     closed = true;
-                    pin.close();
+                    release.run();
                 }
             }
         };
@@ -399,24 +396,7 @@ public final class BookKeeperStore implements KvStore, TxnHost {
                 if (snapClosed.get()) {
                     throw new IllegalStateException("snapshot at " + pin.lsn() + " is closed");
                 }
-                Iterator<byte[][]> it = pin.scan(from, to);
-                return new KvIterator() {
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public KvEntry next() {
-                        byte[][] kv = it.next();
-                        return new KvEntry(kv[0].clone(), kv[1].clone());
-                    }
-
-                    @Override
-                    public void close() {
-                        // the snapshot owns the pin
-                    }
-                };
+                return BookKeeperStore.iterator(pin.scan(from, to), () -> { }); // the snapshot owns the pin
             }
 
             @Override

@@ -13,7 +13,8 @@ import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.StoreStatus;
-import io.ledgerkv.cluster.LocalCluster;
+
+import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,26 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Single writer: a new writer fences the old one, which then fails every commit and never acknowledges falsely. */
 class FencingTest {
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3);
 
     private static DefaultLedgerKv connect() {
-        return DefaultLedgerKv.connect(cluster.clientConfig().build());
+        return CLUSTER.connect();
     }
 
     @Test
@@ -117,10 +108,10 @@ class FencingTest {
     void anExpiredZooKeeperSessionFencesTheWriter() throws Exception {
         String name = freshName("expire");
         StoreConfig cfg = config().build();
-        try (DefaultLedgerKv a = DefaultLedgerKv.connect(cluster.clientConfig().sessionTimeout(Duration.ofSeconds(4)).build())) {
+        try (DefaultLedgerKv a = DefaultLedgerKv.connect(CLUSTER.cluster().clientConfig().sessionTimeout(Duration.ofSeconds(4)).build())) {
             BookKeeperStore s = a.open(name, cfg, WriterHooks.NONE);
             s.put(b("k"), b("v"));
-            cluster.expireSession(a.zooKeeper());
+            CLUSTER.cluster().expireSession(a.zooKeeper());
             await().atMost(Duration.ofSeconds(30)).until(() -> s.writerFailure() instanceof StoreFencedException);
             assertThatThrownBy(() -> s.put(b("k2"), b("v"))).isInstanceOf(StoreFencedException.class)
                     .hasMessageContaining("session");

@@ -14,8 +14,9 @@ import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.api.Txn;
-import io.ledgerkv.cluster.LocalCluster;
+
 import io.ledgerkv.testing.Bytes;
+import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.txn.WriterHooks;
 import io.ledgerkv.wal.WalEntry;
 import java.time.Duration;
@@ -24,26 +25,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A writer that dies without closing anything: what was acknowledged is there after reopen, and nothing is half-applied. */
 class RecoveryTest {
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3);
 
     private static DefaultLedgerKv connect() {
-        return DefaultLedgerKv.connect(cluster.clientConfig().build());
+        return CLUSTER.connect();
     }
 
     @Test

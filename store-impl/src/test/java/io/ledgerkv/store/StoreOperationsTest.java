@@ -18,8 +18,8 @@ import io.ledgerkv.api.Serdes;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.api.TypedStore;
-import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.testing.Bytes;
+import io.ledgerkv.testing.ClusterExtension;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,22 +28,22 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store's API on a real cluster: reads, writes, iterators, snapshots, transactions, typed access. */
 class StoreOperationsTest {
-    private static LocalCluster cluster;
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3);
     private static LedgerKv kv;
 
     @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start(3);
-        kv = LedgerKv.connect(cluster.clientConfig().build());
+    static void connect() {
+        kv = LedgerKv.connect(CLUSTER.cluster().clientConfig().build());
     }
 
     @AfterAll
-    static void stop() {
+    static void disconnect() {
         kv.close();
-        cluster.close();
     }
 
     @Test
@@ -95,6 +95,16 @@ class StoreOperationsTest {
                 it.forEachRemaining(e -> keys.add(s(e.key())));
             }
             assertThat(keys).containsExactly("a", "ab", "b");
+            keys.clear();
+            try (KvIterator it = s.range(b("c"), null)) {
+                it.forEachRemaining(e -> keys.add(s(e.key())));
+            }
+            assertThat(keys).as("open upper bound").containsExactly("c", "d", "\uFFFD");
+            keys.clear();
+            try (KvIterator it = s.range(null, b("ab"))) {
+                it.forEachRemaining(e -> keys.add(s(e.key())));
+            }
+            assertThat(keys).as("open lower bound").containsExactly("a");
             assertThat(contents(s)).hasSize(6);
             try (KvSnapshot snap = s.snapshot(b("a"), b("z"))) {
                 Lsn at = snap.lsn();
