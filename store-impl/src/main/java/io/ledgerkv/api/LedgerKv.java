@@ -46,6 +46,15 @@ public interface LedgerKv extends AutoCloseable {
     /** The store's metadata as recorded in ZooKeeper, with the ensembles of its ledgers and which bookies are up. */
     StoreStatus status(String store);
 
+    /**
+     * Trains a Zstandard dictionary from a sample of the store's current records (up to
+     * {@code config.dictSampleBytes()}), stores it durably and registers it. A writer opened with
+     * codec {@code ZSTD_DICT} afterwards compresses with it; writers already open keep their codec
+     * until reopened. Throws {@link StoreNotFoundException} for a missing store and
+     * {@link IllegalStateException} when the store holds too little data to train from.
+     */
+    DictionaryStatus trainDictionary(String store, StoreConfig config);
+
     ClientConfig config();
 
     @Override

@@ -30,6 +30,12 @@ public final class StoreConfig {
     private final int ackQuorum;
     private final DigestType digestType;
     private final CodecType codec;
+    private final int codecLevel;
+    private final int minCompressBytes;
+    private final double minCompressionSavings;
+    private final long dictTrainAfterBytes;
+    private final int dictSizeBytes;
+    private final int dictSampleBytes;
     private final int maxBatchBytes;
     private final int maxBatchTxns;
     private final long lingerMicros;
@@ -49,6 +55,12 @@ public final class StoreConfig {
         this.ackQuorum = b.ackQuorum;
         this.digestType = b.digestType;
         this.codec = b.codec;
+        this.codecLevel = b.codecLevel;
+        this.minCompressBytes = b.minCompressBytes;
+        this.minCompressionSavings = b.minCompressionSavings;
+        this.dictTrainAfterBytes = b.dictTrainAfterBytes;
+        this.dictSizeBytes = b.dictSizeBytes;
+        this.dictSampleBytes = b.dictSampleBytes;
         this.maxBatchBytes = b.maxBatchBytes;
         this.maxBatchTxns = b.maxBatchTxns;
         this.lingerMicros = b.lingerMicros;
@@ -72,6 +84,19 @@ public final class StoreConfig {
                 "must be in [1, writeQuorum=" + writeQuorum + "], got " + ackQuorum);
         require(digestType != null, "digestType", "must not be null");
         require(codec != null, "codec", "must not be null");
+        String badLevel = codec.checkLevel(codecLevel);
+        require(badLevel == null, "codecLevel", badLevel);
+        require(minCompressBytes >= 0, "minCompressBytes", "must be >= 0, got " + minCompressBytes);
+        require(minCompressionSavings >= 0 && minCompressionSavings < 1, "minCompressionSavings",
+                "must be in [0, 1), got " + minCompressionSavings);
+        require(dictTrainAfterBytes >= 0, "dictTrainAfterBytes", "must be >= 0 (0 = never train automatically), got "
+                + dictTrainAfterBytes);
+        require(dictTrainAfterBytes == 0 || codec == CodecType.ZSTD_DICT, "dictTrainAfterBytes",
+                "automatic dictionary training needs codec ZSTD_DICT, codec is " + codec);
+        require(dictSizeBytes >= 256 && dictSizeBytes <= 1 << 20, "dictSizeBytes", "must be in [256, 1048576], got " + dictSizeBytes);
+        require(dictSampleBytes >= 8L * dictSizeBytes, "dictSampleBytes",
+                "must be at least 8 x dictSizeBytes=" + dictSizeBytes + " (zstd needs many samples per dictionary byte), got "
+                        + dictSampleBytes);
         require(maxBatchBytes >= 1024 && maxBatchBytes <= MAX_ENTRY_BYTES, "maxBatchBytes",
                 "must be in [1024, " + MAX_ENTRY_BYTES + "], got " + maxBatchBytes);
         require(maxBatchTxns >= 1, "maxBatchTxns", "must be >= 1, got " + maxBatchTxns);
@@ -110,6 +135,12 @@ public final class StoreConfig {
         b.ackQuorum = ackQuorum;
         b.digestType = digestType;
         b.codec = codec;
+        b.codecLevel = codecLevel;
+        b.minCompressBytes = minCompressBytes;
+        b.minCompressionSavings = minCompressionSavings;
+        b.dictTrainAfterBytes = dictTrainAfterBytes;
+        b.dictSizeBytes = dictSizeBytes;
+        b.dictSampleBytes = dictSampleBytes;
         b.maxBatchBytes = maxBatchBytes;
         b.maxBatchTxns = maxBatchTxns;
         b.lingerMicros = lingerMicros;
@@ -147,6 +178,36 @@ public final class StoreConfig {
     /** Codec for new WAL entries and checkpoint chunks. */
     public CodecType codec() {
         return codec;
+    }
+
+    /** Codec level, 0 = the codec's default (LZ4_HC 9, ZSTD 3). */
+    public int codecLevel() {
+        return codecLevel;
+    }
+
+    /** Entries with a smaller payload are stored uncompressed (flagged RAW). */
+    public int minCompressBytes() {
+        return minCompressBytes;
+    }
+
+    /** A compressed payload is kept only if it saves at least this fraction; else the entry is stored RAW. */
+    public double minCompressionSavings() {
+        return minCompressionSavings;
+    }
+
+    /** With ZSTD_DICT and no dictionary yet: train one automatically after this many bytes of writes (0 = never). */
+    public long dictTrainAfterBytes() {
+        return dictTrainAfterBytes;
+    }
+
+    /** Size of trained dictionaries. */
+    public int dictSizeBytes() {
+        return dictSizeBytes;
+    }
+
+    /** Bytes of the store's records sampled to train a dictionary. */
+    public int dictSampleBytes() {
+        return dictSampleBytes;
     }
 
     /** Group commit: largest WAL entry payload; a bigger transaction spans several entries. */
@@ -212,7 +273,10 @@ public final class StoreConfig {
             return false;
         }
         return ensembleSize == c.ensembleSize && writeQuorum == c.writeQuorum && ackQuorum == c.ackQuorum
-                && digestType == c.digestType && codec == c.codec && maxBatchBytes == c.maxBatchBytes
+                && digestType == c.digestType && codec == c.codec && codecLevel == c.codecLevel
+                && minCompressBytes == c.minCompressBytes && minCompressionSavings == c.minCompressionSavings
+                && dictTrainAfterBytes == c.dictTrainAfterBytes && dictSizeBytes == c.dictSizeBytes
+                && dictSampleBytes == c.dictSampleBytes && maxBatchBytes == c.maxBatchBytes
                 && maxBatchTxns == c.maxBatchTxns && lingerMicros == c.lingerMicros && maxKeyBytes == c.maxKeyBytes
                 && maxValueBytes == c.maxValueBytes && maxTxnBytes == c.maxTxnBytes
                 && maxInflightBytes == c.maxInflightBytes && maxPendingBytes == c.maxPendingBytes
@@ -222,7 +286,7 @@ public final class StoreConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(ensembleSize, writeQuorum, ackQuorum, digestType, codec, maxBatchBytes, maxBatchTxns,
+        return Objects.hash(ensembleSize, writeQuorum, ackQuorum, digestType, codec, codecLevel, maxBatchBytes, maxBatchTxns,
                 lingerMicros, maxKeyBytes, maxValueBytes, maxTxnBytes, maxInflightBytes, maxPendingBytes, maxBlock,
                 ledgerRollBytes, statsInterval);
     }
@@ -230,7 +294,10 @@ public final class StoreConfig {
     @Override
     public String toString() {
         return "StoreConfig{ensemble=" + ensembleSize + ", writeQuorum=" + writeQuorum + ", ackQuorum=" + ackQuorum
-                + ", digest=" + digestType + ", codec=" + codec + ", maxBatchBytes=" + maxBatchBytes
+                + ", digest=" + digestType + ", codec=" + codec + ", codecLevel=" + codecLevel
+                + ", minCompressBytes=" + minCompressBytes + ", minCompressionSavings=" + minCompressionSavings
+                + ", dictTrainAfterBytes=" + dictTrainAfterBytes + ", dictSizeBytes=" + dictSizeBytes
+                + ", dictSampleBytes=" + dictSampleBytes + ", maxBatchBytes=" + maxBatchBytes
                 + ", maxBatchTxns=" + maxBatchTxns + ", lingerMicros=" + lingerMicros + ", maxKeyBytes=" + maxKeyBytes
                 + ", maxValueBytes=" + maxValueBytes + ", maxTxnBytes=" + maxTxnBytes
                 + ", maxInflightBytes=" + maxInflightBytes + ", maxPendingBytes=" + maxPendingBytes
@@ -245,6 +312,12 @@ public final class StoreConfig {
         private int ackQuorum = 2;
         private DigestType digestType = DigestType.CRC32C;
         private CodecType codec = CodecType.NONE;
+        private int codecLevel = 0;
+        private int minCompressBytes = 64;
+        private double minCompressionSavings = 0.05;
+        private long dictTrainAfterBytes = 0;
+        private int dictSizeBytes = 16 * 1024;
+        private int dictSampleBytes = 1024 * 1024;
         private int maxBatchBytes = 128 * 1024;
         private int maxBatchTxns = 1024;
         private long lingerMicros = 0;
@@ -291,6 +364,43 @@ public final class StoreConfig {
 
         public Builder codec(CodecType v) {
             codec = v;
+            return this;
+        }
+
+        /** Codec and level at once (level 0 = the codec's default). */
+        public Builder codec(CodecType v, int level) {
+            codec = v;
+            codecLevel = level;
+            return this;
+        }
+
+        public Builder codecLevel(int v) {
+            codecLevel = v;
+            return this;
+        }
+
+        public Builder minCompressBytes(int v) {
+            minCompressBytes = v;
+            return this;
+        }
+
+        public Builder minCompressionSavings(double v) {
+            minCompressionSavings = v;
+            return this;
+        }
+
+        public Builder dictTrainAfterBytes(long v) {
+            dictTrainAfterBytes = v;
+            return this;
+        }
+
+        public Builder dictSizeBytes(int v) {
+            dictSizeBytes = v;
+            return this;
+        }
+
+        public Builder dictSampleBytes(int v) {
+            dictSampleBytes = v;
             return this;
         }
 

@@ -17,7 +17,8 @@ public record StoreStatus(
         List<LedgerStatus> ledgers,
         Stats stats,
         List<String> availableBookies,
-        List<String> readOnlyBookies) {
+        List<String> readOnlyBookies,
+        List<DictionaryStatus> dictionaries) {
 
     /** One ledger of the store's WAL. */
     public record LedgerStatus(long seq, long ledgerId, long epoch, String state, long lastEntryId, long lengthBytes,
@@ -31,5 +32,9 @@ public record StoreStatus(
     /** Statistics the writer published; stale by at most the writer's {@code statsInterval}. */
     public record Stats(long keyCount, long logicalBytes, long storedBytes, String lastLsn, long lastTxnSeq,
                         long updatedAtMillis) {
+        /** Logical (uncompressed) WAL bytes per stored byte, headers included; 0 if nothing is stored. */
+        public double compressionRatio() {
+            return storedBytes == 0 ? 0 : logicalBytes / (double) storedBytes;
+        }
     }
 }

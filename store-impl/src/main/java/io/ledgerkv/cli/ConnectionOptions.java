@@ -70,11 +70,14 @@ final class ConnectionOptions {
         int ackQuorum;
 
         @Option(names = "--codec", defaultValue = "NONE", converter = CodecConverter.class,
-                description = "WAL codec for new entries: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+                description = "WAL codec for new entries: NONE, LZ4, LZ4_HC, ZSTD, ZSTD_DICT (default: ${DEFAULT-VALUE})")
         CodecType codec;
 
+        @Option(names = "--codec-level", defaultValue = "0", description = "Codec level, 0 = the codec's default")
+        int codecLevel;
+
         StoreConfig.Builder apply(StoreConfig.Builder b) {
-            return b.quorum(ensemble, writeQuorum, ackQuorum).codec(codec);
+            return b.quorum(ensemble, writeQuorum, ackQuorum).codec(codec, codecLevel);
         }
     }
 

@@ -51,9 +51,16 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
                 m.get("writeQuorum"), m.get("ackQuorum"), m.get("digestType"), m.get("codec"));
         out.printf("  writer    epoch %d, %s%n", st.epoch(), st.owner() == null ? "no owner (no writer holds the store)" : "owner " + st.owner());
         StoreStatus.Stats s = st.stats();
-        out.printf(Locale.ROOT, "  stats     %,d keys, last LSN %s (txn %d), WAL %s logical / %s stored, published %s%n",
-                s.keyCount(), s.lastLsn(), s.lastTxnSeq(), bytes(s.logicalBytes()), bytes(s.storedBytes()),
+        out.printf(Locale.ROOT, "  stats     %,d keys, last LSN %s (txn %d), published %s%n",
+                s.keyCount(), s.lastLsn(), s.lastTxnSeq(),
                 s.updatedAtMillis() == 0 ? "never" : java.time.Instant.ofEpochMilli(s.updatedAtMillis()).toString());
+        out.printf(Locale.ROOT, "  WAL       %s logical / %s stored (compression ratio %.2f)%n", bytes(s.logicalBytes()),
+                bytes(s.storedBytes()), s.compressionRatio());
+        if (!st.dictionaries().isEmpty()) {
+            var d = st.dictionaries().get(st.dictionaries().size() - 1);
+            out.printf("  dicts     %d dictionaries; newest: id %d, %d bytes, %d samples%n", st.dictionaries().size(), d.id(),
+                    d.bytes(), d.samples());
+        }
         out.printf("  bookies   %d available %s, %d read-only %s%n", st.availableBookies().size(), st.availableBookies(),
                 st.readOnlyBookies().size(), st.readOnlyBookies());
         out.printf("  ledgers   %-5s %-8s %-6s %-8s %-10s %-10s %s%n", "seq", "ledger", "epoch", "state", "lastEntry", "bytes",

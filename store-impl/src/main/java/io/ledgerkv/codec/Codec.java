@@ -4,14 +4,20 @@ package io.ledgerkv.codec;
  * Compresses and decompresses WAL and checkpoint payloads. Implementations reuse their native
  * contexts and are therefore not thread-safe: the committer owns one, each reader owns one.
  */
-public interface Codec {
+public interface Codec extends AutoCloseable {
     CodecType type();
+
+    /** Id of the dictionary this codec compresses with, or 0. */
+    default int dictionaryId() {
+        return 0;
+    }
 
     /** Upper bound of the compressed size of {@code length} input bytes. */
     int maxCompressedLength(int length);
 
     /**
-     * Compresses {@code src[srcOff, srcOff+length)} into {@code dst} at {@code dstOff}.
+     * Compresses {@code src[srcOff, srcOff+length)} into {@code dst} at {@code dstOff}; {@code dst}
+     * must have {@link #maxCompressedLength(int)} bytes of room.
      *
      * @return the number of bytes written
      */
@@ -24,4 +30,9 @@ public interface Codec {
      *                                  {@code originalLength} bytes
      */
     void decompress(byte[] src, int srcOff, int length, byte[] dst, int dstOff, int originalLength);
+
+    /** Releases native contexts, if any. */
+    @Override
+    default void close() {
+    }
 }

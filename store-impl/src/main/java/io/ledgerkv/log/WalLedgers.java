@@ -73,6 +73,16 @@ public final class WalLedgers {
         return bk.createLedger(ensemble, writeQuorum, ackQuorum, digest(digest), password, custom);
     }
 
+    /** Creates a ledger to hold a compression dictionary (immutable once closed). */
+    public LedgerHandle createDictionaryLedger(int ensemble, int writeQuorum, int ackQuorum, DigestType digest)
+            throws BKException, InterruptedException {
+        Map<String, byte[]> custom = new HashMap<>();
+        custom.put("application", "ledgerkv".getBytes(StandardCharsets.UTF_8));
+        custom.put("ledgerkv.store", storeId.getBytes(StandardCharsets.UTF_8));
+        custom.put("ledgerkv.kind", "dictionary".getBytes(StandardCharsets.UTF_8));
+        return bk.createLedger(ensemble, writeQuorum, ackQuorum, digest(digest), password, custom);
+    }
+
     /** Opens with recovery: fences the ledger (its writer's later adds fail) and closes it at its last confirmed entry. */
     public LedgerHandle openRecover(long ledgerId) throws BKException, InterruptedException {
         return bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, password);

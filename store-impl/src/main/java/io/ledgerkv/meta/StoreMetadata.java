@@ -31,6 +31,10 @@ public final class StoreMetadata {
         return paths;
     }
 
+    public CuratorFramework zk() {
+        return zk;
+    }
+
     public boolean exists() {
         return call(() -> zk.checkExists().forPath(paths.meta()) != null);
     }
@@ -50,6 +54,7 @@ public final class StoreMetadata {
                         zk.transactionOp().create().forPath(paths.ledgers(), Json.write(LedgerList.EMPTY)),
                         zk.transactionOp().create().forPath(paths.epoch(), Json.write(new WriterEpoch(0, "", 0))),
                         zk.transactionOp().create().forPath(paths.checkpoints()),
+                        zk.transactionOp().create().forPath(paths.dicts()),
                         zk.transactionOp().create().forPath(paths.stats(), Json.write(StoreStats.EMPTY)));
                 return true;
             } catch (KeeperException.NodeExistsException e) {

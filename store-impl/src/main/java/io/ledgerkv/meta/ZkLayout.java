@@ -9,6 +9,7 @@ package io.ledgerkv.meta;
  * /ledgerkv/&lt;namespace&gt;/stores/&lt;store&gt;/epoch         writer epoch, the fencing token (WriterEpoch)
  * /ledgerkv/&lt;namespace&gt;/stores/&lt;store&gt;/checkpoints/  one child per checkpoint
  * /ledgerkv/&lt;namespace&gt;/stores/&lt;store&gt;/stats         key count, byte counts, last LSN (StoreStats)
+ * /ledgerkv/&lt;namespace&gt;/stores/&lt;store&gt;/dicts/       compression dictionaries: dict-NNNNNNNNNN (DictionaryInfo)
  * /ledgerkv/&lt;namespace&gt;/stores/&lt;store&gt;/owner         ephemeral: the current writer (OwnerInfo)
  * </pre>
  */
@@ -37,6 +38,10 @@ public record ZkLayout(String namespace, String store) {
 
     public String checkpoints() {
         return storePath() + "/checkpoints";
+    }
+
+    public String dicts() {
+        return storePath() + "/dicts";
     }
 
     public String stats() {

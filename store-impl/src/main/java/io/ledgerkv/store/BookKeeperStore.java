@@ -14,7 +14,9 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.codec.Codec;
+import io.ledgerkv.codec.CodecCache;
 import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.codec.Dictionary;
 import io.ledgerkv.index.LocalIndex;
 import io.ledgerkv.index.MvccIndex;
 import io.ledgerkv.log.WalLedgers;
@@ -37,7 +39,6 @@ import io.ledgerkv.wal.WalFormatException;
 import io.ledgerkv.wal.WalReplayer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +79,9 @@ public final class BookKeeperStore implements KvStore, TxnHost {
     private volatile StoreStats lastPublished;
     private final ReplayStats replayStats;
 
-    /** What the open-time replay read. */
-    public record ReplayStats(int ledgers, long entries, long transactions, long logicalBytes, long storedBytes, long millis) {
+    /** What the open-time replay read; {@code entriesByCodec} counts entries per codec (RAW ones under "RAW"). */
+    public record ReplayStats(int ledgers, long entries, long transactions, long logicalBytes, long storedBytes, long millis,
+                              Map<String, Long> entriesByCodec) {
     }
 
     private BookKeeperStore(DefaultLedgerKv client, String name, StoreConfig cfg, boolean readOnly, StoreMetadata meta,
@@ -122,11 +124,17 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         EpochClaim claim = readOnly ? null : meta.claimEpoch();
         Versioned<LedgerList> list = meta.readLedgers();
         MvccIndex index = new MvccIndex();
+        StoreDictionaries dicts = new StoreDictionaries(meta, ledgers, name);
         long start = System.nanoTime();
-        Recovery rec = new Recovery(name, ledgers, index, readOnly, hooks);
-        LedgerList recovered = rec.replayAll(list.value());
+        Recovery rec = new Recovery(name, ledgers, index, readOnly, hooks, dicts);
+        LedgerList recovered;
+        try {
+            recovered = rec.replayAll(list.value());
+        } finally {
+            rec.codecs.close();
+        }
         ReplayStats rs = new ReplayStats(list.value().ledgers().size(), rec.replayer.entries(), index.lastSeq(),
-                rec.logicalBytes, rec.storedBytes, (System.nanoTime() - start) / 1_000_000);
+                rec.logicalBytes, rec.storedBytes, (System.nanoTime() - start) / 1_000_000, Map.copyOf(rec.byCodec));
         if (readOnly) {
             return new BookKeeperStore(client, name, cfg, true, meta, ledgers, index, null, null, rs);
         }
@@ -135,8 +143,28 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         } catch (EpochChangedException e) {
             throw new StoreFencedException("store '" + name + "': " + e.getMessage());
         }
-        Committer committer = new Committer(name, cfg, ledgers, meta, claim, new Versioned<>(recovered, list.version()),
-                index, client.completions(), hooks, client.config().operationTimeout(), rec.logicalBytes, rec.storedBytes);
+        Codec codec;
+        DictionaryAutoTrainer autoTrainer = null;
+        if (cfg.codec() == CodecType.ZSTD_DICT) {
+            Dictionary d = dicts.newest();
+            if (d != null) {
+                codec = CodecType.ZSTD_DICT.newCodec(cfg.codecLevel(), d);
+            } else {
+                // No dictionary yet: plain Zstandard until one is trained (automatically or with `ledgerkv dict train`).
+                codec = CodecType.ZSTD.newCodec(cfg.codecLevel(), null);
+                if (cfg.dictTrainAfterBytes() > 0) {
+                    autoTrainer = new DictionaryAutoTrainer(name, cfg, dicts);
+                }
+            }
+        } else {
+            codec = cfg.codec().newCodec(cfg.codecLevel(), null);
+        }
+        Committer committer = new Committer(name, cfg, codec, ledgers, meta, claim, new Versioned<>(recovered, list.version()),
+                index, client.completions(), hooks, autoTrainer, client.config().operationTimeout(), rec.logicalBytes,
+                rec.storedBytes);
+        if (autoTrainer != null) {
+            autoTrainer.attach(committer);
+        }
         committer.start();
         BookKeeperStore store = new BookKeeperStore(client, name, cfg, false, meta, ledgers, index, claim, committer, rs);
         store.publishStatsQuietly();
@@ -167,15 +195,18 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         final LocalIndex index;
         final boolean readOnly;
         final WalReplayer replayer;
-        final Map<CodecType, Codec> codecs = new EnumMap<>(CodecType.class);
+        final CodecCache codecs;
+        final Map<String, Long> byCodec = new java.util.TreeMap<>();
         long logicalBytes;
         long storedBytes;
 
-        Recovery(String store, WalLedgers ledgers, LocalIndex index, boolean readOnly, WriterHooks hooks) {
+        Recovery(String store, WalLedgers ledgers, LocalIndex index, boolean readOnly, WriterHooks hooks,
+                 CodecCache.DictionaryLoader dictionaries) {
             this.store = store;
             this.ledgers = ledgers;
             this.index = index;
             this.readOnly = readOnly;
+            this.codecs = new CodecCache(dictionaries);
             this.replayer = new WalReplayer(store, index.lastSeq(), (seq, lsn, time, ops) -> index.apply(seq, lsn, ops));
         }
 
@@ -199,12 +230,13 @@ public final class BookKeeperStore implements KvStore, TxnHost {
                     WalLedgers.read(lh, 0, last, (entryId, data) -> {
                         WalEntry e;
                         try {
-                            e = WalEntry.decode(data, t -> codecs.computeIfAbsent(t, CodecType::newCodec));
+                            e = WalEntry.decode(data, WalEntry.CodecSource.of(codecs));
                         } catch (WalFormatException ex) {
                             throw new CorruptEntryException(store, ledgerId, entryId, ex.getMessage(), ex);
                         }
                         logicalBytes += e.payload().length;
                         storedBytes += data.length;
+                        byCodec.merge(e.isRaw() ? "RAW" : e.codec().name(), 1L, Long::sum);
                         replayer.accept(ref.seq(), ledgerId, entryId, e);
                     });
                     if (ref.state() == LedgerRef.State.OPEN && !readOnly) {
@@ -413,6 +445,11 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         return index.keyCount();
     }
 
+    /** Sum of live keys' and values' sizes. */
+    public long liveBytes() {
+        return index.liveBytes();
+    }
+
     @Override
     public Lsn lastAppliedLsn() {
         return index.lastLsn();
@@ -560,6 +597,11 @@ public final class BookKeeperStore implements KvStore, TxnHost {
     /** The writer's failure (fenced, failed, closed), or null while it is healthy. */
     public LedgerKvException writerFailure() {
         return committer == null ? null : committer.failure();
+    }
+
+    /** The codec new entries are written with (for ZSTD_DICT without a dictionary yet: ZSTD). */
+    public Codec currentCodec() {
+        return committer == null ? null : committer.codec();
     }
 
     /** Called by the client when its ZooKeeper session is lost: the writer can no longer be sure it is the writer. */

@@ -2,6 +2,14 @@ package io.ledgerkv.store;
 
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ClusterUnavailableException;
+import io.ledgerkv.api.DictionaryStatus;
+import io.ledgerkv.api.KvEntry;
+import io.ledgerkv.api.KvIterator;
+import io.ledgerkv.codec.Dictionary;
+import io.ledgerkv.codec.DictionaryTrainer;
+import io.ledgerkv.meta.DictionaryInfo;
+import io.ledgerkv.wal.Mutation;
+import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
@@ -237,10 +245,42 @@ public final class DefaultLedgerKv implements LedgerKv {
             }
             ls.add(new StoreStatus.LedgerStatus(r.seq(), r.ledgerId(), r.epoch(), state, last, length, frags));
         }
+        List<DictionaryStatus> dicts = new ArrayList<>();
+        for (DictionaryInfo d : new StoreDictionaries(md, null, store).list()) {
+            dicts.add(toStatus(d));
+        }
         return new StoreStatus(config.namespace(), store, meta, epoch.value().epoch(),
                 owner == null ? null : owner.host() + " pid " + owner.pid() + " (epoch " + owner.epoch() + ")",
                 ls, new StoreStatus.Stats(st.keyCount(), st.logicalBytes(), st.storedBytes(), st.lastLsn(),
-                st.lastTxnSeq(), st.updatedAtMillis()), up, ro);
+                st.lastTxnSeq(), st.updatedAtMillis()), up, ro, dicts);
+    }
+
+    private static DictionaryStatus toStatus(DictionaryInfo d) {
+        return new DictionaryStatus(d.id(), d.bytes(), d.samples(), d.sampleBytes(), d.ledgerId(), d.createdAtMillis());
+    }
+
+    @Override
+    public DictionaryStatus trainDictionary(String store, StoreConfig cfg) {
+        checkOpen();
+        checkName(store);
+        try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, true, WriterHooks.NONE)) {
+            DictionaryTrainer trainer = new DictionaryTrainer(cfg.dictSizeBytes(), cfg.dictSampleBytes());
+            double p = Math.min(1.0, cfg.dictSampleBytes() / (double) Math.max(1, s.liveBytes()));
+            java.util.SplittableRandom random = new java.util.SplittableRandom(store.hashCode());
+            try (KvIterator it = s.all()) {
+                while (it.hasNext() && !trainer.isFull()) {
+                    KvEntry e = it.next();
+                    if (random.nextDouble() < p) {
+                        trainer.add(TxnRecord.encode(List.of(new Mutation(e.key(), e.value()))));
+                    }
+                }
+            }
+            byte[] bytes = trainer.train();
+            StoreMetadata md = new StoreMetadata(zk, config.namespace(), store);
+            StoreDictionaries dicts = new StoreDictionaries(md, new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword()), store);
+            Dictionary d = dicts.register(bytes, trainer.samples(), trainer.sampleBytes(), cfg);
+            return dicts.list().stream().filter(i -> i.id() == d.id()).map(DefaultLedgerKv::toStatus).findFirst().orElseThrow();
+        }
     }
 
     private static String rootCause(Throwable t) {

@@ -102,7 +102,10 @@ public final class Committer {
     private final StoreMetadata meta;
     private final EpochClaim claim;
     private final LocalIndex index;
-    private final Codec codec;
+    private final WalEntry.Encoder encoder;
+    private final CommitObserver observer;
+    /** Reused buffer in which a batch's transaction records are laid end to end. */
+    private byte[] payloadBuf = new byte[0];
     private final Executor completions;
     private final WriterHooks hooks;
     private final Duration operationTimeout;
@@ -140,9 +143,9 @@ public final class Committer {
      * @param logicalBytes   WAL bytes already in the store's ledgers (uncompressed)
      * @param storedBytes    WAL bytes already in the store's ledgers (as stored)
      */
-    public Committer(String store, StoreConfig cfg, WalLedgers ledgers, StoreMetadata meta, EpochClaim claim,
+    public Committer(String store, StoreConfig cfg, Codec codec, WalLedgers ledgers, StoreMetadata meta, EpochClaim claim,
                      Versioned<LedgerList> ledgerList, LocalIndex index, Executor completions, WriterHooks hooks,
-                     Duration operationTimeout, long logicalBytes, long storedBytes) {
+                     CommitObserver observer, Duration operationTimeout, long logicalBytes, long storedBytes) {
         this.store = store;
         this.cfg = cfg;
         this.ledgers = ledgers;
@@ -150,7 +153,8 @@ public final class Committer {
         this.claim = claim;
         this.ledgerList = ledgerList;
         this.index = index;
-        this.codec = cfg.codec().newCodec();
+        this.encoder = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings());
+        this.observer = observer == null ? CommitObserver.NONE : observer;
         this.completions = completions;
         this.hooks = hooks;
         this.operationTimeout = operationTimeout;
@@ -317,15 +321,19 @@ public final class Committer {
         for (PendingTxn t : batch) {
             len += t.size();
         }
-        byte[] payload = new byte[len];
+        if (payloadBuf.length < len) {
+            payloadBuf = new byte[Math.max(len, Math.min(cfg.maxBatchBytes(), payloadBuf.length * 2))];
+        }
+        byte[] payload = payloadBuf;
         int p = 0;
         long firstSeq = nextTxnSeq;
         for (PendingTxn t : batch) {
             t.seq = nextTxnSeq++;
             System.arraycopy(t.record, 0, payload, p, t.size());
             p += t.size();
+            observer.written(t.ops);
         }
-        byte[] data = WalEntry.encode(WalEntry.Type.BATCH, codec, claim.epoch(), firstSeq, batch.size(),
+        byte[] data = encoder.encode(WalEntry.Type.BATCH, claim.epoch(), firstSeq, batch.size(),
                 System.currentTimeMillis(), payload, 0, len);
         hooks.beforeSubmit(WalEntry.Type.BATCH, firstSeq, 0);
         submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len, firstSeq, 0));
@@ -334,6 +342,7 @@ public final class Committer {
     /** A transaction larger than one entry: TXN_PART entries, then a TXN_COMMIT entry carrying the last part. */
     private void writeLarge(PendingTxn t) throws InterruptedException {
         t.seq = nextTxnSeq++;
+        observer.written(t.ops);
         int chunk = cfg.maxBatchBytes();
         int parts = (t.size() + chunk - 1) / chunk;
         for (int i = 0; i < parts; i++) {
@@ -341,7 +350,7 @@ public final class Committer {
             int len = Math.min(chunk, t.size() - off);
             boolean last = i == parts - 1;
             WalEntry.Type type = last ? WalEntry.Type.TXN_COMMIT : WalEntry.Type.TXN_PART;
-            byte[] data = WalEntry.encode(type, codec, claim.epoch(), t.seq, i, System.currentTimeMillis(), t.record, off, len);
+            byte[] data = encoder.encode(type, claim.epoch(), t.seq, i, System.currentTimeMillis(), t.record, off, len);
             hooks.beforeSubmit(type, t.seq, i);
             if (failure != null) {
                 finish(t, null, failure);
@@ -758,6 +767,16 @@ public final class Committer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Compress new entries with {@code codec} from the next entry on (any thread). */
+    public void switchCodec(Codec codec) {
+        encoder.setCodec(codec);
+    }
+
+    /** The codec new entries are written with. */
+    public Codec codec() {
+        return encoder.codec();
     }
 
     /** For status: the ledger currently written. */

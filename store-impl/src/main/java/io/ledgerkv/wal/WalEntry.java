@@ -83,47 +83,94 @@ public final class WalEntry {
     }
 
     /**
-     * Frames {@code payload[off, off+len)} as an entry, compressing it with {@code codec} when that
-     * makes it smaller; otherwise the payload is stored raw with {@link #FLAG_RAW} set.
+     * Frames {@code payload[off, off+len)} as an entry with a one-off {@link Encoder} (tests and
+     * tools; the committer keeps one encoder and reuses its buffers).
      */
     public static byte[] encode(Type type, Codec codec, long epoch, long firstTxnSeq, int count, long writerTimeMillis,
                                 byte[] payload, int off, int len) {
-        CodecType ct = codec.type();
-        byte[] out;
-        int stored;
-        int flags = 0;
-        if (ct == CodecType.NONE) {
-            out = new byte[HEADER_BYTES + len];
-            System.arraycopy(payload, off, out, HEADER_BYTES, len);
-            stored = len;
-        } else {
-            byte[] tmp = new byte[HEADER_BYTES + codec.maxCompressedLength(len)];
-            int c = codec.compress(payload, off, len, tmp, HEADER_BYTES);
-            if (c < len) {
-                out = tmp.length == HEADER_BYTES + c ? tmp : java.util.Arrays.copyOf(tmp, HEADER_BYTES + c);
-                stored = c;
-            } else {
-                out = new byte[HEADER_BYTES + len];
-                System.arraycopy(payload, off, out, HEADER_BYTES, len);
-                stored = len;
-                flags |= FLAG_RAW;
-            }
-        }
-        ByteBuffer h = ByteBuffer.wrap(out, 0, HEADER_BYTES);
-        h.putShort((short) MAGIC).put((byte) FORMAT_VERSION).put((byte) ct.id()).put((byte) flags).put((byte) type.code)
-                .putShort((short) 0).putInt(0).putLong(epoch).putLong(firstTxnSeq).putInt(count)
-                .putLong(writerTimeMillis).putInt(len).putInt(stored);
-        CRC32C crc = new CRC32C();
-        crc.update(out, 0, CRC_OFFSET);
-        crc.update(payload, off, len);
-        h.putInt((int) crc.getValue());
-        return out;
+        return new Encoder(codec, 0, 0.0).encode(type, epoch, firstTxnSeq, count, writerTimeMillis, payload, off, len);
     }
 
-    /** Supplies a codec instance for a codec id met while reading. */
+    /**
+     * Frames payloads as entries. Compresses with its codec when the payload is at least
+     * {@code minCompressBytes} and the result saves at least {@code minSavings} (a fraction);
+     * otherwise stores the payload raw with {@link #FLAG_RAW} set (the codec id stays that of the
+     * store's codec). Reuses one compression buffer; allocates only the entry itself. One per thread.
+     */
+    public static final class Encoder {
+        private volatile Codec codec;
+        private final int minCompressBytes;
+        private final double minSavings;
+        private byte[] scratch = new byte[0];
+
+        public Encoder(Codec codec, int minCompressBytes, double minSavings) {
+            this.codec = codec;
+            this.minCompressBytes = minCompressBytes;
+            this.minSavings = minSavings;
+        }
+
+        public Codec codec() {
+            return codec;
+        }
+
+        /** Switches codec (e.g. to a newly trained dictionary); takes effect from the next entry. */
+        public void setCodec(Codec codec) {
+            this.codec = codec;
+        }
+
+        public byte[] encode(Type type, long epoch, long firstTxnSeq, int count, long writerTimeMillis,
+                             byte[] payload, int off, int len) {
+            Codec c = codec;
+            CodecType ct = c.type();
+            byte[] out = null;
+            int flags = 0;
+            int dictId = 0;
+            if (ct != CodecType.NONE) {
+                if (len >= minCompressBytes) {
+                    int bound = c.maxCompressedLength(len);
+                    if (scratch.length < bound) {
+                        scratch = new byte[Math.max(bound, scratch.length * 2)];
+                    }
+                    int stored = c.compress(payload, off, len, scratch, 0);
+                    if (stored < len && stored <= (long) (len * (1.0 - minSavings))) {
+                        out = new byte[HEADER_BYTES + stored];
+                        System.arraycopy(scratch, 0, out, HEADER_BYTES, stored);
+                        dictId = c.dictionaryId();
+                    }
+                }
+                if (out == null) {
+                    flags |= FLAG_RAW;
+                }
+            }
+            if (out == null) {
+                out = new byte[HEADER_BYTES + len];
+                System.arraycopy(payload, off, out, HEADER_BYTES, len);
+            }
+            ByteBuffer h = ByteBuffer.wrap(out, 0, HEADER_BYTES);
+            h.putShort((short) MAGIC).put((byte) FORMAT_VERSION).put((byte) ct.id()).put((byte) flags).put((byte) type.code)
+                    .putShort((short) 0).putInt(dictId).putLong(epoch).putLong(firstTxnSeq).putInt(count)
+                    .putLong(writerTimeMillis).putInt(len).putInt(out.length - HEADER_BYTES);
+            CRC32C crc = new CRC32C();
+            crc.update(out, 0, CRC_OFFSET);
+            crc.update(payload, off, len);
+            h.putInt((int) crc.getValue());
+            return out;
+        }
+    }
+
+    /** Supplies a codec for a codec id and dictionary id met while reading. */
     @FunctionalInterface
     public interface CodecSource {
-        Codec codecFor(CodecType type);
+        Codec codecFor(CodecType type, int dictId);
+
+        /** Codecs without dictionaries only (tests, and stores that never trained one). */
+        static CodecSource plain() {
+            return (t, d) -> t.newCodec();
+        }
+
+        static CodecSource of(io.ledgerkv.codec.CodecCache cache) {
+            return cache::get;
+        }
     }
 
     /** Parses and verifies an entry; every failure says exactly which check failed. */
@@ -174,8 +221,18 @@ public final class WalEntry {
             System.arraycopy(data, HEADER_BYTES, payload, 0, len);
         } else {
             payload = new byte[len];
+            Codec c;
             try {
-                codecs.codecFor(codec).decompress(data, HEADER_BYTES, stored, payload, 0, len);
+                c = codecs.codecFor(codec, dictId);
+            } catch (io.ledgerkv.codec.CodecCache.MissingDictionaryException e) {
+                throw new WalFormatException(codec + " entry needs dictionary " + dictId + ", which cannot be loaded: "
+                        + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new WalFormatException(codec + " entry with dictionary id " + dictId + " cannot be decoded: "
+                        + e.getMessage(), e);
+            }
+            try {
+                c.decompress(data, HEADER_BYTES, stored, payload, 0, len);
             } catch (RuntimeException e) {
                 throw new WalFormatException(codec + " payload does not decompress: " + e.getMessage(), e);
             }

@@ -21,22 +21,13 @@ import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreNotFoundException;
 import io.ledgerkv.api.Txn;
-import io.ledgerkv.meta.Json;
 import io.ledgerkv.testing.ClusterExtension;
-import io.ledgerkv.meta.LedgerList;
-import io.ledgerkv.meta.LedgerRef;
-import io.ledgerkv.meta.ZkLayout;
+import io.ledgerkv.testing.LedgerInjector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.bookkeeper.client.BookKeeper;
-import org.apache.bookkeeper.client.LedgerHandle;
-import org.apache.bookkeeper.conf.ClientConfiguration;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,20 +170,8 @@ class BadInputTest {
         try (KvStore s = kv.open(name, cfg)) {
             s.put(b("good"), b("1"));
         }
-        long badLedger;
-        try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.cluster().metadataServiceUri())).build();
-             CuratorFramework zk = CuratorFrameworkFactory.newClient(CLUSTER.cluster().connectString(), new RetryOneTime(100))) {
-            LedgerHandle lh = bk.createLedger(3, 3, 2, BookKeeper.DigestType.CRC32C, b("test-secret"));
-            lh.addEntry(b("definitely not a ledgerkv entry, but long enough to have a header......"));
-            lh.close();
-            badLedger = lh.getId();
-            zk.start();
-            String path = new ZkLayout("default", name).ledgers();
-            LedgerList list = Json.read(zk.getData().forPath(path), LedgerList.class, path);
-            List<LedgerRef> refs = new ArrayList<>(list.ledgers());
-            refs.add(new LedgerRef(list.nextSeq(), badLedger, 1, LedgerRef.State.CLOSED, 0, -1));
-            zk.setData().forPath(path, Json.write(new LedgerList(refs, list.nextSeq() + 1)));
-        }
+        long badLedger = LedgerInjector.appendLedger(CLUSTER.cluster(), "default", name, "test-secret",
+                b("definitely not a ledgerkv entry, but long enough to have a header......"));
         assertThatThrownBy(() -> kv.openReadOnly(name, cfg))
                 .isInstanceOf(CorruptEntryException.class)
                 .hasMessageContaining("store '" + name + "', ledger " + badLedger + ", entry 0")

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WalEntryTest {
-    private static final WalEntry.CodecSource CODECS = CodecType::newCodec;
+    private static final WalEntry.CodecSource CODECS = WalEntry.CodecSource.plain();
 
     private static byte[] sampleEntry() {
         byte[] t1 = TxnRecord.encode(List.of(new Mutation(b("a"), b("1")), new Mutation(b("b"), null)));

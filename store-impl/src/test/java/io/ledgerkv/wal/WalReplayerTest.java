@@ -43,7 +43,7 @@ class WalReplayerTest {
     }
 
     private static WalEntry decode(byte[] data) throws Exception {
-        return WalEntry.decode(data, CodecType::newCodec);
+        return WalEntry.decode(data, WalEntry.CodecSource.plain());
     }
 
     @Test
