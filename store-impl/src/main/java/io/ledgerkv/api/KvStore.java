@@ -106,6 +106,15 @@ public interface KvStore extends AutoCloseable {
      */
     void flush();
 
+    /**
+     * Writes a checkpoint of the current state (writers continue meanwhile) and trims the WAL it
+     * makes unnecessary; see {@code StoreConfig.checkpointRetention}. Writer handles only.
+     */
+    CheckpointStatus checkpoint();
+
+    /** The store's registered checkpoints, oldest first. */
+    java.util.List<CheckpointStatus> checkpoints();
+
     /** Typed view through serdes, like Samza's {@code KeyValueStore<K, V>}. */
     default <K, V> TypedStore<K, V> typed(Serde<K> keySerde, Serde<V> valueSerde) {
         return new TypedStore<>(this, keySerde, valueSerde);

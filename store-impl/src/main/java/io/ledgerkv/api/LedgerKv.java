@@ -39,6 +39,37 @@ public interface LedgerKv extends AutoCloseable {
      */
     KvStore openReadOnly(String store, StoreConfig config);
 
+    /**
+     * Opens an existing store read-only at a point in time: a named checkpoint, or the state right
+     * after the transaction at an LSN (needs a checkpoint at or before it, or the WAL from the start).
+     */
+    KvStore openReadOnly(String store, StoreConfig config, AsOf asOf);
+
+    /** Opens a hot standby that keeps tailing the writer; see {@link StandbyStore}. */
+    StandbyStore openStandby(String store, StoreConfig config);
+
+    /**
+     * Deletes a store: fences its writer, then removes every ledger it owns (WAL, checkpoints,
+     * dictionaries) and its znodes. Irreversible.
+     */
+    void deleteStore(String store, StoreConfig config);
+
+    /**
+     * Exports one consistent state of {@code store} (as of {@code asOf}) to a portable file: a
+     * manifest with format version, store meta, LSN, key count and per-chunk checksums, and the
+     * data as checksummed chunks. The file is written to a temporary name and moved into place
+     * when complete. Does not fence the writer.
+     */
+    BackupSummary backup(String store, StoreConfig config, AsOf asOf, java.nio.file.Path file, Progress progress);
+
+    /**
+     * Imports a backup file into {@code store} on this cluster, under any name. Every checksum is
+     * verified before anything is written. An existing store of that name is an error unless
+     * {@code force}, in which case it is deleted (after the file verified) and replaced. While the
+     * import runs the store is marked RESTORING and cannot be opened; a failed import removes it.
+     */
+    BackupSummary restore(java.nio.file.Path file, String store, StoreConfig config, boolean force, Progress progress);
+
     boolean exists(String store);
 
     List<String> listStores();

@@ -47,6 +47,11 @@ public final class StoreConfig {
     private final Duration maxBlock;
     private final long ledgerRollBytes;
     private final Duration statsInterval;
+    private final long checkpointEveryBytes;
+    private final Duration checkpointInterval;
+    private final int checkpointRetention;
+    private final int checkpointChunkBytes;
+    private final Duration standbyPollInterval;
     private final byte[] ledgerPassword;
 
     private StoreConfig(Builder b) {
@@ -72,6 +77,11 @@ public final class StoreConfig {
         this.maxBlock = b.maxBlock;
         this.ledgerRollBytes = b.ledgerRollBytes;
         this.statsInterval = b.statsInterval;
+        this.checkpointEveryBytes = b.checkpointEveryBytes;
+        this.checkpointInterval = b.checkpointInterval;
+        this.checkpointRetention = b.checkpointRetention;
+        this.checkpointChunkBytes = b.checkpointChunkBytes;
+        this.standbyPollInterval = b.standbyPollInterval;
         this.ledgerPassword = b.ledgerPassword == null ? null : b.ledgerPassword.clone();
         validate();
     }
@@ -113,6 +123,14 @@ public final class StoreConfig {
                 "must be >= maxBatchBytes=" + maxBatchBytes + ", got " + ledgerRollBytes);
         require(statsInterval != null && !statsInterval.isNegative() && !statsInterval.isZero(), "statsInterval",
                 "must be > 0, got " + statsInterval);
+        require(checkpointEveryBytes >= 0, "checkpointEveryBytes", "must be >= 0 (0 = off), got " + checkpointEveryBytes);
+        require(checkpointInterval != null && !checkpointInterval.isNegative(), "checkpointInterval",
+                "must be >= 0 (0 = off), got " + checkpointInterval);
+        require(checkpointRetention >= 1, "checkpointRetention", "must be >= 1, got " + checkpointRetention);
+        require(checkpointChunkBytes >= 4096 && checkpointChunkBytes <= MAX_ENTRY_BYTES / 2, "checkpointChunkBytes",
+                "must be in [4096, " + MAX_ENTRY_BYTES / 2 + "], got " + checkpointChunkBytes);
+        require(standbyPollInterval != null && !standbyPollInterval.isNegative() && !standbyPollInterval.isZero(),
+                "standbyPollInterval", "must be > 0, got " + standbyPollInterval);
         require(ledgerPassword != null && ledgerPassword.length > 0, "ledgerPassword",
                 "must be set (from configuration, e.g. the LEDGERKV_PASSWORD environment variable); ledgers are created and opened with it");
     }
@@ -152,6 +170,11 @@ public final class StoreConfig {
         b.maxBlock = maxBlock;
         b.ledgerRollBytes = ledgerRollBytes;
         b.statsInterval = statsInterval;
+        b.checkpointEveryBytes = checkpointEveryBytes;
+        b.checkpointInterval = checkpointInterval;
+        b.checkpointRetention = checkpointRetention;
+        b.checkpointChunkBytes = checkpointChunkBytes;
+        b.standbyPollInterval = standbyPollInterval;
         b.ledgerPassword = ledgerPassword.clone();
         return b;
     }
@@ -262,6 +285,31 @@ public final class StoreConfig {
         return statsInterval;
     }
 
+    /** Take a checkpoint after this many bytes of WAL since the last one (0 = not by size). */
+    public long checkpointEveryBytes() {
+        return checkpointEveryBytes;
+    }
+
+    /** Take a checkpoint this often (0 = not by time). */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** Checkpoints kept; the WAL is kept back to the oldest of them, so each stays a fallback. */
+    public int checkpointRetention() {
+        return checkpointRetention;
+    }
+
+    /** Uncompressed payload per checkpoint chunk. */
+    public int checkpointChunkBytes() {
+        return checkpointChunkBytes;
+    }
+
+    /** How often a standby reader checks for new entries. */
+    public Duration standbyPollInterval() {
+        return standbyPollInterval;
+    }
+
     /** The secret every ledger of the store is created and opened with. A copy. */
     public byte[] ledgerPassword() {
         return ledgerPassword.clone();
@@ -281,7 +329,10 @@ public final class StoreConfig {
                 && maxValueBytes == c.maxValueBytes && maxTxnBytes == c.maxTxnBytes
                 && maxInflightBytes == c.maxInflightBytes && maxPendingBytes == c.maxPendingBytes
                 && maxBlock.equals(c.maxBlock) && ledgerRollBytes == c.ledgerRollBytes
-                && statsInterval.equals(c.statsInterval) && Arrays.equals(ledgerPassword, c.ledgerPassword);
+                && statsInterval.equals(c.statsInterval) && checkpointEveryBytes == c.checkpointEveryBytes
+                && checkpointInterval.equals(c.checkpointInterval) && checkpointRetention == c.checkpointRetention
+                && checkpointChunkBytes == c.checkpointChunkBytes && standbyPollInterval.equals(c.standbyPollInterval)
+                && Arrays.equals(ledgerPassword, c.ledgerPassword);
     }
 
     @Override
@@ -302,6 +353,9 @@ public final class StoreConfig {
                 + ", maxValueBytes=" + maxValueBytes + ", maxTxnBytes=" + maxTxnBytes
                 + ", maxInflightBytes=" + maxInflightBytes + ", maxPendingBytes=" + maxPendingBytes
                 + ", maxBlock=" + maxBlock + ", ledgerRollBytes=" + ledgerRollBytes + ", statsInterval=" + statsInterval
+                + ", checkpointEveryBytes=" + checkpointEveryBytes + ", checkpointInterval=" + checkpointInterval
+                + ", checkpointRetention=" + checkpointRetention + ", checkpointChunkBytes=" + checkpointChunkBytes
+                + ", standbyPollInterval=" + standbyPollInterval
                 + ", ledgerPassword=<redacted>}";
     }
 
@@ -329,6 +383,11 @@ public final class StoreConfig {
         private Duration maxBlock = Duration.ofSeconds(60);
         private long ledgerRollBytes = 256L * 1024 * 1024;
         private Duration statsInterval = Duration.ofSeconds(1);
+        private long checkpointEveryBytes = 0;
+        private Duration checkpointInterval = Duration.ZERO;
+        private int checkpointRetention = 2;
+        private int checkpointChunkBytes = 1024 * 1024;
+        private Duration standbyPollInterval = Duration.ofMillis(100);
         private byte[] ledgerPassword;
 
         private Builder() {
@@ -456,6 +515,31 @@ public final class StoreConfig {
 
         public Builder statsInterval(Duration v) {
             statsInterval = v;
+            return this;
+        }
+
+        public Builder checkpointEveryBytes(long v) {
+            checkpointEveryBytes = v;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration v) {
+            checkpointInterval = v;
+            return this;
+        }
+
+        public Builder checkpointRetention(int v) {
+            checkpointRetention = v;
+            return this;
+        }
+
+        public Builder checkpointChunkBytes(int v) {
+            checkpointChunkBytes = v;
+            return this;
+        }
+
+        public Builder standbyPollInterval(Duration v) {
+            standbyPollInterval = v;
             return this;
         }
 

@@ -18,7 +18,8 @@ public record StoreStatus(
         Stats stats,
         List<String> availableBookies,
         List<String> readOnlyBookies,
-        List<DictionaryStatus> dictionaries) {
+        List<DictionaryStatus> dictionaries,
+        List<CheckpointStatus> checkpoints) {
 
     /** One ledger of the store's WAL. */
     public record LedgerStatus(long seq, long ledgerId, long epoch, String state, long lastEntryId, long lengthBytes,

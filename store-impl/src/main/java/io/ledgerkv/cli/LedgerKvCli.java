@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ledgerkv", mixinStandardHelpOptions = true, versionProvider = LedgerKvCli.Version.class,
         description = "A durable, transactional key-value store on Apache BookKeeper and ZooKeeper.",
         subcommands = {DemoCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class, DeleteCommand.class,
-            ScanCommand.class, StatusCommand.class, DictCommand.class, CommandLine.HelpCommand.class})
+            ScanCommand.class, StatusCommand.class, DictCommand.class, BackupCommand.class, RestoreCommand.class,
+            DropCommand.class, CommandLine.HelpCommand.class})
 public final class LedgerKvCli {
 
     public static void main(String[] args) {

@@ -63,6 +63,9 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
         }
         out.printf("  bookies   %d available %s, %d read-only %s%n", st.availableBookies().size(), st.availableBookies(),
                 st.readOnlyBookies().size(), st.readOnlyBookies());
+        out.printf("  ckpts     %s%n", st.checkpoints().isEmpty() ? "none" : st.checkpoints().stream()
+                .map(c -> "#" + c.id() + " at " + c.lsn() + " (" + c.keyCount() + " keys, " + bytes(c.storedBytes()) + ")")
+                .collect(java.util.stream.Collectors.joining(", ")));
         out.printf("  ledgers   %-5s %-8s %-6s %-8s %-10s %-10s %s%n", "seq", "ledger", "epoch", "state", "lastEntry", "bytes",
                 "ensembles (first entry: bookies; bookies down marked !)");
         for (StoreStatus.LedgerStatus l : st.ledgers()) {

@@ -68,6 +68,20 @@ public final class MvccIndex implements LocalIndex {
         this.visible = new Position(seq, lsn);
     }
 
+    /**
+     * Loads one entry of a checkpoint, at the index's starting position. Only before the first
+     * {@link #apply} and before any reader: checkpoint restore builds the index, then opens it.
+     */
+    public void load(byte[] key, byte[] value) {
+        Position p = visible;
+        Version prev = map.put(key, new Version(p.seq, p.lsn, value, null));
+        if (prev != null) {
+            throw new IllegalStateException("checkpoint holds a key twice");
+        }
+        keyCount++;
+        liveBytes += key.length + value.length;
+    }
+
     @Override
     public void apply(long txnSeq, Lsn lsn, List<Mutation> ops) {
         if (txnSeq <= visible.seq) {

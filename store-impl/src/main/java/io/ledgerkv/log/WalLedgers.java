@@ -21,6 +21,8 @@ import org.apache.bookkeeper.conf.ClientConfiguration;
 public final class WalLedgers {
     /** Entries fetched per read request during replay. */
     static final int READ_BATCH = 64;
+    /** How soon after its last add an idle writer tells the bookies its last-add-confirmed. */
+    public static final int EXPLICIT_LAC_INTERVAL_MS = 100;
 
     private final BookKeeper bk;
     private final String storeId;
@@ -41,6 +43,9 @@ public final class WalLedgers {
         conf.setReadEntryTimeout((int) Math.max(1, cc.readEntryTimeout().toSeconds()));
         conf.setZkTimeout((int) cc.sessionTimeout().toMillis());
         conf.setEnableDigestTypeAutodetection(true);
+        // Readers (read-only handles, standbys, backups) learn the last confirmed entry from the
+        // next entry's piggyback, or from this explicit push when the writer has gone quiet.
+        conf.setExplictLacInterval(EXPLICIT_LAC_INTERVAL_MS);
         try {
             return BookKeeper.forConfig(conf).build();
         } catch (InterruptedException e) {
@@ -80,6 +85,16 @@ public final class WalLedgers {
         custom.put("application", "ledgerkv".getBytes(StandardCharsets.UTF_8));
         custom.put("ledgerkv.store", storeId.getBytes(StandardCharsets.UTF_8));
         custom.put("ledgerkv.kind", "dictionary".getBytes(StandardCharsets.UTF_8));
+        return bk.createLedger(ensemble, writeQuorum, ackQuorum, digest(digest), password, custom);
+    }
+
+    /** Creates a ledger to hold a checkpoint (immutable once closed). */
+    public LedgerHandle createCheckpointLedger(int ensemble, int writeQuorum, int ackQuorum, DigestType digest)
+            throws BKException, InterruptedException {
+        Map<String, byte[]> custom = new HashMap<>();
+        custom.put("application", "ledgerkv".getBytes(StandardCharsets.UTF_8));
+        custom.put("ledgerkv.store", storeId.getBytes(StandardCharsets.UTF_8));
+        custom.put("ledgerkv.kind", "checkpoint".getBytes(StandardCharsets.UTF_8));
         return bk.createLedger(ensemble, writeQuorum, ackQuorum, digest(digest), password, custom);
     }
 

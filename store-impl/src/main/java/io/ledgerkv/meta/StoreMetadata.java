@@ -171,6 +171,18 @@ public final class StoreMetadata {
         return (Integer) r;
     }
 
+    /** Removes every znode of the store. */
+    public void deleteAll() {
+        call(() -> {
+            try {
+                zk.delete().deletingChildrenIfNeeded().forPath(paths.storePath());
+            } catch (KeeperException.NoNodeException e) {
+                // gone already
+            }
+            return null;
+        });
+    }
+
     /** Removes the owner znode if it is still ours. */
     public void releaseOwner(EpochClaim claim) {
         call(() -> {

@@ -1,6 +1,11 @@
 package io.ledgerkv.store;
 
+import io.ledgerkv.api.AsOf;
+import io.ledgerkv.api.CheckpointStatus;
 import io.ledgerkv.api.CorruptEntryException;
+import io.ledgerkv.api.StandbyLag;
+import io.ledgerkv.api.StandbyStore;
+import io.ledgerkv.checkpoint.CheckpointInfo;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvSnapshot;
@@ -61,83 +66,164 @@ import org.slf4j.LoggerFactory;
  * bookies and fixes their last entry), replay every ledger into the index, then append a new ledger
  * to the ledger list in a compare-and-set guarded by the epoch.
  */
-public final class BookKeeperStore implements KvStore, TxnHost {
+public final class BookKeeperStore implements StandbyStore, TxnHost {
     private static final Logger LOG = LoggerFactory.getLogger(BookKeeperStore.class);
+
+    /** What a handle does. */
+    enum Role {
+        /** Holds the writer epoch and commits. */
+        WRITER,
+        /** Shows the state as of its open. */
+        READER,
+        /** Read-only, and keeps tailing the writer's WAL. */
+        STANDBY
+    }
 
     private final DefaultLedgerKv client;
     private final String name;
     private final StoreConfig cfg;
-    private final boolean readOnly;
+    private final Role role;
     private final StoreMetadata meta;
     private final WalLedgers ledgers;
-    private final MvccIndex index;
+    private final StoreDictionaries dicts;
+    private final CheckpointStore checkpoints;
+    private volatile MvccIndex index;
     private final EpochClaim claim;
     private final Committer committer;
+    private final WriterHooks hooks;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile LedgerKvException closedReason;
-    private final ScheduledFuture<?> statsTask;
+    private final ScheduledFuture<?> periodicTask;
     private volatile StoreStats lastPublished;
     private final ReplayStats replayStats;
+    private final Object checkpointLock = new Object();
+    private volatile long lastCheckpointLogicalBytes;
+    private volatile long lastCheckpointNanos = System.nanoTime();
+    private volatile boolean checkpointRunning;
+    // Standby only.
+    private volatile LogReader standbyReader;
+    private volatile Thread standbyThread;
+    private volatile LedgerKvException standbyFailure;
+    private volatile long standbyLagEntries;
 
-    /** What the open-time replay read; {@code entriesByCodec} counts entries per codec (RAW ones under "RAW"). */
+    /**
+     * What the open-time replay read; {@code entriesByCodec} counts entries per codec (RAW ones under
+     * "RAW"); {@code checkpointId} is the checkpoint the index started from (0 = none) and
+     * {@code checkpointFallbacks} says why newer ones were not used.
+     */
     public record ReplayStats(int ledgers, long entries, long transactions, long logicalBytes, long storedBytes, long millis,
-                              Map<String, Long> entriesByCodec) {
+                              Map<String, Long> entriesByCodec, int checkpointId, List<String> checkpointFallbacks) {
     }
 
-    private BookKeeperStore(DefaultLedgerKv client, String name, StoreConfig cfg, boolean readOnly, StoreMetadata meta,
-                            WalLedgers ledgers, MvccIndex index, EpochClaim claim, Committer committer,
-                            ReplayStats replayStats) {
+    private BookKeeperStore(DefaultLedgerKv client, String name, StoreConfig cfg, Role role, StoreMetadata meta,
+                            WalLedgers ledgers, StoreDictionaries dicts, CheckpointStore checkpoints, MvccIndex index,
+                            EpochClaim claim, Committer committer, WriterHooks hooks, ReplayStats replayStats,
+                            LogReader standbyReader) {
         this.client = client;
         this.name = name;
         this.cfg = cfg;
-        this.readOnly = readOnly;
+        this.role = role;
         this.meta = meta;
         this.ledgers = ledgers;
+        this.dicts = dicts;
+        this.checkpoints = checkpoints;
         this.index = index;
         this.claim = claim;
         this.committer = committer;
+        this.hooks = hooks;
         this.replayStats = replayStats;
+        this.standbyReader = standbyReader;
+        this.lastCheckpointLogicalBytes = committer == null ? 0 : committer.logicalBytes();
         if (committer != null) {
             long ms = cfg.statsInterval().toMillis();
-            this.statsTask = client.scheduler().scheduleWithFixedDelay(this::publishStatsQuietly, ms, ms, TimeUnit.MILLISECONDS);
+            this.periodicTask = client.scheduler().scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
         } else {
-            this.statsTask = null;
+            this.periodicTask = null;
+        }
+        if (role == Role.STANDBY) {
+            Thread t = new Thread(this::tail, "ledgerkv-standby-" + name);
+            t.setDaemon(true);
+            standbyThread = t;
+            t.start();
         }
     }
 
-    static BookKeeperStore open(DefaultLedgerKv client, String name, StoreConfig cfg, boolean readOnly, WriterHooks hooks) {
+    static BookKeeperStore open(DefaultLedgerKv client, String name, StoreConfig cfg, Role role, AsOf asOf, WriterHooks hooks) {
         String ns = client.config().namespace();
         StoreMetadata meta = new StoreMetadata(client.zk(), ns, name);
-        if (readOnly) {
-            if (!meta.exists()) {
-                throw new io.ledgerkv.api.StoreNotFoundException(ns, name);
-            }
-        } else {
+        if (role == Role.WRITER) {
             meta.createIfAbsent(StoreMeta.of(cfg, System.currentTimeMillis()));
+        } else if (!meta.exists()) {
+            throw new io.ledgerkv.api.StoreNotFoundException(ns, name);
+        }
+        StoreMeta stored = meta.readMeta().value();
+        if (stored.isRestoring()) {
+            throw new LedgerKvException("store '" + name + "' is the target of a restore that has not finished (or failed "
+                    + "part way); delete it (ledgerkv drop) and restore again");
         }
         WalLedgers ledgers = new WalLedgers(client.bookKeeper(), ns, name, cfg.ledgerPassword());
-        if (!readOnly) {
+        if (role == Role.WRITER) {
             // Check the password before claiming the epoch: an opener that cannot read the WAL
             // must not fence the writer that can.
             probeAccess(name, ledgers, meta.readLedgers().value());
         }
-        EpochClaim claim = readOnly ? null : meta.claimEpoch();
+        EpochClaim claim = role == Role.WRITER ? meta.claimEpoch() : null;
         Versioned<LedgerList> list = meta.readLedgers();
-        MvccIndex index = new MvccIndex();
         StoreDictionaries dicts = new StoreDictionaries(meta, ledgers, name);
+        CheckpointStore checkpoints = new CheckpointStore(meta, ledgers, name);
         long start = System.nanoTime();
-        Recovery rec = new Recovery(name, ledgers, index, readOnly, hooks, dicts);
-        LedgerList recovered;
+        LogReader reader = new LogReader(name, ledgers, dicts, asOf.lsn(), hooks);
+        LedgerList recovered = list.value();
         try {
-            recovered = rec.replayAll(list.value());
-        } finally {
-            rec.codecs.close();
+            List<CheckpointInfo> newestFirst = new ArrayList<>(checkpoints.list());
+            java.util.Collections.reverse(newestFirst);
+            if (asOf.checkpointId() != null) {
+                CheckpointInfo cp = newestFirst.stream().filter(c -> c.id() == asOf.checkpointId()).findFirst()
+                        .orElseThrow(() -> new LedgerKvException("store '" + name + "' has no checkpoint " + asOf.checkpointId()
+                                + " (it has " + newestFirst.stream().map(c -> Integer.toString(c.id())).toList() + ")"));
+                reader.loadExactly(checkpoints, cp);
+            } else {
+                reader.loadCheckpoint(checkpoints, newestFirst);
+                try {
+                    recovered = reader.catchUp(list.value(), role == Role.WRITER ? LogReader.Mode.RECOVER : LogReader.Mode.TAIL);
+                } catch (CorruptEntryException e) {
+                    if (asOf.lsn() != null && e.getMessage().contains("are missing from the log")) {
+                        throw new LedgerKvException("store '" + name + "': " + asOf + " is older than the oldest retained "
+                                + "position (checkpoints start at " + (newestFirst.isEmpty() ? "none"
+                                : newestFirst.get(newestFirst.size() - 1).lsn()) + ")", e);
+                    }
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
         }
-        ReplayStats rs = new ReplayStats(list.value().ledgers().size(), rec.replayer.entries(), index.lastSeq(),
-                rec.logicalBytes, rec.storedBytes, (System.nanoTime() - start) / 1_000_000, Map.copyOf(rec.byCodec));
-        if (readOnly) {
-            return new BookKeeperStore(client, name, cfg, true, meta, ledgers, index, null, null, rs);
+        MvccIndex index = reader.index();
+        ReplayStats rs = new ReplayStats(list.value().ledgers().size(), reader.entries(), index.lastSeq(),
+                reader.logicalBytes(), reader.storedBytes(), (System.nanoTime() - start) / 1_000_000,
+                reader.entriesByCodec(), reader.checkpoint() == null ? 0 : reader.checkpoint().id(),
+                List.copyOf(reader.fallbacks()));
+        if (role != Role.STANDBY) {
+            reader.close();
         }
+        if (role != Role.WRITER) {
+            return new BookKeeperStore(client, name, cfg, role, meta, ledgers, dicts, checkpoints, index, null, null, hooks, rs,
+                    role == Role.STANDBY ? reader : null);
+        }
+        return startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, index, claim, new Versioned<>(recovered,
+                list.version()), hooks, rs, walBytes(recovered, reader));
+    }
+
+    /** WAL bytes (uncompressed, stored) that replay read: the base of the writer's byte counters. */
+    private static long[] walBytes(LedgerList list, LogReader reader) {
+        return new long[] {reader.logicalBytes(), reader.storedBytes()};
+    }
+
+    private static BookKeeperStore startWriter(DefaultLedgerKv client, String name, StoreConfig cfg, StoreMetadata meta,
+                                               WalLedgers ledgers, StoreDictionaries dicts, CheckpointStore checkpoints,
+                                               MvccIndex index, EpochClaim claim, Versioned<LedgerList> list,
+                                               WriterHooks hooks, ReplayStats rs, long[] walBytes) {
         try {
             meta.writeMeta(claim, StoreMeta.of(cfg, meta.readMeta().value().createdAtMillis()));
         } catch (EpochChangedException e) {
@@ -159,14 +245,14 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         } else {
             codec = cfg.codec().newCodec(cfg.codecLevel(), null);
         }
-        Committer committer = new Committer(name, cfg, codec, ledgers, meta, claim, new Versioned<>(recovered, list.version()),
-                index, client.completions(), hooks, autoTrainer, client.config().operationTimeout(), rec.logicalBytes,
-                rec.storedBytes);
+        Committer committer = new Committer(name, cfg, codec, ledgers, meta, claim, list, index, client.completions(), hooks,
+                autoTrainer, client.config().operationTimeout(), walBytes[0], walBytes[1]);
         if (autoTrainer != null) {
             autoTrainer.attach(committer);
         }
         committer.start();
-        BookKeeperStore store = new BookKeeperStore(client, name, cfg, false, meta, ledgers, index, claim, committer, rs);
+        BookKeeperStore store = new BookKeeperStore(client, name, cfg, Role.WRITER, meta, ledgers, dicts, checkpoints, index,
+                claim, committer, hooks, rs, null);
         store.publishStatsQuietly();
         return store;
     }
@@ -185,76 +271,6 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
-        }
-    }
-
-    /** Reads the WAL of every ledger in the list into the index, recovering (fencing) OPEN ledgers when writing. */
-    private static final class Recovery {
-        final String store;
-        final WalLedgers ledgers;
-        final LocalIndex index;
-        final boolean readOnly;
-        final WalReplayer replayer;
-        final CodecCache codecs;
-        final Map<String, Long> byCodec = new java.util.TreeMap<>();
-        long logicalBytes;
-        long storedBytes;
-
-        Recovery(String store, WalLedgers ledgers, LocalIndex index, boolean readOnly, WriterHooks hooks,
-                 CodecCache.DictionaryLoader dictionaries) {
-            this.store = store;
-            this.ledgers = ledgers;
-            this.index = index;
-            this.readOnly = readOnly;
-            this.codecs = new CodecCache(dictionaries);
-            this.replayer = new WalReplayer(store, index.lastSeq(), (seq, lsn, time, ops) -> index.apply(seq, lsn, ops));
-        }
-
-        LedgerList replayAll(LedgerList list) {
-            LedgerList out = list;
-            for (LedgerRef ref : list.ledgers()) {
-                LedgerHandle lh = null;
-                try {
-                    long last;
-                    if (ref.state() == LedgerRef.State.CLOSED) {
-                        lh = ledgers.openNoRecovery(ref.ledgerId());
-                        last = lh.getLastAddConfirmed();
-                    } else if (!readOnly) {
-                        lh = ledgers.openRecover(ref.ledgerId()); // fences the previous writer
-                        last = lh.getLastAddConfirmed();
-                    } else {
-                        lh = ledgers.openNoRecovery(ref.ledgerId());
-                        last = lh.isClosed() ? lh.getLastAddConfirmed() : lh.readLastConfirmed();
-                    }
-                    final long ledgerId = ref.ledgerId();
-                    WalLedgers.read(lh, 0, last, (entryId, data) -> {
-                        WalEntry e;
-                        try {
-                            e = WalEntry.decode(data, WalEntry.CodecSource.of(codecs));
-                        } catch (WalFormatException ex) {
-                            throw new CorruptEntryException(store, ledgerId, entryId, ex.getMessage(), ex);
-                        }
-                        logicalBytes += e.payload().length;
-                        storedBytes += data.length;
-                        byCodec.merge(e.isRaw() ? "RAW" : e.codec().name(), 1L, Long::sum);
-                        replayer.accept(ref.seq(), ledgerId, entryId, e);
-                    });
-                    if (ref.state() == LedgerRef.State.OPEN && !readOnly) {
-                        out = out.replace(ref.closed(last, replayer.lastSeq()));
-                    }
-                } catch (BKException.BKLedgerFencedException e) {
-                    throw new StoreFencedException("store '" + store + "': another writer recovered ledger "
-                            + ref.ledgerId() + " while this one was opening", e);
-                } catch (BKException e) {
-                    throw ledgers.failure("reading ledger " + ref.ledgerId() + " (seq " + ref.seq() + ")", e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new LedgerKvException("interrupted while replaying store '" + store + "'", e);
-                } finally {
-                    WalLedgers.closeQuietly(lh);
-                }
-            }
-            return out;
         }
     }
 
@@ -289,7 +305,7 @@ public final class BookKeeperStore implements KvStore, TxnHost {
 
     @Override
     public void checkWritable() {
-        if (readOnly) {
+        if (role != Role.WRITER) {
             throw new ReadOnlyStoreException(name);
         }
         if (closed.get()) {
@@ -324,7 +340,7 @@ public final class BookKeeperStore implements KvStore, TxnHost {
 
     @Override
     public boolean isReadOnly() {
-        return readOnly;
+        return role != Role.WRITER;
     }
 
     private void checkOpen() {
@@ -445,6 +461,12 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         return index.keyCount();
     }
 
+    /** A pinned read position of the whole index, for backups (close it). */
+    LocalIndex.Pin pinForExport() {
+        checkOpen();
+        return index.pin();
+    }
+
     /** Sum of live keys' and values' sizes. */
     public long liveBytes() {
         return index.liveBytes();
@@ -517,7 +539,7 @@ public final class BookKeeperStore implements KvStore, TxnHost {
     @Override
     public void flush() {
         checkOpen();
-        if (readOnly) {
+        if (role != Role.WRITER) {
             return;
         }
         CompletableFuture<Lsn> last = committer.lastEnqueued();
@@ -569,6 +591,280 @@ public final class BookKeeperStore implements KvStore, TxnHost {
         }
     }
 
+    /** Runs every statsInterval on the client's scheduler: publishes stats, starts due checkpoints. */
+    private void periodic() {
+        publishStatsQuietly();
+        if (closed.get() || committer.failure() != null || checkpointRunning) {
+            return;
+        }
+        boolean bySize = cfg.checkpointEveryBytes() > 0
+                && committer.logicalBytes() - lastCheckpointLogicalBytes >= cfg.checkpointEveryBytes();
+        boolean byTime = !cfg.checkpointInterval().isZero()
+                && System.nanoTime() - lastCheckpointNanos >= cfg.checkpointInterval().toNanos()
+                && index.lastSeq() > (lastCheckpointSeq());
+        if (bySize || byTime) {
+            checkpointRunning = true;
+            Thread t = new Thread(() -> {
+                try {
+                    checkpoint();
+                } catch (RuntimeException e) {
+                    LOG.warn("store '{}': scheduled checkpoint failed: {}", name, e.getMessage());
+                } finally {
+                    checkpointRunning = false;
+                }
+            }, "ledgerkv-checkpoint-" + name);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private volatile long lastCheckpointSeq = -1;
+
+    private long lastCheckpointSeq() {
+        return lastCheckpointSeq;
+    }
+
+    // ---- checkpoints ----------------------------------------------------------------------------
+
+    /** Steps of {@link #checkpoint()}, reported to {@link WriterHooks#checkpointStep} (tests crash at each). */
+    public enum CheckpointStep {
+        /** The snapshot is pinned; nothing written yet. */
+        PINNED,
+        /** The chunks are in a closed ledger that nothing references yet. */
+        WRITTEN,
+        /** The ledger was read back and matched. */
+        VERIFIED,
+        /** The checkpoint is registered in ZooKeeper. */
+        REGISTERED,
+        /** WAL ledgers wholly before the oldest retained checkpoint are out of the ledger list. */
+        WAL_TRIMMED,
+        /** Their ledgers and the checkpoints beyond the retention count are deleted. */
+        DONE
+    }
+
+    /**
+     * Writes the current state as a checkpoint: pins a stable snapshot (writers continue), streams
+     * it as compressed, checksummed chunks into a new ledger, reads it back to verify it, registers
+     * it in ZooKeeper, then deletes WAL ledgers wholly before the oldest retained checkpoint and
+     * checkpoints beyond {@code checkpointRetention}. A crash at any step leaves a store that
+     * reopens to exactly its committed state. One checkpoint runs at a time.
+     */
+    @Override
+    public CheckpointStatus checkpoint() {
+        checkWritable();
+        synchronized (checkpointLock) {
+            long t0 = System.nanoTime();
+            long bytesAtStart = committer.logicalBytes();
+            CheckpointInfo cp;
+            try (LocalIndex.Pin pin = index.pin()) {
+                step(CheckpointStep.PINNED);
+                Codec codec = cfg.codec() == CodecType.ZSTD_DICT ? committer.codec() : cfg.codec().newCodec(cfg.codecLevel(), null);
+                WalEntry.Encoder enc = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings());
+                CheckpointInfo written = checkpoints.write(pin, claim.epoch(), cfg, enc);
+                step(CheckpointStep.WRITTEN);
+                try (CodecCache codecs = new CodecCache(dicts)) {
+                    long[] n = {0};
+                    checkpoints.read(written, codecs, (k, v) -> n[0]++);
+                } catch (RuntimeException e) {
+                    checkpoints.deleteQuietly(written.ledgerId());
+                    throw new LedgerKvException("store '" + name + "': checkpoint did not read back intact; not registered: "
+                            + e.getMessage(), e);
+                }
+                step(CheckpointStep.VERIFIED);
+                try {
+                    cp = checkpoints.register(claim, written);
+                } catch (EpochChangedException e) {
+                    checkpoints.deleteQuietly(written.ledgerId());
+                    committer.fail(new StoreFencedException("store '" + name + "': " + e.getMessage()));
+                    throw committer.failure();
+                }
+                step(CheckpointStep.REGISTERED);
+            }
+            lastCheckpointLogicalBytes = bytesAtStart;
+            lastCheckpointNanos = System.nanoTime();
+            lastCheckpointSeq = cp.txnSeq();
+            collectGarbage();
+            LOG.info("store '{}': checkpoint {} at {} ({} keys, {} chunks) in {} ms", name, cp.id(), cp.lsn(), cp.keyCount(),
+                    cp.chunks(), (System.nanoTime() - t0) / 1_000_000);
+            return toStatus(cp);
+        }
+    }
+
+    private void step(CheckpointStep s) {
+        hooks.checkpointStep(s);
+    }
+
+    /** Keeps {@code checkpointRetention} checkpoints and the WAL back to the oldest of them. */
+    private void collectGarbage() {
+        List<CheckpointInfo> all = checkpoints.list();
+        if (all.isEmpty()) {
+            return;
+        }
+        int keepFrom = Math.max(0, all.size() - cfg.checkpointRetention());
+        CheckpointInfo oldestKept = all.get(keepFrom);
+        List<LedgerRef> removed;
+        try {
+            removed = committer.trimLedgers(oldestKept.txnSeq()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("store '{}': WAL not trimmed: {}", name, e.getCause().getMessage());
+            return;
+        }
+        step(CheckpointStep.WAL_TRIMMED);
+        for (LedgerRef r : removed) {
+            checkpoints.deleteQuietly(r.ledgerId());
+        }
+        for (CheckpointInfo old : all.subList(0, keepFrom)) {
+            try {
+                checkpoints.delete(claim, old);
+            } catch (EpochChangedException e) {
+                committer.fail(new StoreFencedException("store '" + name + "': " + e.getMessage()));
+                return;
+            }
+        }
+        step(CheckpointStep.DONE);
+    }
+
+    @Override
+    public List<CheckpointStatus> checkpoints() {
+        return checkpoints.list().stream().map(BookKeeperStore::toStatus).toList();
+    }
+
+    static CheckpointStatus toStatus(CheckpointInfo c) {
+        return new CheckpointStatus(c.id(), c.lsn(), c.txnSeq(), c.keyCount(), c.logicalBytes(), c.storedBytes(), c.chunks(),
+                c.codec(), c.ledgerId(), c.epoch(), c.createdAtMillis());
+    }
+
+    // ---- standby ----------------------------------------------------------------------------------
+
+    /** The standby's loop: read what the writer added, every standbyPollInterval. */
+    private void tail() {
+        long pause = cfg.standbyPollInterval().toNanos();
+        while (!closed.get() && standbyThread == Thread.currentThread()) {
+            if (!pollStandby()) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+        }
+    }
+
+    private final Object standbyLock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger standbyResyncs = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How often this standby had to reload from a checkpoint because the WAL it needed was trimmed. */
+    public int standbyResyncs() {
+        return standbyResyncs.get();
+    }
+
+    /** One catch-up round of the standby; false if it must stop (a corrupt entry). */
+    boolean pollStandby() {
+        synchronized (standbyLock) {
+            if (closed.get()) {
+                return false;
+            }
+            try {
+                standbyReader.catchUp(meta.readLedgers().value(), LogReader.Mode.TAIL);
+                standbyFailure = null;
+            } catch (io.ledgerkv.wal.WalGapException e) {
+                // The writer checkpointed and trimmed WAL this standby had not read yet: start again
+                // from the newest checkpoint (readers keep the old index until the switch).
+                resyncStandby(e);
+            } catch (CorruptEntryException e) {
+                standbyFailure = e; // stop: never apply past a bad entry
+                LOG.error("store '{}': standby stopped at a corrupt entry: {}", name, e.getMessage());
+                return false;
+            } catch (RuntimeException e) {
+                standbyFailure = e instanceof LedgerKvException l ? l : new LedgerKvException(e.toString(), e);
+            }
+            return true;
+        }
+    }
+
+    private void resyncStandby(io.ledgerkv.wal.WalGapException cause) {
+        LogReader fresh = new LogReader(name, ledgers, dicts, null, hooks);
+        try {
+            List<CheckpointInfo> newestFirst = new ArrayList<>(checkpoints.list());
+            java.util.Collections.reverse(newestFirst);
+            fresh.loadCheckpoint(checkpoints, newestFirst);
+            if (fresh.index().lastSeq() <= index.lastSeq()) {
+                throw cause; // no newer checkpoint covers the gap: the WAL really is missing transactions
+            }
+            fresh.catchUp(meta.readLedgers().value(), LogReader.Mode.TAIL);
+        } catch (RuntimeException e) {
+            fresh.close();
+            standbyFailure = e instanceof LedgerKvException l ? l : new LedgerKvException(e.toString(), e);
+            return;
+        }
+        LogReader old = standbyReader;
+        standbyReader = fresh;
+        index = fresh.index();
+        old.close();
+        standbyResyncs.incrementAndGet();
+        LOG.info("store '{}': standby fell behind a checkpoint; reloaded from checkpoint {}", name, fresh.checkpoint().id());
+    }
+
+    /**
+     * For a standby: how far it is behind, as the writer's position (the newest transaction the
+     * standby knows the writer committed, from the stats the writer publishes and the entries the
+     * standby has read) and the number of transactions not yet applied here.
+     */
+    @Override
+    public StandbyLag lag() {
+        if (role != Role.STANDBY) {
+            throw new IllegalStateException("store '" + name + "' is not a standby");
+        }
+        long writerSeq = Math.max(meta.readStats().value().lastTxnSeq(), standbyReader.lastSeq());
+        return new StandbyLag(index.lastLsn(), index.lastSeq(), writerSeq, Math.max(0, writerSeq - index.lastSeq()),
+                standbyFailure == null ? null : standbyFailure.getMessage());
+    }
+
+    /**
+     * Turns this standby into the writer: stops tailing, claims the epoch (fencing the current
+     * writer), recovers and reads only what the standby had not applied yet, and starts
+     * committing. This handle is closed; use the returned one.
+     */
+    @Override
+    public BookKeeperStore promote() {
+        if (role != Role.STANDBY) {
+            throw new IllegalStateException("store '" + name + "' is not a standby");
+        }
+        Thread t = standbyThread;
+        standbyThread = null;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (standbyLock) {
+            if (!closed.compareAndSet(false, true)) {
+                throw new StoreClosedException("store '" + name + "' is closed");
+            }
+        }
+        client.forget(this);
+        probeAccess(name, ledgers, meta.readLedgers().value());
+        EpochClaim newClaim = meta.claimEpoch();
+        Versioned<LedgerList> list = meta.readLedgers();
+        long start = System.nanoTime();
+        long entriesBefore = standbyReader.entries();
+        LedgerList recovered;
+        try {
+            recovered = standbyReader.catchUp(list.value(), LogReader.Mode.RECOVER);
+        } finally {
+            standbyReader.close();
+        }
+        ReplayStats rs = new ReplayStats(list.value().ledgers().size(), standbyReader.entries() - entriesBefore,
+                index.lastSeq(), standbyReader.logicalBytes(), standbyReader.storedBytes(), (System.nanoTime() - start) / 1_000_000,
+                standbyReader.entriesByCodec(), replayStats.checkpointId(), replayStats.checkpointFallbacks());
+        return client.track(startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, standbyReader.index(), newClaim,
+                new Versioned<>(recovered, list.version()), hooks, rs,
+                new long[] {standbyReader.logicalBytes(), standbyReader.storedBytes()}));
+    }
+
     /** What the replay on open read: ledgers, entries, transactions, bytes and time. */
     public ReplayStats replayStats() {
         return replayStats;
@@ -615,13 +911,17 @@ public final class BookKeeperStore implements KvStore, TxnHost {
 
     @Override
     public void close() {
+        standbyThread = null;
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (standbyReader != null) {
+            standbyReader.close();
+        }
         try {
             if (committer != null) {
-                if (statsTask != null) {
-                    statsTask.cancel(false);
+                if (periodicTask != null) {
+                    periodicTask.cancel(false);
                 }
                 boolean clean = committer.shutdown(client.config().operationTimeout());
                 if (clean) {
@@ -644,12 +944,13 @@ public final class BookKeeperStore implements KvStore, TxnHost {
 
     /** Simulates a process crash for tests: no flush, no ledger close, no metadata update. */
     void crash() {
+        standbyThread = null;
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         closedReason = new StoreClosedException("store '" + name + "': writer crashed");
-        if (statsTask != null) {
-            statsTask.cancel(false);
+        if (periodicTask != null) {
+            periodicTask.cancel(false);
         }
         if (committer != null) {
             committer.crash();
@@ -658,7 +959,7 @@ public final class BookKeeperStore implements KvStore, TxnHost {
 
     @Override
     public String toString() {
-        return "BookKeeperStore[" + client.config().namespace() + "/" + name + (readOnly ? ", read-only" : ", epoch " + claim.epoch()) + "]";
+        return "BookKeeperStore[" + client.config().namespace() + "/" + name + (claim == null ? ", " + role.name().toLowerCase(java.util.Locale.ROOT) : ", epoch " + claim.epoch()) + "]";
     }
 
     Duration operationTimeout() {

@@ -1,6 +1,14 @@
 package io.ledgerkv.store;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.AsOf;
+import io.ledgerkv.api.BackupSummary;
+import io.ledgerkv.api.Progress;
+import io.ledgerkv.checkpoint.BackupFile;
+import io.ledgerkv.index.LocalIndex;
+import io.ledgerkv.meta.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.DictionaryStatus;
 import io.ledgerkv.api.KvEntry;
@@ -156,26 +164,125 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (cfg == null) {
             throw new InvalidConfigException("config", "must not be null");
         }
-        return track(BookKeeperStore.open(this, store, cfg, false, hooks));
+        return track(BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.WRITER, AsOf.latest(), hooks));
     }
 
     @Override
     public KvStore openReadOnly(String store, StoreConfig cfg) {
+        return openReadOnly(store, cfg, AsOf.latest());
+    }
+
+    @Override
+    public BookKeeperStore openReadOnly(String store, StoreConfig cfg, AsOf asOf) {
         checkOpen();
         checkName(store);
         if (cfg == null) {
             throw new InvalidConfigException("config", "must not be null");
         }
-        return track(BookKeeperStore.open(this, store, cfg, true, WriterHooks.NONE));
+        if (asOf == null) {
+            throw new NullPointerException("asOf must not be null (use AsOf.latest())");
+        }
+        return track(BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE));
     }
 
-    private BookKeeperStore track(BookKeeperStore s) {
+    @Override
+    public BookKeeperStore openStandby(String store, StoreConfig cfg) {
+        return openStandby(store, cfg, WriterHooks.NONE);
+    }
+
+    /** A standby whose promotion uses {@code hooks}; for tests and fault injection. */
+    public BookKeeperStore openStandby(String store, StoreConfig cfg, WriterHooks hooks) {
+        checkOpen();
+        checkName(store);
+        if (cfg == null) {
+            throw new InvalidConfigException("config", "must not be null");
+        }
+        return track(BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.STANDBY, AsOf.latest(), hooks));
+    }
+
+    BookKeeperStore track(BookKeeperStore s) {
         stores.add(s);
         return s;
     }
 
     void forget(BookKeeperStore s) {
         stores.remove(s);
+    }
+
+    @Override
+    public void deleteStore(String store, StoreConfig cfg) {
+        checkOpen();
+        checkName(store);
+        StoreMetadata md = new StoreMetadata(zk, config.namespace(), store);
+        if (!md.exists()) {
+            throw new StoreNotFoundException(config.namespace(), store);
+        }
+        WalLedgers wl = new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword());
+        md.claimEpoch(); // fences the writer at the next metadata update
+        List<Long> owned = new ArrayList<>();
+        for (LedgerRef r : md.readLedgers().value().ledgers()) {
+            owned.add(r.ledgerId());
+        }
+        CheckpointStore cps = new CheckpointStore(md, wl, store);
+        for (var cp : cps.list()) {
+            owned.add(cp.ledgerId());
+        }
+        for (DictionaryInfo d : new StoreDictionaries(md, wl, store).list()) {
+            owned.add(d.ledgerId());
+        }
+        for (long id : owned) {
+            try {
+                wl.openRecover(id).close(); // fence before deleting: a live writer's adds fail
+            } catch (Exception e) {
+                // deleted below anyway
+            }
+            cps.deleteQuietly(id);
+        }
+        md.deleteAll();
+    }
+
+    @Override
+    public BackupSummary backup(String store, StoreConfig cfg, AsOf asOf, Path file, Progress progress) {
+        checkOpen();
+        checkName(store);
+        try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE);
+             LocalIndex.Pin pin = s.pinForExport()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> meta = Json.MAPPER.convertValue(new StoreMetadata(zk, config.namespace(), store).readMeta().value(),
+                    LinkedHashMap.class);
+            BackupFile.Manifest m = BackupFile.write(file, pin.scan(null, null), s.keyCount(), config.namespace(), store, meta,
+                    pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), progress::update);
+            return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), Files.size(file), file);
+        } catch (java.io.IOException e) {
+            throw new LedgerKvException("cannot write backup file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public BackupSummary restore(Path file, String store, StoreConfig cfg, boolean force, Progress progress) {
+        checkOpen();
+        checkName(store);
+        return new StoreRestorer(this).restore(file, store, cfg, force, progress);
+    }
+
+    /** Point-in-time copy: {@code source} as of {@code asOf} becomes a new store {@code target} on this cluster. */
+    public BackupSummary copyStore(String source, AsOf asOf, String target, StoreConfig cfg) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("ledgerkv-copy-", ".lkvbak");
+            backup(source, cfg, asOf, tmp, Progress.NONE);
+            return restore(tmp, target, cfg, false, Progress.NONE);
+        } catch (java.io.IOException e) {
+            throw new LedgerKvException("cannot stage a copy of '" + source + "': " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (java.io.IOException e) {
+                    // temporary file
+                }
+            }
+        }
     }
 
     @Override
@@ -252,7 +359,8 @@ public final class DefaultLedgerKv implements LedgerKv {
         return new StoreStatus(config.namespace(), store, meta, epoch.value().epoch(),
                 owner == null ? null : owner.host() + " pid " + owner.pid() + " (epoch " + owner.epoch() + ")",
                 ls, new StoreStatus.Stats(st.keyCount(), st.logicalBytes(), st.storedBytes(), st.lastLsn(),
-                st.lastTxnSeq(), st.updatedAtMillis()), up, ro, dicts);
+                st.lastTxnSeq(), st.updatedAtMillis()), up, ro, dicts,
+                new CheckpointStore(md, null, store).list().stream().map(BookKeeperStore::toStatus).toList());
     }
 
     private static DictionaryStatus toStatus(DictionaryInfo d) {
@@ -263,7 +371,8 @@ public final class DefaultLedgerKv implements LedgerKv {
     public DictionaryStatus trainDictionary(String store, StoreConfig cfg) {
         checkOpen();
         checkName(store);
-        try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, true, WriterHooks.NONE)) {
+        try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, AsOf.latest(),
+                WriterHooks.NONE)) {
             DictionaryTrainer trainer = new DictionaryTrainer(cfg.dictSizeBytes(), cfg.dictSampleBytes());
             double p = Math.min(1.0, cfg.dictSampleBytes() / (double) Math.max(1, s.liveBytes()));
             java.util.SplittableRandom random = new java.util.SplittableRandom(store.hashCode());

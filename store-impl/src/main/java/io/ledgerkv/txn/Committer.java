@@ -118,7 +118,7 @@ public final class Committer {
     private final Object applyLock = new Object();
     private final Thread thread;
 
-    private Versioned<LedgerList> ledgerList;
+    private volatile Versioned<LedgerList> ledgerList;
     private volatile OpenLedger current;
     private long nextTxnSeq;
     private PendingTxn carry;
@@ -254,6 +254,10 @@ public final class Committer {
                     stopGracefully();
                     return;
                 }
+                if (first.control != null) {
+                    first.control.run();
+                    continue;
+                }
                 if (first.size() > cfg.maxBatchBytes()) {
                     inHand = List.of(first);
                     writeLarge(first);
@@ -306,7 +310,7 @@ public final class Committer {
             if (n == WAKE) {
                 continue;
             }
-            if (n == STOP || bytes + n.size() > cfg.maxBatchBytes()) {
+            if (n == STOP || n.control != null || bytes + n.size() > cfg.maxBatchBytes()) {
                 carry = n;
                 break;
             }
@@ -444,6 +448,8 @@ public final class Committer {
         storedBytes.addAndGet(w.data.length);
         hooks.afterAck(w.type, w.firstSeq, w.partIndex);
         if (w.type == WalEntry.Type.TXN_PART) {
+            // A ledger holding parts of transaction X must outlive any checkpoint before X.
+            w.ledger.lastTxnSeq = Math.max(w.ledger.lastTxnSeq, w.firstSeq);
             return;
         }
         List<PendingTxn> done = new ArrayList<>(w.txns.size());
@@ -452,7 +458,7 @@ public final class Committer {
             Lsn lsn = new Lsn(w.ledger.seq, w.entryId, i);
             index.apply(t.seq, lsn, t.ops);
             t.lsn = lsn;
-            w.ledger.lastTxnSeq = t.seq;
+            w.ledger.lastTxnSeq = Math.max(w.ledger.lastTxnSeq, t.seq);
             if (t.markFinished()) {
                 pendingBytes.release(t.permits);
                 done.add(t);
@@ -698,7 +704,9 @@ public final class Committer {
     private void failQueued(LedgerKvException error) {
         PendingTxn t;
         while ((t = queue.poll()) != null) {
-            if (t != WAKE && t != STOP) {
+            if (t.control != null) {
+                t.control.run(); // it sees the failure and completes its own future exceptionally
+            } else if (t != WAKE && t != STOP) {
                 finish(t, null, error);
             }
         }
@@ -767,6 +775,57 @@ public final class Committer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Removes from the ledger list every CLOSED ledger whose transactions all have sequence numbers
+     * at or below {@code upToTxnSeq} (they are covered by a checkpoint), on the committer thread so
+     * that it cannot race a roll. Returns the removed ledgers; deleting them from BookKeeper is the
+     * caller's job, after this has succeeded.
+     */
+    public CompletableFuture<List<LedgerRef>> trimLedgers(long upToTxnSeq) {
+        CompletableFuture<List<LedgerRef>> result = new CompletableFuture<>();
+        LedgerKvException f = failure;
+        if (f != null) {
+            result.completeExceptionally(f);
+            return result;
+        }
+        queue.add(PendingTxn.control(() -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            try {
+                LedgerList list = ledgerList.value();
+                List<LedgerRef> keep = new ArrayList<>();
+                List<LedgerRef> removed = new ArrayList<>();
+                for (LedgerRef r : list.ledgers()) {
+                    boolean covered = r.state() == LedgerRef.State.CLOSED && r.lastTxnSeq() >= 0
+                            && r.lastTxnSeq() <= upToTxnSeq && r.seq() != current.seq;
+                    (covered ? removed : keep).add(r);
+                }
+                if (!removed.isEmpty()) {
+                    LedgerList trimmed = new LedgerList(keep, list.nextSeq());
+                    int v = meta.casLedgers(claim, trimmed, ledgerList.version());
+                    ledgerList = new Versioned<>(trimmed, v);
+                }
+                result.complete(removed);
+            } catch (EpochChangedException e) {
+                fail(new StoreFencedException("store '" + store + "': " + e.getMessage()));
+                result.completeExceptionally(failure);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }));
+        if (exited) {
+            failQueued(failure != null ? failure : new StoreClosedException("store '" + store + "' is closed"));
+        }
+        return result;
+    }
+
+    /** The ledger list as this writer last wrote it. */
+    public LedgerList ledgerList() {
+        return ledgerList.value();
     }
 
     /** Compress new entries with {@code codec} from the next entry on (any thread). */

@@ -18,11 +18,25 @@ final class PendingTxn {
     long seq = -1;
     /** Assigned when its entry is acknowledged. */
     Lsn lsn;
+    /** Non-null for a control task the committer thread runs between batches instead of a transaction. */
+    final Runnable control;
 
     PendingTxn(List<Mutation> ops, byte[] record, int permits) {
         this.ops = ops;
         this.record = record;
         this.permits = permits;
+        this.control = null;
+    }
+
+    private PendingTxn(Runnable control) {
+        this.ops = List.of();
+        this.record = new byte[0];
+        this.permits = 0;
+        this.control = control;
+    }
+
+    static PendingTxn control(Runnable task) {
+        return new PendingTxn(task);
     }
 
     int size() {

@@ -26,12 +26,19 @@ public class WriterHooks {
     public void afterAck(WalEntry.Type type, long firstSeq, int partIndex) {
     }
 
+    /**
+     * Called at each step of a checkpoint (a {@code BookKeeperStore.CheckpointStep}); may throw to
+     * stop the checkpoint there, as a crash would.
+     */
+    public void checkpointStep(Enum<?> step) {
+    }
+
     /** BUG for checker validation: report commits as done when they are sent, before the ack quorum answers. */
     public boolean ackBeforeQuorum() {
         return false;
     }
 
-    /** BUG for checker validation: on replay, apply each part of a large transaction as soon as it is read. */
+    /** BUG for checker validation: on replay, rebuild a large transaction from its first part only (half of it is lost). */
     public boolean applyPartsOnReplay() {
         return false;
     }

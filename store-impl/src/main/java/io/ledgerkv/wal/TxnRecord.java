@@ -79,6 +79,29 @@ public final class TxnRecord {
         return t;
     }
 
+    /** The complete operations at the start of a possibly cut-off record (used only by a deliberate bug). */
+    public static List<Mutation> decodePrefix(byte[] buf, int off, int len) {
+        List<Mutation> ops = new ArrayList<>();
+        int[] pos = {off};
+        int end = off + len;
+        try {
+            int count = getVarint(buf, pos, end);
+            for (int i = 0; i < count; i++) {
+                int start = pos[0];
+                int type = buf[pos[0]++] & 0xff;
+                byte[] key = getBytes(buf, pos, end);
+                byte[] value = type == OP_PUT ? getBytes(buf, pos, end) : null;
+                ops.add(new Mutation(key, value));
+                if (pos[0] <= start) {
+                    break;
+                }
+            }
+        } catch (WalFormatException | ArrayIndexOutOfBoundsException e) {
+            // cut off here
+        }
+        return ops;
+    }
+
     private static List<Mutation> decodeOne(byte[] buf, int[] pos, int end) throws WalFormatException {
         int count = getVarint(buf, pos, end);
         if (count < 0 || count > end - pos[0]) {

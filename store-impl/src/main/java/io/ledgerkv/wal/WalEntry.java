@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
  *  2     1    format version (1)
  *  3     1    codec id ({@link CodecType#id()})
  *  4     1    flags: bit 0 RAW = payload stored uncompressed although the codec is not NONE
- *  5     1    type: 1 BATCH (whole transactions), 2 TXN_PART, 3 TXN_COMMIT (last part of a large transaction)
+ *  5     1    type: 1 BATCH (whole transactions), 2 TXN_PART, 3 TXN_COMMIT (last part of a large transaction),
+ *                   4 CHECKPOINT_CHUNK (checkpoint ledgers and backup files only)
  *  6     2    reserved, 0
  *  8     4    dictionary id (0 = none)
  * 12     8    writer epoch
@@ -39,7 +40,9 @@ public final class WalEntry {
 
     /** What an entry holds. */
     public enum Type {
-        BATCH(1), TXN_PART(2), TXN_COMMIT(3);
+        BATCH(1), TXN_PART(2), TXN_COMMIT(3),
+        /** A chunk of a checkpoint or backup: one record of PUT operations; count = chunk index. */
+        CHECKPOINT_CHUNK(4);
 
         final int code;
 

@@ -1,0 +1,217 @@
+package io.ledgerkv.store;
+
+import io.ledgerkv.api.CorruptEntryException;
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.checkpoint.CheckpointChunks;
+import io.ledgerkv.checkpoint.CheckpointInfo;
+import io.ledgerkv.codec.CodecCache;
+import io.ledgerkv.index.LocalIndex;
+import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.meta.EpochChangedException;
+import io.ledgerkv.meta.EpochClaim;
+import io.ledgerkv.meta.Json;
+import io.ledgerkv.meta.StoreMetadata;
+import io.ledgerkv.wal.Mutation;
+import io.ledgerkv.wal.WalEntry;
+import io.ledgerkv.wal.WalFormatException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import org.apache.bookkeeper.client.BKException;
+import org.apache.bookkeeper.client.LedgerHandle;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * A store's checkpoints: each one a ledger of {@code CHECKPOINT_CHUNK} entries holding the index
+ * at one transaction, registered as a sequential znode {@code checkpoints/ckpt-N} once it has been
+ * written, closed and read back. Registration is guarded by the writer's epoch.
+ */
+public final class CheckpointStore {
+    private static final String PREFIX = "ckpt-";
+    private static final int MAX_OUTSTANDING_CHUNKS = 8;
+
+    private final StoreMetadata meta;
+    private final WalLedgers ledgers;
+    private final String store;
+
+    CheckpointStore(StoreMetadata meta, WalLedgers ledgers, String store) {
+        this.meta = meta;
+        this.ledgers = ledgers;
+        this.store = store;
+    }
+
+    /** Registered checkpoints, oldest first. */
+    public List<CheckpointInfo> list() {
+        List<CheckpointInfo> out = new ArrayList<>();
+        try {
+            List<String> names;
+            try {
+                names = new ArrayList<>(meta.zk().getChildren().forPath(meta.paths().checkpoints()));
+            } catch (KeeperException.NoNodeException e) {
+                return out;
+            }
+            names.sort(null);
+            for (String n : names) {
+                String path = meta.paths().checkpoints() + "/" + n;
+                int id = Integer.parseInt(n.substring(PREFIX.length())) + 1;
+                out.add(Json.read(meta.zk().getData().forPath(path), CheckpointInfo.class, path).withId(id));
+            }
+        } catch (LedgerKvException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LedgerKvException("store '" + store + "': cannot list checkpoints: " + e, e);
+        }
+        return out;
+    }
+
+    /**
+     * Writes the pinned state into a new ledger and closes it. Not yet registered: a crash from here
+     * to {@link #register} leaves only an unreferenced ledger.
+     */
+    CheckpointInfo write(LocalIndex.Pin pin, long epoch, StoreConfig cfg, WalEntry.Encoder encoder) {
+        LedgerHandle lh;
+        try {
+            lh = ledgers.createCheckpointLedger(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(), cfg.digestType());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerKvException("interrupted while creating a checkpoint ledger", e);
+        } catch (BKException e) {
+            throw ledgers.failure("creating a checkpoint ledger", e);
+        }
+        Semaphore window = new Semaphore(MAX_OUTSTANDING_CHUNKS);
+        AtomicInteger firstError = new AtomicInteger(BKException.Code.OK);
+        CheckpointChunks.Summary s;
+        try {
+            s = CheckpointChunks.write(pin.scan(null, null), encoder, epoch, pin.seq(), cfg.checkpointChunkBytes(),
+                    System.currentTimeMillis(), (index, entry) -> {
+                        window.acquire();
+                        if (firstError.get() != BKException.Code.OK) {
+                            throw BKException.create(firstError.get());
+                        }
+                        lh.asyncAddEntry(entry, (rc, h, entryId, ctx) -> {
+                            if (rc != BKException.Code.OK) {
+                                firstError.compareAndSet(BKException.Code.OK, rc);
+                            }
+                            window.release();
+                        }, null);
+                    });
+            window.acquire(MAX_OUTSTANDING_CHUNKS);
+            if (firstError.get() != BKException.Code.OK) {
+                throw BKException.create(firstError.get());
+            }
+            lh.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            deleteQuietly(lh.getId());
+            throw new LedgerKvException("interrupted while writing a checkpoint", e);
+        } catch (LedgerKvException e) {
+            deleteQuietly(lh.getId());
+            throw e;
+        } catch (Exception e) {
+            deleteQuietly(lh.getId());
+            throw ledgers.failure("writing checkpoint ledger " + lh.getId(), e);
+        }
+        return new CheckpointInfo(0, lh.getId(), pin.lsn().toString(), pin.seq(), epoch, s.keyCount(), s.logicalBytes(),
+                s.storedBytes(), s.chunks(), s.checksum(), encoder.codec().type().name(), System.currentTimeMillis());
+    }
+
+    /**
+     * Reads a checkpoint back, checking every chunk (its CRC, type, sequence and index), the chunk
+     * count, the aggregate checksum and the key count, and hands each entry to {@code sink} in key
+     * order. Throws {@link CorruptEntryException} naming the ledger and chunk on any mismatch.
+     */
+    void read(CheckpointInfo cp, CodecCache codecs, BiConsumer<byte[], byte[]> sink) {
+        CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
+        long[] keys = {0};
+        int[] chunks = {0};
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        try (LedgerHandle lh = ledgers.openNoRecovery(cp.ledgerId())) {
+            long last = lh.getLastAddConfirmed();
+            if (last + 1 != cp.chunks()) {
+                throw new CorruptEntryException(store, cp.ledgerId(), Math.max(0, last), "checkpoint " + cp.id() + " should have "
+                        + cp.chunks() + " chunks, its ledger has " + (last + 1));
+            }
+            WalLedgers.read(lh, 0, last, (entryId, data) -> {
+                List<Mutation> ops;
+                try {
+                    ops = CheckpointChunks.decode(data, (int) entryId, cp.txnSeq(), WalEntry.CodecSource.of(codecs));
+                } catch (WalFormatException e) {
+                    throw new CorruptEntryException(store, cp.ledgerId(), entryId, "checkpoint " + cp.id() + ": " + e.getMessage(), e);
+                }
+                agg.add(data);
+                chunks[0]++;
+                for (Mutation m : ops) {
+                    sink.accept(m.key(), m.value());
+                    keys[0]++;
+                }
+            });
+        } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
+            throw new CorruptEntryException(store, cp.ledgerId(), 0, "checkpoint " + cp.id() + ": its ledger no longer exists", e);
+        } catch (BKException e) {
+            throw ledgers.failure("reading checkpoint " + cp.id() + " (ledger " + cp.ledgerId() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerKvException("interrupted while reading checkpoint " + cp.id(), e);
+        }
+        if (agg.value() != cp.checksum() || keys[0] != cp.keyCount()) {
+            throw new CorruptEntryException(store, cp.ledgerId(), chunks[0] - 1L, "checkpoint " + cp.id()
+                    + " does not match its record: " + keys[0] + " keys (expected " + cp.keyCount() + "), checksum "
+                    + Integer.toHexString(agg.value()) + " (expected " + Integer.toHexString(cp.checksum()) + ")");
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    /** Registers a verified checkpoint if {@code claim} still holds the epoch; returns it with its id. */
+    CheckpointInfo register(EpochClaim claim, CheckpointInfo cp) throws EpochChangedException {
+        try {
+            List<CuratorTransactionResult> r = meta.zk().transaction().forOperations(
+                    meta.zk().transactionOp().check().withVersion(claim.zkVersion()).forPath(meta.paths().epoch()),
+                    meta.zk().transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                            .forPath(meta.paths().checkpoints() + "/" + PREFIX, Json.write(cp)));
+            String created = r.get(1).getResultPath();
+            return cp.withId(Integer.parseInt(created.substring(created.lastIndexOf('/') + 1 + PREFIX.length())) + 1);
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            throw new EpochChangedException("cannot register a checkpoint of store '" + store
+                    + "': another writer holds the store now (this writer held epoch " + claim.epoch() + ")");
+        } catch (Exception e) {
+            throw new LedgerKvException("store '" + store + "': cannot register checkpoint: " + e, e);
+        }
+    }
+
+    /** Unregisters a checkpoint, then deletes its ledger (in that order: the registry never points at nothing). */
+    void delete(EpochClaim claim, CheckpointInfo cp) throws EpochChangedException {
+        String path = String.format("%s/%s%010d", meta.paths().checkpoints(), PREFIX, cp.id() - 1);
+        try {
+            meta.zk().transaction().forOperations(
+                    meta.zk().transactionOp().check().withVersion(claim.zkVersion()).forPath(meta.paths().epoch()),
+                    meta.zk().transactionOp().delete().forPath(path));
+        } catch (KeeperException.BadVersionException e) {
+            throw new EpochChangedException("cannot delete checkpoint " + cp.id() + " of store '" + store
+                    + "': another writer holds the store now");
+        } catch (KeeperException.NoNodeException e) {
+            // already gone
+        } catch (Exception e) {
+            throw new LedgerKvException("store '" + store + "': cannot delete checkpoint " + cp.id() + ": " + e, e);
+        }
+        deleteQuietly(cp.ledgerId());
+    }
+
+    void deleteQuietly(long ledgerId) {
+        try {
+            ledgers.client().deleteLedger(ledgerId);
+        } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
+            // gone already
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(CheckpointStore.class)
+                    .warn("store '{}': could not delete ledger {}: {}", store, ledgerId, e.toString());
+        }
+    }
+}

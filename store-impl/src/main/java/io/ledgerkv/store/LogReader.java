@@ -1,0 +1,242 @@
+package io.ledgerkv.store;
+
+import io.ledgerkv.api.CorruptEntryException;
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.StoreFencedException;
+import io.ledgerkv.checkpoint.CheckpointInfo;
+import io.ledgerkv.codec.CodecCache;
+import io.ledgerkv.index.MvccIndex;
+import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.meta.LedgerList;
+import io.ledgerkv.meta.LedgerRef;
+import io.ledgerkv.txn.WriterHooks;
+import io.ledgerkv.wal.WalEntry;
+import io.ledgerkv.wal.WalFormatException;
+import io.ledgerkv.wal.WalReplayer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.bookkeeper.client.BKException;
+import org.apache.bookkeeper.client.LedgerHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a store's index from its newest valid checkpoint plus the WAL after it, and keeps a
+ * cursor so it can be called again to read what was added since (the standby reader, and a
+ * standby's promotion to writer, continue where the last call stopped).
+ */
+final class LogReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogReader.class);
+
+    /** How to treat a ledger that is still OPEN in the list. */
+    enum Mode {
+        /** Open it with recovery: fences its writer and fixes its end (a writer opening the store). */
+        RECOVER,
+        /** Read it up to its last-add-confirmed, without fencing (read-only handles and standbys). */
+        TAIL
+    }
+
+    private final String store;
+    private final WalLedgers ledgers;
+    private final CodecCache codecs;
+    private MvccIndex index;
+    private WalReplayer replayer;
+    private final Lsn limit;
+    private final WriterHooks hooks;
+    /** Next entry to read, per ledger seq; a ledger absent here has not been started. */
+    private final Map<Long, Long> next = new HashMap<>();
+    /** Highest transaction sequence number seen in each ledger (parts included). */
+    private final Map<Long, Long> maxSeq = new HashMap<>();
+    private final Map<String, Long> byCodec = new TreeMap<>();
+    private final List<String> fallbacks = new ArrayList<>();
+    private long logicalBytes;
+    private long storedBytes;
+    private long entries;
+    private CheckpointInfo checkpoint;
+    private boolean pastLimit;
+
+    /**
+     * @param limit replay transactions up to this LSN only (point-in-time), or null for all
+     */
+    LogReader(String store, WalLedgers ledgers, CodecCache.DictionaryLoader dictionaries, Lsn limit, WriterHooks hooks) {
+        this.store = store;
+        this.ledgers = ledgers;
+        this.codecs = new CodecCache(dictionaries);
+        this.limit = limit;
+        this.hooks = hooks;
+        this.index = new MvccIndex();
+        this.replayer = newReplayer();
+    }
+
+    private WalReplayer newReplayer() {
+        WalReplayer r = new WalReplayer(store, index.lastSeq(), (seq, lsn, time, ops) -> {
+            if (limit != null && lsn.compareTo(limit) > 0) {
+                pastLimit = true;
+                return;
+            }
+            index.apply(seq, lsn, ops);
+        });
+        if (hooks.applyPartsOnReplay()) {
+            r.applyFirstPartOnly();
+        }
+        return r;
+    }
+
+    MvccIndex index() {
+        return index;
+    }
+
+    CheckpointInfo checkpoint() {
+        return checkpoint;
+    }
+
+    List<String> fallbacks() {
+        return fallbacks;
+    }
+
+    /**
+     * Loads the newest checkpoint that reads back intact (and, with a limit, is not after it),
+     * falling back to older ones; with none, the index starts empty and the whole WAL is replayed.
+     */
+    void loadCheckpoint(CheckpointStore checkpoints, List<CheckpointInfo> newestFirst) {
+        for (CheckpointInfo cp : newestFirst) {
+            if (limit != null && Lsn.parse(cp.lsn()).compareTo(limit) > 0) {
+                continue;
+            }
+            MvccIndex candidate = new MvccIndex(cp.txnSeq(), Lsn.parse(cp.lsn()));
+            try {
+                checkpoints.read(cp, codecs, candidate::load);
+            } catch (CorruptEntryException e) {
+                String why = "checkpoint " + cp.id() + " at " + cp.lsn() + " is unusable: " + e.getMessage();
+                LOG.warn("store '{}': {}; falling back to an older checkpoint", store, why);
+                fallbacks.add(why);
+                continue;
+            }
+            index = candidate;
+            checkpoint = cp;
+            replayer = newReplayer();
+            return;
+        }
+    }
+
+    /** Uses a given checkpoint only (point-in-time open at a named checkpoint). */
+    void loadExactly(CheckpointStore checkpoints, CheckpointInfo cp) {
+        MvccIndex candidate = new MvccIndex(cp.txnSeq(), Lsn.parse(cp.lsn()));
+        checkpoints.read(cp, codecs, candidate::load);
+        index = candidate;
+        checkpoint = cp;
+        replayer = newReplayer();
+    }
+
+    /**
+     * Reads every ledger of {@code list} from where the last call stopped. Ledgers wholly covered
+     * by the loaded checkpoint are skipped. Returns the list with the ledgers that were OPEN marked
+     * CLOSED at their recovered end ({@link Mode#RECOVER}) or unchanged ({@link Mode#TAIL}).
+     */
+    LedgerList catchUp(LedgerList list, Mode mode) {
+        LedgerList out = list;
+        for (LedgerRef ref : list.ledgers()) {
+            if (pastLimit || (limit != null && ref.seq() > limit.ledgerSeq())) {
+                break;
+            }
+            if (ref.state() == LedgerRef.State.CLOSED && ref.lastTxnSeq() >= 0 && ref.lastTxnSeq() <= index.lastSeq()
+                    && !next.containsKey(ref.seq())) {
+                continue; // wholly inside the checkpoint
+            }
+            long from = next.getOrDefault(ref.seq(), 0L);
+            if (from == Long.MAX_VALUE) {
+                continue; // read to its end already
+            }
+            LedgerHandle lh = null;
+            try {
+                long last;
+                boolean closed;
+                if (ref.state() == LedgerRef.State.CLOSED) {
+                    lh = ledgers.openNoRecovery(ref.ledgerId());
+                    last = lh.getLastAddConfirmed();
+                    closed = true;
+                } else if (mode == Mode.RECOVER) {
+                    lh = ledgers.openRecover(ref.ledgerId()); // fences the previous writer
+                    last = lh.getLastAddConfirmed();
+                    closed = true;
+                } else {
+                    lh = ledgers.openNoRecovery(ref.ledgerId());
+                    closed = lh.isClosed();
+                    last = closed ? lh.getLastAddConfirmed() : Math.max(lh.readLastConfirmed(), lh.readExplicitLastConfirmed());
+                }
+                long ledgerId = ref.ledgerId();
+                long seqOfLedger = ref.seq();
+                maxSeq.putIfAbsent(seqOfLedger, index.lastSeq());
+                if (from <= last) {
+                    WalLedgers.read(lh, from, last, (entryId, data) -> accept(seqOfLedger, ledgerId, entryId, data));
+                }
+                next.put(ref.seq(), closed ? Long.MAX_VALUE : last + 1);
+                if (ref.state() == LedgerRef.State.OPEN && mode == Mode.RECOVER) {
+                    out = out.replace(ref.closed(last, maxSeq.get(seqOfLedger)));
+                }
+            } catch (BKException.BKLedgerFencedException e) {
+                throw new StoreFencedException("store '" + store + "': another writer recovered ledger " + ref.ledgerId()
+                        + " while this one was opening", e);
+            } catch (BKException e) {
+                throw ledgers.failure("reading ledger " + ref.ledgerId() + " (seq " + ref.seq() + ")", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerKvException("interrupted while replaying store '" + store + "'", e);
+            } finally {
+                WalLedgers.closeQuietly(lh);
+            }
+        }
+        return out;
+    }
+
+    private void accept(long ledgerSeq, long ledgerId, long entryId, byte[] data) {
+        WalEntry e;
+        try {
+            e = WalEntry.decode(data, WalEntry.CodecSource.of(codecs));
+        } catch (WalFormatException ex) {
+            throw new CorruptEntryException(store, ledgerId, entryId, ex.getMessage(), ex);
+        }
+        entries++;
+        logicalBytes += e.payload().length;
+        storedBytes += data.length;
+        byCodec.merge(e.isRaw() ? "RAW" : e.codec().name(), 1L, Long::sum);
+        long last = e.type() == WalEntry.Type.BATCH ? e.firstTxnSeq() + e.count() - 1 : e.firstTxnSeq();
+        maxSeq.merge(ledgerSeq, last, Math::max);
+        replayer.accept(ledgerSeq, ledgerId, entryId, e);
+    }
+
+    /** True once an entry after the point-in-time limit was met. */
+    boolean pastLimit() {
+        return pastLimit;
+    }
+
+    long entries() {
+        return entries;
+    }
+
+    long logicalBytes() {
+        return logicalBytes;
+    }
+
+    long storedBytes() {
+        return storedBytes;
+    }
+
+    Map<String, Long> entriesByCodec() {
+        return Map.copyOf(byCodec);
+    }
+
+    /** The replay's position: sequence of the last transaction applied or skipped. */
+    long lastSeq() {
+        return replayer.lastSeq();
+    }
+
+    @Override
+    public void close() {
+        codecs.close();
+    }
+}

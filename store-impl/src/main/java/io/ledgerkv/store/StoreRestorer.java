@@ -1,0 +1,110 @@
+package io.ledgerkv.store;
+
+import io.ledgerkv.api.BackupSummary;
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.Progress;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.checkpoint.BackupFile;
+import io.ledgerkv.checkpoint.CheckpointInfo;
+import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.meta.EpochChangedException;
+import io.ledgerkv.meta.EpochClaim;
+import io.ledgerkv.meta.Json;
+import io.ledgerkv.meta.LedgerList;
+import io.ledgerkv.meta.StoreMeta;
+import io.ledgerkv.meta.StoreMetadata;
+import io.ledgerkv.meta.StoreStats;
+import io.ledgerkv.meta.Versioned;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.bookkeeper.client.LedgerHandle;
+
+/**
+ * Imports a backup file as a new store: verify the whole file, create the store marked RESTORING,
+ * write the chunks into a checkpoint ledger, register the checkpoint, start the ledger list after
+ * the backup's LSN, publish stats, and only then mark the store READY. Any failure removes the
+ * half-made store.
+ */
+final class StoreRestorer {
+    private final DefaultLedgerKv client;
+
+    StoreRestorer(DefaultLedgerKv client) {
+        this.client = client;
+    }
+
+    BackupSummary restore(Path file, String store, StoreConfig cfg, boolean force, Progress progress) {
+        BackupFile.Manifest m = BackupFile.read(file, (i, entry, ops) -> { }, (phase, done, total) ->
+                progress.update("verifying", done, total));
+        String ns = client.config().namespace();
+        StoreMetadata meta = new StoreMetadata(client.zk(), ns, store);
+        if (meta.exists()) {
+            if (!force) {
+                throw new LedgerKvException("store '" + store + "' already exists in namespace '" + ns
+                        + "'; it was not touched (restore with force to replace it)");
+            }
+            client.deleteStore(store, cfg);
+        }
+        if (!meta.createIfAbsent(StoreMeta.of(cfg, System.currentTimeMillis(), StoreMeta.RESTORING))) {
+            throw new LedgerKvException("store '" + store + "' was created by someone else while restoring; nothing was written");
+        }
+        try {
+            return importInto(file, m, store, cfg, meta, progress);
+        } catch (RuntimeException e) {
+            try {
+                client.deleteStore(store, cfg);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private BackupSummary importInto(Path file, BackupFile.Manifest m, String store, StoreConfig cfg, StoreMetadata meta,
+                                     Progress progress) {
+        WalLedgers ledgers = new WalLedgers(client.bookKeeper(), client.config().namespace(), store, cfg.ledgerPassword());
+        EpochClaim claim = meta.claimEpoch();
+        long ledgerId;
+        try (LedgerHandle lh = ledgers.createCheckpointLedger(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(),
+                cfg.digestType())) {
+            ledgerId = lh.getId();
+            BackupFile.read(file, (i, entry, ops) -> lh.addEntry(entry), (phase, done, total) ->
+                    progress.update("importing", done, total));
+        } catch (LedgerKvException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerKvException("interrupted while restoring '" + store + "'", e);
+        } catch (Exception e) {
+            throw ledgers.failure("writing the restored checkpoint", e);
+        }
+        CheckpointStore checkpoints = new CheckpointStore(meta, ledgers, store);
+        long storedBytes = m.chunks().stream().mapToLong(BackupFile.Chunk::length).sum();
+        CheckpointInfo cp = new CheckpointInfo(0, ledgerId, m.lsn(), m.txnSeq(), m.epoch(), m.keyCount(), m.logicalBytes(),
+                storedBytes, m.chunks().size(), m.checksum(), "ZSTD", System.currentTimeMillis());
+        try {
+            checkpoints.register(claim, cp);
+            Versioned<LedgerList> list = meta.readLedgers();
+            // New WAL ledgers continue after the backup's LSN, so LSNs keep increasing.
+            meta.casLedgers(claim, new LedgerList(List.of(), Lsn.parse(m.lsn()).ledgerSeq() + 1), list.version());
+            meta.writeStats(claim, new StoreStats(m.keyCount(), 0, 0, m.lsn(), m.txnSeq(), System.currentTimeMillis()));
+            StoreMeta ready = Json.MAPPER.convertValue(m.meta(), StoreMeta.class);
+            StoreMeta current = meta.readMeta().value();
+            meta.writeMeta(claim, new StoreMeta(current.formatVersion(), current.createdAtMillis(), current.ensembleSize(),
+                    current.writeQuorum(), current.ackQuorum(), current.digestType(),
+                    ready == null || ready.codec() == null ? current.codec() : ready.codec(), current.maxKeyBytes(),
+                    current.maxValueBytes(), current.maxTxnBytes(), current.maxBatchBytes(), StoreMeta.READY));
+        } catch (EpochChangedException e) {
+            throw new LedgerKvException("restore of '" + store + "' was interrupted by another writer: " + e.getMessage(), e);
+        }
+        meta.releaseOwner(claim);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            size = -1;
+        }
+        return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), size, file);
+    }
+}
