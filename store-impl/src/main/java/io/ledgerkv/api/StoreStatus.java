@@ -30,7 +30,11 @@ public record StoreStatus(
     public record Fragment(long firstEntryId, List<String> ensemble, List<String> down) {
     }
 
-    /** Statistics the writer published; stale by at most the writer's {@code statsInterval}. */
+    /**
+     * Statistics the writer published; stale by at most the writer's {@code statsInterval}. The
+     * byte counters cover every WAL entry the store has written in its life (uncompressed payload
+     * and as stored), so their ratio is the store's compression ratio.
+     */
     public record Stats(long keyCount, long logicalBytes, long storedBytes, String lastLsn, long lastTxnSeq,
                         long updatedAtMillis) {
         /** Logical (uncompressed) WAL bytes per stored byte, headers included; 0 if nothing is stored. */

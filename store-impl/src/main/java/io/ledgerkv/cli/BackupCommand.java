@@ -34,9 +34,11 @@ final class BackupCommand extends CliCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AsOf asOf = checkpoint != null ? AsOf.checkpoint(checkpoint) : lsn != null ? AsOf.lsn(Lsn.parse(lsn)) : AsOf.latest();
+        BackupSummary s;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig()); ProgressDisplay p = new ProgressDisplay(quiet)) {
-            BackupSummary s = kv.backup(store, conn.storeConfig().build(), asOf, to, p);
-            p.close();
+            s = kv.backup(store, conn.storeConfig().build(), asOf, to, p);
+        }
+        {
             out().printf("backed up %s/%s at LSN %s: %,d keys in %d chunks, %,d bytes -> %s%n", conn.namespace, store, s.lsn(),
                     s.keyCount(), s.chunks(), s.fileBytes(), s.file());
         }

@@ -1,6 +1,10 @@
 package io.ledgerkv.cli;
 
+import io.ledgerkv.api.AsOf;
+import io.ledgerkv.api.BackupSummary;
+import io.ledgerkv.api.CheckpointStatus;
 import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
@@ -71,19 +75,19 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
         RiskWorkload work = new RiskWorkload(accounts, seed);
         List<Integer> acked = Collections.synchronizedList(new ArrayList<>());
 
-        step("1/7", "starting an embedded cluster: ZooKeeper + 4 bookies (real journals, fsync on)");
+        step("1/9", "starting an embedded cluster: ZooKeeper + 4 bookies (real journals, fsync on)");
         try (LocalCluster cluster = LocalCluster.builder().bookies(4).start()) {
             say("ZooKeeper at %s, bookies %s", cluster.connectString(), bookies(cluster));
             say("store '%s': ensemble 3, write quorum 3, ack quorum 2; ledger password generated for this run", STORE);
 
-            step("2/7", "writer A opens the store and seeds " + accounts + " accounts");
+            step("2/9", "writer A opens the store and seeds " + accounts + " accounts");
             DefaultLedgerKv clientA = DefaultLedgerKv.connect(cluster.clientConfig().build());
             BookKeeperStore a = clientA.open(STORE, cfg, WriterHooks.NONE);
             work.submitSeed(a).join();
             acked.add(0);
             say("seeded: %,d keys, total balance %,d", a.keyCount(), work.initialTotal());
 
-            step("3/7", "writer A commits " + transactions + " transfer transactions; a bookie of its ensemble is killed a third of the way in");
+            step("3/9", "writer A commits " + transactions + " transfer transactions; a bookie of its ensemble is killed a third of the way in");
             int killAt = transactions / 3;
             Runnable killer = () -> {
                 StoreStatus st = clientA.status(STORE);
@@ -104,7 +108,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                     pa.ok, pa.failed, pa.rate(), fragments);
             expect(pa.failed == 0 && fragments > 1, "bookie kill: every commit succeeded, ensemble changed");
 
-            step("4/7", "failover: writer B opens the store while A still has commits in flight (A is fenced)");
+            step("4/9", "failover: writer B opens the store while A still has commits in flight (A is fenced)");
             // A keeps committing from its own thread, as a task would, until it learns it was fenced.
             int[] aOutcome = new int[3]; // acknowledged, failed, issued
             java.util.concurrent.CountDownLatch aProgress = new java.util.concurrent.CountDownLatch(500);
@@ -165,7 +169,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             work.truncate(cb.prefix());
             clientA.crash(); // A's process is gone
 
-            step("5/7", "writer B commits " + transactions + " more, then crashes with commits in flight");
+            step("5/9", "writer B commits " + transactions + " more, then crashes with commits in flight");
             Phase pb = run(b, work, transactions, -1, null, acked);
             say("%,d committed, %.0f txn/s", pb.ok, pb.rate());
             List<CompletableFuture<Lsn>> bInFlight = new ArrayList<>();
@@ -175,10 +179,10 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             clientB.crash();
             say("B crashed with %d commits issued and not yet acknowledged: their outcome is unknown", bInFlight.size());
 
-            step("6/7", "writer C opens the store: recovers B's ledger (fencing it), replays, and checks everything");
+            step("6/9", "writer C opens the store: recovers B's ledger (fencing it), replays, and checks everything");
             try (DefaultLedgerKv clientC = DefaultLedgerKv.connect(cluster.clientConfig().build())) {
                 BookKeeperStore c = clientC.open(STORE, cfg, WriterHooks.NONE);
-                var rs = c.replayStats();
+                BookKeeperStore.ReplayStats rs = c.replayStats();
                 say("replayed %,d entries (%,d transactions) from %d ledgers in %d ms", rs.entries(), rs.transactions(),
                         rs.ledgers(), rs.millis());
                 RiskWorkload.Check cc = work.check(c, acked);
@@ -188,15 +192,47 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                         + " transactions: none partly visible");
                 expect(cc.total() == work.initialTotal(), "balances still sum to " + String.format(Locale.ROOT, "%,d", work.initialTotal()));
 
-                step("7/7", "what ZooKeeper says (ledgerkv status)");
-                c.flush();
+                step("7/9", "writer C takes a checkpoint; a reopen then starts from it");
+                CheckpointStatus cp = c.checkpoint();
+                say("checkpoint %d at LSN %s: %,d keys in %d chunk%s, %s stored; WAL before it trimmed", cp.id(), cp.lsn(),
+                        cp.keyCount(), cp.chunks(), cp.chunks() == 1 ? "" : "s", StatusCommand.bytes(cp.storedBytes()));
+                RiskWorkload.Check beforeReopen = work.check(c, acked);
+                c.close();
+                BookKeeperStore d = clientC.open(STORE, cfg, WriterHooks.NONE);
+                say("reopened: started from checkpoint %d, replayed %,d entries in %d ms (the first open replayed %,d)",
+                        d.replayStats().checkpointId(), d.replayStats().entries(), d.replayStats().millis(), rs.entries());
+                expect(d.replayStats().checkpointId() == cp.id() && work.check(d, acked).ok()
+                        && work.check(d, acked).prefix() == beforeReopen.prefix(),
+                        "reopen from checkpoint " + cp.id() + " gives the same " + beforeReopen.prefix() + " transactions");
+
+                step("8/9", "backup to a file, restore it into a second embedded cluster under another name");
+                java.nio.file.Path file = java.nio.file.Files.createTempFile("ledgerkv-demo-", ".lkvbak");
+                try (LocalCluster other = LocalCluster.builder().bookies(3).start();
+                     DefaultLedgerKv remote = DefaultLedgerKv.connect(other.clientConfig().build())) {
+                    BackupSummary backup = clientC.backup(STORE, cfg, AsOf.latest(), file, Progress.NONE);
+                    say("backup: %,d keys at LSN %s, %d chunk%s, %s -> %s", backup.keyCount(), backup.lsn(), backup.chunks(),
+                            backup.chunks() == 1 ? "" : "s",
+                            StatusCommand.bytes(backup.fileBytes()), file.getFileName());
+                    BackupSummary r = remote.restore(file, "risk-scores-copy", cfg, false, Progress.NONE);
+                    try (KvStore copy = remote.openReadOnly("risk-scores-copy", cfg)) {
+                        RiskWorkload.Check cr = work.check(copy, acked);
+                        say("restored %,d keys into risk-scores-copy on the cluster at %s", r.keyCount(), other.connectString());
+                        expect(cr.ok() && cr.prefix() == beforeReopen.prefix() && copy.keyCount() == d.keyCount(),
+                                "the restored copy holds exactly the same " + cr.prefix() + " transactions");
+                    }
+                } finally {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+
+                step("9/9", "what ZooKeeper says (ledgerkv status)");
+                d.flush();
                 StoreStatus fin = clientC.status(STORE);
                 StatusCommand.print(fin, out());
-                expect(fin.stats().keyCount() == c.keyCount() && fin.stats().keyCount() == work.modelAt(cc.prefix()).size(),
+                expect(fin.stats().keyCount() == d.keyCount() && fin.stats().keyCount() == work.modelAt(cc.prefix()).size(),
                         "key count in ZooKeeper (" + fin.stats().keyCount() + ") equals the model's");
-                expect(fin.epoch() == 3 && fin.ledgers().stream().limit(fin.ledgers().size() - 1).allMatch(l -> l.state().equals("CLOSED")),
-                        "three writer epochs; every ledger but the current one is closed");
-                c.close();
+                expect(fin.epoch() == 4 && fin.ledgers().stream().limit(fin.ledgers().size() - 1).allMatch(l -> l.state().equals("CLOSED")),
+                        "four writer epochs; every ledger but the current one is closed");
+                d.close();
             }
         }
         out().println();

@@ -32,9 +32,11 @@ final class RestoreCommand extends CliCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BackupSummary s;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig()); ProgressDisplay p = new ProgressDisplay(quiet)) {
-            BackupSummary s = kv.restore(from, store, write.apply(conn.storeConfig()).build(), force, p);
-            p.close();
+            s = kv.restore(from, store, write.apply(conn.storeConfig()).build(), force, p);
+        }
+        {
             out().printf("restored %s/%s from %s: %,d keys at LSN %s%n", conn.namespace, store, from, s.keyCount(), s.lsn());
         }
         return 0;

@@ -173,6 +173,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         CheckpointStore checkpoints = new CheckpointStore(meta, ledgers, name);
         long start = System.nanoTime();
         LogReader reader = new LogReader(name, ledgers, dicts, asOf.lsn(), hooks);
+        StoreStats published = meta.readStats().value();
+        reader.countBytesAfter(published.lastTxnSeq());
         LedgerList recovered = list.value();
         try {
             List<CheckpointInfo> newestFirst = new ArrayList<>(checkpoints.list());
@@ -211,13 +213,12 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             return new BookKeeperStore(client, name, cfg, role, meta, ledgers, dicts, checkpoints, index, null, null, hooks, rs,
                     role == Role.STANDBY ? reader : null);
         }
+        // The stats' byte counters cover the store's whole life: what was published, plus what
+        // replay found after the published position (a crashed writer's last, unpublished bytes).
+        long[] unpublished = reader.unpublishedBytes();
         return startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, index, claim, new Versioned<>(recovered,
-                list.version()), hooks, rs, walBytes(recovered, reader));
-    }
-
-    /** WAL bytes (uncompressed, stored) that replay read: the base of the writer's byte counters. */
-    private static long[] walBytes(LedgerList list, LogReader reader) {
-        return new long[] {reader.logicalBytes(), reader.storedBytes()};
+                list.version()), hooks, rs, new long[] {published.logicalBytes() + unpublished[0],
+                published.storedBytes() + unpublished[1]});
     }
 
     private static BookKeeperStore startWriter(DefaultLedgerKv client, String name, StoreConfig cfg, StoreMetadata meta,
@@ -862,7 +863,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 standbyReader.entriesByCodec(), replayStats.checkpointId(), replayStats.checkpointFallbacks());
         return client.track(startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, standbyReader.index(), newClaim,
                 new Versioned<>(recovered, list.version()), hooks, rs,
-                new long[] {standbyReader.logicalBytes(), standbyReader.storedBytes()}));
+                new long[] {Math.max(meta.readStats().value().logicalBytes(), standbyReader.logicalBytes()),
+                    Math.max(meta.readStats().value().storedBytes(), standbyReader.storedBytes())}));
     }
 
     /** What the replay on open read: ledgers, entries, transactions, bytes and time. */

@@ -247,9 +247,8 @@ public final class DefaultLedgerKv implements LedgerKv {
         checkName(store);
         try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE);
              LocalIndex.Pin pin = s.pinForExport()) {
-            @SuppressWarnings("unchecked")
             Map<String, Object> meta = Json.MAPPER.convertValue(new StoreMetadata(zk, config.namespace(), store).readMeta().value(),
-                    LinkedHashMap.class);
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
             BackupFile.Manifest m = BackupFile.write(file, pin.scan(null, null), s.keyCount(), config.namespace(), store, meta,
                     pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), progress::update);
             return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), Files.size(file), file);

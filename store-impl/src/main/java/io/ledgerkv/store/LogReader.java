@@ -55,6 +55,9 @@ final class LogReader implements AutoCloseable {
     private final List<String> fallbacks = new ArrayList<>();
     private long logicalBytes;
     private long storedBytes;
+    private long unpublishedLogical;
+    private long unpublishedStored;
+    private long publishedSeq = Long.MAX_VALUE;
     private long entries;
     private CheckpointInfo checkpoint;
     private boolean pastLimit;
@@ -206,12 +209,26 @@ final class LogReader implements AutoCloseable {
         byCodec.merge(e.isRaw() ? "RAW" : e.codec().name(), 1L, Long::sum);
         long last = e.type() == WalEntry.Type.BATCH ? e.firstTxnSeq() + e.count() - 1 : e.firstTxnSeq();
         maxSeq.merge(ledgerSeq, last, Math::max);
+        if (last > publishedSeq) {
+            unpublishedLogical += e.payload().length;
+            unpublishedStored += data.length;
+        }
         replayer.accept(ledgerSeq, ledgerId, entryId, e);
     }
 
     /** True once an entry after the point-in-time limit was met. */
     boolean pastLimit() {
         return pastLimit;
+    }
+
+    /** Counts separately the bytes of entries with transactions after {@code seq} (not yet in published stats). */
+    void countBytesAfter(long seq) {
+        this.publishedSeq = seq;
+    }
+
+    /** Uncompressed and stored bytes of the entries after the {@link #countBytesAfter} position. */
+    long[] unpublishedBytes() {
+        return new long[] {unpublishedLogical, unpublishedStored};
     }
 
     long entries() {
