@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx1g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xmx1g", io.ledgerkv.bench.BenchCluster.LOG})
 public class CodecBenchmark {
     private static final int POOL = 16;
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
@@ -69,7 +69,12 @@ public class CodecBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Dictionary dict = codec.usesDictionary() ? DataShape.jsonDictionary() : null;
-        layer = codec.newCodec(0, dict);
+        // Experimental control: allocate the library's native contexts before the layer's, to see
+        // whether a difference follows the code or the allocation order.
+        boolean libraryFirst = Boolean.getBoolean("ledgerkv.bench.libraryFirst");
+        if (!libraryFirst) {
+            layer = codec.newCodec(0, dict);
+        }
         int level = codec.defaultLevel();
         switch (codec) {
             case LZ4 -> lz4Compressor = LZ4.fastCompressor();
@@ -83,6 +88,9 @@ public class CodecBenchmark {
                 }
             }
             default -> throw new IllegalArgumentException(codec.toString());
+        }
+        if (libraryFirst) {
+            layer = codec.newCodec(0, dict);
         }
         lz4Decompressor = LZ4.safeDecompressor();
         inputs = new byte[POOL][];

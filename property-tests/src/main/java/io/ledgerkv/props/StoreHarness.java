@@ -1,0 +1,127 @@
+package io.ledgerkv.props;
+
+import io.ledgerkv.api.KvEntry;
+import io.ledgerkv.api.KvIterator;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.store.BookKeeperStore;
+import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.txn.WriterHooks;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The state of one try of the stateful property: a fresh store on the shared {@link LocalCluster},
+ * its writer handle, and the {@link Model} it must equal. Small limits make every feature easy to
+ * reach: a 4 KiB entry limit turns values of a few KiB into multi-entry transactions, and 32 KiB
+ * ledgers roll often.
+ */
+public final class StoreHarness {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    public static final int MAX_VALUE_BYTES = 12_000;
+
+    final LocalCluster cluster;
+    final String name;
+    final WriterHooks hooks;
+    StoreConfig cfg;
+    DefaultLedgerKv client;
+    BookKeeperStore store;
+    Model model = new Model();
+    /** Model as of each checkpoint id taken in this try. */
+    final Map<Integer, Model> atCheckpoint = new HashMap<>();
+    final List<Integer> killed = new ArrayList<>();
+
+    StoreHarness(LocalCluster cluster, WriterHooks hooks) {
+        this.cluster = cluster;
+        this.hooks = hooks;
+        this.name = "props-" + NAMES.incrementAndGet();
+        this.cfg = baseConfig().build();
+        this.client = DefaultLedgerKv.connect(cluster.clientConfig().build());
+        this.store = client.open(name, cfg, hooks);
+    }
+
+    public static StoreConfig.Builder baseConfig() {
+        return StoreConfig.builder().ledgerPassword("property-tests").quorum(3, 3, 2).maxBatchBytes(4096)
+                .maxKeyBytes(64).maxValueBytes(MAX_VALUE_BYTES).ledgerRollBytes(32 * 1024).checkpointChunkBytes(4096)
+                .checkpointRetention(2).codec(CodecType.NONE);
+    }
+
+    /** Opens the writer again with a fresh client (after a crash or a fence), with {@code codec}. */
+    void reopen(CodecType codec) {
+        cfg = cfg.toBuilder().codec(codec).build();
+        client = DefaultLedgerKv.connect(cluster.clientConfig().build());
+        store = client.open(name, cfg, hooks);
+    }
+
+    /** Every entry of the store, in order. */
+    List<KvEntry> contents() {
+        List<KvEntry> out = new ArrayList<>();
+        try (KvIterator it = store.all()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** Whether the store holds exactly the entries of {@code m}, in order. */
+    boolean equalsModel(Model m) {
+        List<KvEntry> actual = contents();
+        if (actual.size() != m.size()) {
+            return false;
+        }
+        int i = 0;
+        for (Map.Entry<byte[], byte[]> e : m.asMap().entrySet()) {
+            KvEntry a = actual.get(i++);
+            if (!Arrays.equals(a.key(), e.getKey()) || !Arrays.equals(a.value(), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Describes how the store differs from the model (for failure messages). */
+    String diff(Model m) {
+        List<KvEntry> actual = contents();
+        StringBuilder sb = new StringBuilder("store has " + actual.size() + " keys, model " + m.size() + ";");
+        Map<String, String> a = new java.util.TreeMap<>();
+        for (KvEntry e : actual) {
+            a.put(Describe.bytes(e.key()), Describe.bytes(e.value()));
+        }
+        Map<String, String> b = new java.util.TreeMap<>();
+        m.asMap().forEach((k, v) -> b.put(Describe.bytes(k), Describe.bytes(v)));
+        for (String k : a.keySet()) {
+            if (!b.containsKey(k)) {
+                sb.append(" extra ").append(k).append(';');
+            } else if (!a.get(k).equals(b.get(k))) {
+                sb.append(' ').append(k).append(" is ").append(a.get(k)).append(" not ").append(b.get(k)).append(';');
+            }
+        }
+        for (String k : b.keySet()) {
+            if (!a.containsKey(k)) {
+                sb.append(" missing ").append(k).append(';');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Ends the try: closes clients, brings killed bookies back, drops the store's data. */
+    void close() {
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            // a crashed client is closed already
+        }
+        for (int b : killed) {
+            try {
+                cluster.restartBookie(b);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not restart bookie " + b, e);
+            }
+        }
+        killed.clear();
+    }
+}

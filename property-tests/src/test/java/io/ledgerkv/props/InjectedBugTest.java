@@ -1,0 +1,68 @@
+package io.ledgerkv.props;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.txn.WriterHooks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proves the stateful property can fail: with a deliberately broken store it must fail, and shrink
+ * the failure to a short chain. The bugs are switches in {@link WriterHooks} that exist only for this.
+ */
+class InjectedBugTest {
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalCluster.start(4);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private static int shrunkLength(AssertionError e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("shrunk from \\d+ to (\\d+) actions").matcher(e.getMessage());
+        assertThat(m.find()).as("report names the shrunk length: %s", e.getMessage()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Replay rebuilds a large transaction from its first part only: half of a committed transaction is lost. */
+    @Test
+    void halfATransactionAppliedOnReplayIsCaughtAndShrunk() {
+        WriterHooks bug = new WriterHooks() {
+            @Override
+            public boolean applyPartsOnReplay() {
+                return true;
+            }
+        };
+        assertThatThrownBy(() -> StoreModelProperties.property(cluster, bug).tries(40).maxActions(30).check())
+                .isInstanceOf(AssertionError.class)
+                .satisfies(e -> {
+                    System.out.println("caught as expected:\n" + e.getMessage());
+                    assertThat(shrunkLength((AssertionError) e)).isLessThanOrEqualTo(4);
+                });
+    }
+
+    /** Commits are reported done when sent, before the bookies acknowledge and before they are applied. */
+    @Test
+    void acknowledgingBeforeTheQuorumIsCaughtAndShrunk() {
+        WriterHooks bug = new WriterHooks() {
+            @Override
+            public boolean ackBeforeQuorum() {
+                return true;
+            }
+        };
+        assertThatThrownBy(() -> StoreModelProperties.property(cluster, bug).tries(40).maxActions(30).check())
+                .isInstanceOf(AssertionError.class)
+                .satisfies(e -> {
+                    System.out.println("caught as expected:\n" + e.getMessage());
+                    assertThat(shrunkLength((AssertionError) e)).isLessThanOrEqualTo(4);
+                });
+    }
+}
