@@ -148,6 +148,7 @@ public final class LocalCluster implements AutoCloseable {
         conf.setHttpServerEnabled(false);
         conf.setProperty("journalPreAllocSizeMB", 4);
         conf.setZkTimeout(10_000);
+        conf.setDiskCheckInterval(600_000);
         if (bookieTweaks != null) {
             bookieTweaks.accept(conf);
         }
@@ -195,6 +196,23 @@ public final class LocalCluster implements AutoCloseable {
         Bookie b = running(i);
         b.server.getBookieService().getServer().resumeProcessing();
         b.suspended = false;
+    }
+
+    /**
+     * Marks every ledger directory of bookie {@code i} full (as a disk over its usage threshold
+     * would), which turns the bookie read-only; {@code false} makes the directories writable again.
+     * The bookie's own disk checker runs every 10 minutes here, so the state holds until undone.
+     */
+    public synchronized void setBookieDiskFull(int i, boolean full) {
+        Bookie b = running(i);
+        org.apache.bookkeeper.bookie.LedgerDirsManager ldm = b.server.getLedgerDirsManager();
+        for (File dir : ldm.getAllLedgerDirs()) {
+            if (full) {
+                ldm.addToFilledDirs(dir);
+            } else {
+                ldm.addToWritableDirs(dir, true);
+            }
+        }
     }
 
     public synchronized boolean isRunning(int i) {

@@ -1,0 +1,222 @@
+package io.ledgerkv.fault.campaign;
+
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.LimitExceededException;
+import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.fault.checker.CheckResult;
+import io.ledgerkv.fault.checker.Checker;
+import io.ledgerkv.fault.history.Event;
+import io.ledgerkv.fault.history.History;
+import io.ledgerkv.fault.nemesis.FaultKind;
+import io.ledgerkv.fault.nemesis.Nemesis;
+import io.ledgerkv.fault.workload.BankWorkload;
+import io.ledgerkv.fault.workload.ListAppendWorkload;
+import io.ledgerkv.fault.workload.Workload;
+import io.ledgerkv.fault.workload.WriterSupervisor;
+import io.ledgerkv.txn.WriterHooks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run: a fresh LocalCluster (five bookies; ensemble 3, write quorum 3, ack quorum 2), a store,
+ * {@code writers} client threads committing the workload's transactions through the current writer,
+ * one reader thread, and the nemesis, for {@code duration}. Then every fault is healed, a final
+ * writer opens the store (fencing the last one), reads everything, and the checker judges the
+ * history. Everything random comes from the seed.
+ */
+public final class Campaign {
+
+    /** What to run. */
+    public record Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug) {
+    }
+
+    /** Deliberately broken store variants, to show the checker catches them. */
+    public enum Bug {
+        NONE, ACK_BEFORE_QUORUM, HALF_TRANSACTION_ON_REPLAY
+    }
+
+    /** The outcome of a run. */
+    public record Result(Config config, History history, CheckResult check, Map<FaultKind, Integer> faults, long millis) {
+    }
+
+    private Campaign() {
+    }
+
+    public static Result run(Config c) {
+        long t0 = System.nanoTime();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("seed", c.seed());
+        meta.put("workload", c.workload());
+        meta.put("durationMillis", c.duration().toMillis());
+        meta.put("writers", c.writers());
+        meta.put("faults", c.faults().stream().map(Enum::name).toList());
+        meta.put("bug", c.bug().name());
+        History history = new History(meta);
+        SplittableRandom seeds = new SplittableRandom(c.seed());
+        Workload workload = "bank".equals(c.workload()) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
+        WriterHooks hooks = switch (c.bug()) {
+            case NONE -> WriterHooks.NONE;
+            case ACK_BEFORE_QUORUM -> new WriterHooks() {
+                @Override
+                public boolean ackBeforeQuorum() {
+                    return true;
+                }
+            };
+            case HALF_TRANSACTION_ON_REPLAY -> new WriterHooks() {
+                @Override
+                public boolean applyPartsOnReplay() {
+                    return true;
+                }
+            };
+        };
+        StoreConfig cfg = StoreConfig.builder().ledgerPassword("fault-campaign").quorum(3, 3, 2).maxBatchBytes(4096)
+                .ledgerRollBytes(256 * 1024).codec(CodecType.LZ4).build();
+        Map<FaultKind, Integer> faults;
+        try (LocalCluster cluster = LocalCluster.start(5)) {
+            WriterSupervisor writers = new WriterSupervisor(cluster, "campaign", cfg, hooks, history, workload, Duration.ofSeconds(90));
+            WriterSupervisor.Handle first = writers.open();
+            Workload.Submitted seed = workload.seed(first.store());
+            int setupProcess = 0;
+            history.add(setupProcess, Event.Type.INVOKE, seed.f(), seed.value(), first.epoch(), null, null);
+            history.add(setupProcess, Event.Type.OK, seed.f(), Map.of(), first.epoch(), seed.commit().join().toString(), null);
+
+            long deadline = System.nanoTime() + c.duration().toNanos();
+            AtomicInteger processes = new AtomicInteger(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < c.writers(); w++) {
+                long s = seeds.nextLong();
+                threads.add(new Thread(() -> writeLoop(writers, workload, history, processes, new SplittableRandom(s), deadline),
+                        "campaign-writer-" + w));
+            }
+            threads.add(new Thread(() -> readLoop(writers, workload, history, processes, deadline), "campaign-reader"));
+            Nemesis nemesis = new Nemesis(cluster, writers, history, seeds.nextLong(), c.faults(), deadline);
+            Thread nem = new Thread(nemesis, "campaign-nemesis");
+            threads.forEach(Thread::start);
+            nem.start();
+            for (Thread t : threads) {
+                t.join();
+            }
+            nemesis.stop();
+            nem.join();
+            nemesis.heal();
+            faults = nemesis.counts();
+
+            // Recovery: a final writer fences whatever is left and reads everything.
+            WriterSupervisor.Handle last = writers.replace(writers.current());
+            int p = processes.getAndIncrement();
+            history.add(p, Event.Type.INVOKE, "final-read", Map.of(), last.epoch(), null, null);
+            Map<String, Object> all = Workload.snapshotRead(last.store(), prefixOf(c.workload()));
+            Map<String, Object> pads = Workload.snapshotRead(last.store(), "pad/");
+            Map<String, Object> markers = Workload.snapshotRead(last.store(), "xfer/");
+            Map<String, Object> merged = mergeEntries(all, pads, markers);
+            history.add(p, Event.Type.OK, "final-read", merged, last.epoch(), (String) all.get("lsn"), null);
+            writers.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerKvException("campaign interrupted", e);
+        }
+        CheckResult check = Checker.check(history);
+        return new Result(c, history, check, faults, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static String prefixOf(String workload) {
+        return "bank".equals(workload) ? "acct/" : "list/";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mergeEntries(Map<String, Object>... reads) {
+        Map<String, String> entries = new java.util.TreeMap<>();
+        for (Map<String, Object> r : reads) {
+            entries.putAll((Map<String, String>) r.get("entries"));
+        }
+        return Map.of("entries", entries, "lsn", reads[0].get("lsn"));
+    }
+
+    /** A client thread: builds the next transaction under the supervisor's lock, then waits for its commit. */
+    private static void writeLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
+                                  SplittableRandom random, long deadline) {
+        int process = processes.getAndIncrement();
+        while (System.nanoTime() < deadline) {
+            WriterSupervisor.Handle h = writers.current();
+            Workload.Submitted s;
+            java.util.concurrent.CompletableFuture<Long> ackedAt;
+            writers.lock().lock();
+            try {
+                if (h != writers.current()) {
+                    continue;
+                }
+                if (h.failed()) {
+                    writers.replace(h);
+                    continue;
+                }
+                try {
+                    s = workload.nextWrite(random, h.store());
+                } catch (LedgerKvException e) {
+                    // Refused before anything reached the committer: certainly not written.
+                    history.add(process, Event.Type.INVOKE, "transfer-or-append", Map.of(), h.epoch(), null, null);
+                    history.add(process, Event.Type.FAIL, "transfer-or-append", Map.of(), h.epoch(), null, e.toString());
+                    continue;
+                }
+                history.add(process, Event.Type.INVOKE, s.f(), s.value(), h.epoch(), null, null);
+                ackedAt = s.commit().handle((lsn, err) -> history.now()); // when the commit completed, not when we noticed
+            } finally {
+                writers.lock().unlock();
+            }
+            try {
+                Lsn lsn = s.commit().get(15, TimeUnit.SECONDS);
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("ackNanos", ackedAt.get());
+                history.add(process, Event.Type.OK, s.f(), v, h.epoch(), lsn.toString(), null);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof LimitExceededException) {
+                    history.add(process, Event.Type.FAIL, s.f(), Map.of(), h.epoch(), null, cause.toString());
+                } else {
+                    // Fenced, crashed, closed, failed: the commit may or may not be in the log.
+                    history.add(process, Event.Type.INFO, s.f(), Map.of(), h.epoch(), null, String.valueOf(cause));
+                    process = processes.getAndIncrement();
+                    writers.replace(h);
+                }
+            } catch (TimeoutException e) {
+                history.add(process, Event.Type.INFO, s.f(), Map.of(), h.epoch(), null, "no answer within 15 s");
+                process = processes.getAndIncrement();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The reader: snapshot reads through the current writer's handle. */
+    private static void readLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
+                                 long deadline) {
+        int process = processes.getAndIncrement();
+        while (System.nanoTime() < deadline) {
+            WriterSupervisor.Handle h = writers.current();
+            history.add(process, Event.Type.INVOKE, "read", Map.of(), h.epoch(), null, null);
+            try {
+                Map<String, Object> r = workload.read(h.store());
+                history.add(process, Event.Type.OK, "read", Map.of("entries", r.get("entries")), h.epoch(), (String) r.get("lsn"), null);
+            } catch (RuntimeException e) {
+                history.add(process, Event.Type.FAIL, "read", Map.of(), h.epoch(), null, e.toString());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

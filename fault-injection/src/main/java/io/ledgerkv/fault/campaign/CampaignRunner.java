@@ -1,0 +1,149 @@
+package io.ledgerkv.fault.campaign;
+
+import io.ledgerkv.api.Progress;
+import io.ledgerkv.fault.checker.CheckResult;
+import io.ledgerkv.fault.nemesis.FaultKind;
+import io.ledgerkv.meta.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs N campaign runs (seed, seed+1, ...; workloads alternating bank and list-append), checks
+ * each, and writes the results folder: {@code summary.md} and {@code summary.json} (runs,
+ * operations, faults by kind, acknowledged and indeterminate commits and how they resolved,
+ * anomalies), a timeline chart per run, and the history of every run with an anomaly.
+ */
+public final class CampaignRunner {
+
+    /** Totals over all runs. */
+    public record Summary(int runs, long operations, long ackedCommits, long failedCommits, long indeterminate,
+                          Map<String, Long> indeterminateResolved, Map<FaultKind, Long> faults, long anomalies,
+                          Map<String, Long> anomaliesByKind, List<String> failedRuns, long millis) {
+    }
+
+    private CampaignRunner() {
+    }
+
+    public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
+                              String workloadChoice, Path out, boolean charts, Progress progress) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long t0 = System.nanoTime();
+        long ops = 0;
+        long acked = 0;
+        long failed = 0;
+        long info = 0;
+        long anomalies = 0;
+        Map<String, Long> resolved = new TreeMap<>();
+        Map<FaultKind, Long> faultCounts = new TreeMap<>();
+        List<String> failedRuns = new ArrayList<>();
+        Map<String, Long> byKind = new TreeMap<>();
+        List<Map<String, Object>> perRun = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long s = seed + i;
+            String workload = switch (workloadChoice) {
+                case "bank", "list-append" -> workloadChoice;
+                default -> i % 2 == 0 ? "bank" : "list-append";
+            };
+            progress.update("runs", i, runs);
+            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug));
+            CheckResult c = r.check();
+            String name = String.format(Locale.ROOT, "run-%03d-%s-seed%d", i, workload, s);
+            long runOps = c.outcomes().values().stream().mapToLong(Long::longValue).sum();
+            ops += runOps;
+            long runAcked = c.outcomes().entrySet().stream().filter(e -> e.getKey().endsWith(":OK") && !e.getKey().contains("read")
+                    && !e.getKey().startsWith("setup")).mapToLong(Map.Entry::getValue).sum();
+            long runFailed = c.outcomes().entrySet().stream().filter(e -> e.getKey().endsWith(":FAIL") && !e.getKey().contains("read"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            long runInfo = c.outcomes().entrySet().stream().filter(e -> e.getKey().endsWith(":INFO")).mapToLong(Map.Entry::getValue).sum();
+            acked += runAcked;
+            failed += runFailed;
+            info += runInfo;
+            c.indeterminate().forEach((k, v) -> resolved.merge(k, v, Long::sum));
+            r.faults().forEach((k, v) -> faultCounts.merge(k, (long) v, Long::sum));
+            anomalies += c.anomalies().size();
+            c.anomalies().forEach(a -> byKind.merge(a.kind(), 1L, Long::sum));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("run", name);
+            row.put("seed", s);
+            row.put("workload", workload);
+            row.put("operations", runOps);
+            row.put("ackedCommits", runAcked);
+            row.put("indeterminate", runInfo);
+            row.put("faults", r.faults());
+            row.put("anomalies", c.anomalies().stream().map(Object::toString).toList());
+            row.put("millis", r.millis());
+            perRun.add(row);
+            try {
+                if (charts) {
+                    TimelineChart.write(r.history(), name + " (" + runAcked + " acked, " + r.faults().values().stream()
+                            .mapToInt(Integer::intValue).sum() + " faults)", out.resolve(name + ".png"));
+                }
+                if (!c.valid()) {
+                    failedRuns.add(name);
+                    r.history().save(out.resolve(name + ".history.jsonl"));
+                    Files.writeString(out.resolve(name + ".anomalies.txt"), String.join("\n",
+                            c.anomalies().stream().map(Object::toString).toList()) + "\n");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        progress.update("runs", runs, runs);
+        Summary sum = new Summary(runs, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
+                (System.nanoTime() - t0) / 1_000_000);
+        try {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("summary", sum);
+            json.put("runs", perRun);
+            Files.write(out.resolve("summary.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+            Files.writeString(out.resolve("summary.md"), markdown(sum, perRun, seed, duration, writers, faults, bug, workloadChoice));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sum;
+    }
+
+    static String markdown(Summary s, List<Map<String, Object>> perRun, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
+                           String workload) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| | |\n|---|---|\n");
+        sb.append("| runs | ").append(s.runs()).append(" (seeds ").append(seed).append("..").append(seed + s.runs() - 1)
+                .append(", ").append(duration.toSeconds()).append(" s each, ").append(writers).append(" writer threads, workload ")
+                .append(workload).append(bug == Campaign.Bug.NONE ? "" : ", BUG " + bug).append(") |\n");
+        sb.append("| operations | ").append(String.format(Locale.ROOT, "%,d", s.operations())).append(" |\n");
+        sb.append("| acknowledged commits | ").append(String.format(Locale.ROOT, "%,d", s.ackedCommits())).append(" |\n");
+        sb.append("| failed commits (certainly not written) | ").append(s.failedCommits()).append(" |\n");
+        sb.append("| indeterminate commits | ").append(s.indeterminate()).append(", resolved after recovery as ")
+                .append(s.indeterminateResolved()).append(" |\n");
+        sb.append("| faults injected | ").append(s.faults().values().stream().mapToLong(Long::longValue).sum()).append(": ")
+                .append(s.faults()).append(" |\n");
+        sb.append("| anomalies | **").append(s.anomalies()).append("**").append(s.anomalies() == 0 ? "" : " " + s.anomaliesByKind())
+                .append(s.failedRuns().isEmpty() ? "" : " in " + s.failedRuns()).append(" |\n");
+        sb.append("| wall time | ").append(s.millis() / 1000).append(" s |\n");
+        sb.append("\nFault kinds enabled: ").append(faults).append("\n");
+        sb.append("\nReplay one run: `./ledgerkv fault run --runs 1 --seed SEED --workload WORKLOAD --duration ")
+                .append(duration.toSeconds()).append(" --writers ").append(writers)
+                .append(bug == Campaign.Bug.NONE ? "" : " --bug " + bug).append("` (the same faults at the same points of the"
+                        + " schedule; thread interleavings differ). Re-check a kept history: `./ledgerkv fault check FILE`.\n");
+        sb.append("\n| run | ops | acked | indeterminate | faults | anomalies | s |\n|---|---:|---:|---:|---|---:|---:|\n");
+        for (Map<String, Object> r : perRun) {
+            sb.append("| ").append(r.get("run")).append(" | ").append(r.get("operations")).append(" | ").append(r.get("ackedCommits"))
+                    .append(" | ").append(r.get("indeterminate")).append(" | ").append(r.get("faults")).append(" | ")
+                    .append(((List<?>) r.get("anomalies")).size()).append(" | ").append((Long) r.get("millis") / 1000).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

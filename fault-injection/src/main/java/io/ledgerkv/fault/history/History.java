@@ -1,0 +1,97 @@
+package io.ledgerkv.fault.history;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerkv.meta.Json;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A run's events in the order they were recorded; appended to by many threads; saved as JSON lines. */
+public final class History {
+    private static final ObjectMapper JSON = Json.MAPPER;
+    private final List<Event> events = new ArrayList<>();
+    private final long start;
+    private final Map<String, Object> meta;
+
+    public History(Map<String, Object> meta) {
+        this.start = System.nanoTime();
+        this.meta = meta;
+    }
+
+    private History(Map<String, Object> meta, List<Event> events) {
+        this.start = 0;
+        this.meta = meta;
+        this.events.addAll(events);
+    }
+
+    /** Nanoseconds since the run started, on the same clock as event times. */
+    public long now() {
+        return System.nanoTime() - start;
+    }
+
+    public Map<String, Object> meta() {
+        return meta;
+    }
+
+    public synchronized Event add(int process, Event.Type type, String f, Map<String, Object> value, long epoch, String lsn,
+                                  String error) {
+        Event e = new Event(events.size(), process, type, f, value, System.nanoTime() - start, epoch, lsn, error);
+        events.add(e);
+        return e;
+    }
+
+    public synchronized List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    /** First line: {"meta": {...}}; then one event per line. */
+    public synchronized void save(Path file) {
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write(JSON.writeValueAsString(Map.of("meta", meta)));
+            w.newLine();
+            for (Event e : events) {
+                w.write(JSON.writeValueAsString(e));
+                w.newLine();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write history " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static History load(Path file) {
+        try (BufferedReader r = Files.newBufferedReader(file)) {
+            String first = r.readLine();
+            if (first == null) {
+                throw new IllegalArgumentException("history " + file + " is empty");
+            }
+            Map<String, Object> head = JSON.readValue(first, Map.class);
+            if (!head.containsKey("meta")) {
+                throw new IllegalArgumentException("history " + file + " does not start with a meta line: not a ledgerkv history");
+            }
+            List<Event> events = new ArrayList<>();
+            String line;
+            int n = 1;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    events.add(JSON.readValue(line, Event.class));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("history " + file + " line " + n + " is not an event: " + e.getMessage(), e);
+                }
+            }
+            return new History((Map<String, Object>) head.get("meta"), events);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read history " + file, e);
+        }
+    }
+}

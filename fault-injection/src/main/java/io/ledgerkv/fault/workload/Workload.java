@@ -1,0 +1,60 @@
+package io.ledgerkv.fault.workload;
+
+import io.ledgerkv.api.KvEntry;
+import io.ledgerkv.api.KvIterator;
+import io.ledgerkv.api.KvSnapshot;
+import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.Lsn;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A workload: how to seed the store, how to build the next write from the writer's own view of the
+ * state (as a single-threaded stream task would: it is the only writer, so it knows what it
+ * wrote), how to read, and how to re-learn its view from the store after a failover. Calls that
+ * touch the view are serialized by the {@link WriterSupervisor}'s lock.
+ */
+public interface Workload {
+    String name();
+
+    /** Writes the initial state; returns the operation's value for the history. */
+    Submitted seed(KvStore store);
+
+    /** Re-learns the writer's view from the store (after a writer change). */
+    void reload(KvStore store);
+
+    /** Builds and submits the next write transaction. Never blocks on its commit. */
+    Submitted nextWrite(SplittableRandom random, KvStore store);
+
+    /** A read of the workload's keys from one consistent state. */
+    Map<String, Object> read(KvStore store);
+
+    /** A write that was handed to the committer: what it is, and its commit. */
+    record Submitted(String f, Map<String, Object> value, CompletableFuture<Lsn> commit) {
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String s(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Every entry with keys starting with {@code prefix}, read from one pinned state, and that state's LSN. */
+    static Map<String, Object> snapshotRead(KvStore store, String prefix) {
+        byte[] from = b(prefix);
+        byte[] to = b(prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1));
+        Map<String, String> out = new TreeMap<>();
+        try (KvSnapshot snap = store.snapshot(from, to); KvIterator it = snap.iterator()) {
+            while (it.hasNext()) {
+                KvEntry e = it.next();
+                out.put(s(e.key()), s(e.value()));
+            }
+            return Map.of("entries", out, "lsn", snap.lsn().toString());
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.ledgerkv.fault.workload;
+
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.fault.history.Event;
+import io.ledgerkv.fault.history.History;
+import io.ledgerkv.store.BookKeeperStore;
+import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.txn.WriterHooks;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one writer process for the store, as a stream-processing container would: when the writer
+ * is fenced, crashes or loses its session, a successor opens the store (fencing whatever is left of
+ * the old one) and re-learns the workload's view from it. Its lock serializes building transactions
+ * with writer changes. Every writer open is recorded in the history (epoch and time), which is what
+ * the checker uses to find writes acknowledged by a writer after a successor took over.
+ */
+public final class WriterSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(WriterSupervisor.class);
+
+    /** One writer process: its client and store handle. */
+    public record Handle(DefaultLedgerKv client, BookKeeperStore store, long epoch) {
+        public boolean failed() {
+            return store.writerFailure() != null;
+        }
+    }
+
+    private final LocalCluster cluster;
+    private final String storeName;
+    private final StoreConfig cfg;
+    private final WriterHooks hooks;
+    private final History history;
+    private final Workload workload;
+    private final Duration openTimeout;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Handle current;
+
+    public WriterSupervisor(LocalCluster cluster, String storeName, StoreConfig cfg, WriterHooks hooks, History history,
+                            Workload workload, Duration openTimeout) {
+        this.cluster = cluster;
+        this.storeName = storeName;
+        this.cfg = cfg;
+        this.hooks = hooks;
+        this.history = history;
+        this.workload = workload;
+        this.openTimeout = openTimeout;
+    }
+
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    public Handle current() {
+        return current;
+    }
+
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
+    /** Opens the first writer (or a successor), retrying while the cluster cannot take it. */
+    public Handle open() {
+        lock.lock();
+        try {
+            return openLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Handle openLocked() {
+        long deadline = System.nanoTime() + openTimeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            DefaultLedgerKv client = null;
+            try {
+                client = DefaultLedgerKv.connect(cluster.clientConfig().sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
+                        .addEntryTimeout(Duration.ofSeconds(2)).operationTimeout(Duration.ofSeconds(20)).build());
+                BookKeeperStore s = client.open(storeName, cfg, hooks);
+                workload.reload(s);
+                Handle h = new Handle(client, s, s.epoch());
+                current = h;
+                history.add(-1, Event.Type.WRITER_OPEN, "writer-open", Map.of("epoch", h.epoch()), h.epoch(), null, null);
+                return h;
+            } catch (RuntimeException e) {
+                last = e;
+                if (client != null) {
+                    client.crash();
+                }
+                LOG.debug("writer open failed, retrying: {}", e.toString());
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new LedgerKvException("interrupted while opening a writer", ie);
+                }
+            }
+        }
+        throw new LedgerKvException("no writer could open store '" + storeName + "' within " + openTimeout, last);
+    }
+
+    /** Replaces {@code failed} with a successor, unless someone already did. */
+    public Handle replace(Handle failed) {
+        lock.lock();
+        try {
+            if (current != failed) {
+                return current;
+            }
+            failed.client().crash(); // a failed writer process is gone; its clients go with it
+            return openLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nemesis: the writer process dies; a successor takes over. */
+    public void crashWriter() {
+        lock.lock();
+        try {
+            current.client().crash();
+            openLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Nemesis: the writer process dies and nobody opens a successor yet; the workers find it failed
+     * and open one when the cluster lets them. Takes no lock: a worker may be holding it while it
+     * waits for bookies that only the nemesis will bring back.
+     */
+    public void crashWriterLeaveDown() {
+        current.client().crash();
+    }
+
+    /**
+     * Nemesis: a successor opens the store while the old writer is alive and still has commits in
+     * flight (a container restarted elsewhere while the old one was paused). The old writer's
+     * process keeps running until its next commit fails.
+     */
+    public void successorTakesOver() {
+        lock.lock();
+        try {
+            Handle old = current;
+            openLocked();
+            old.client().close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nemesis: the writer's ZooKeeper session expires; it fences itself, and workers replace it when they notice. */
+    public void expireWriterSession() throws Exception {
+        Handle h = current;
+        cluster.expireSession(h.client().zooKeeper());
+    }
+
+    public void close() {
+        Handle h = current;
+        if (h != null) {
+            h.client().close();
+        }
+    }
+}
