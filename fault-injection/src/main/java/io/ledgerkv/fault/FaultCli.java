@@ -31,7 +31,18 @@ public final class FaultCli {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new FaultCli()).execute(args));
+        System.exit(new CommandLine(new FaultCli()).execute(withDefaultCommand(args)));
+    }
+
+    /** {@code ledgerkv fault --runs 10} means {@code ledgerkv fault run --runs 10}. */
+    static String[] withDefaultCommand(String[] args) {
+        if (args.length > 0 && args[0].startsWith("--") && !args[0].equals("--help") && !args[0].equals("--version")) {
+            String[] out = new String[args.length + 1];
+            out[0] = "run";
+            System.arraycopy(args, 0, out, 1, args.length);
+            return out;
+        }
+        return args;
     }
 
     @Command(name = "run", description = {"Runs N campaign runs: workloads, nemesis, recovery, checker.",
