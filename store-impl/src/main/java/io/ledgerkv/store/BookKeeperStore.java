@@ -893,6 +893,18 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     }
 
     /** The writer's failure (fenced, failed, closed), or null while it is healthy. */
+    /**
+     * What this writer has written so far: acknowledged WAL entries (this session), and the store's
+     * lifetime WAL bytes before and after compression. For benchmarks and monitoring.
+     */
+    public record WriteStats(long entries, long logicalBytes, long storedBytes) {
+    }
+
+    public WriteStats writeStats() {
+        return committer == null ? new WriteStats(0, 0, 0)
+                : new WriteStats(committer.entriesWritten(), committer.logicalBytes(), committer.storedBytes());
+    }
+
     public LedgerKvException writerFailure() {
         return committer == null ? null : committer.failure();
     }

@@ -134,6 +134,7 @@ public final class Committer {
     // Bytes of the WAL retained in ledgers (uncompressed payload and as stored), for the stats znode.
     private final AtomicLong logicalBytes;
     private final AtomicLong storedBytes;
+    private final AtomicLong entriesApplied = new AtomicLong();
     private final AtomicLong ledgerRolls = new AtomicLong();
     private final AtomicLong rollAttempts = new AtomicLong();
 
@@ -219,6 +220,11 @@ public final class Committer {
 
     public long storedBytes() {
         return storedBytes.get();
+    }
+
+    /** WAL entries this committer wrote and had acknowledged (not counting replayed ones). */
+    public long entriesWritten() {
+        return entriesApplied.get();
     }
 
     /** Completed moves to a new ledger. */
@@ -446,6 +452,7 @@ public final class Committer {
     private void apply(WalWrite w) {
         logicalBytes.addAndGet(w.payloadLength);
         storedBytes.addAndGet(w.data.length);
+        entriesApplied.incrementAndGet();
         hooks.afterAck(w.type, w.firstSeq, w.partIndex);
         if (w.type == WalEntry.Type.TXN_PART) {
             // A ledger holding parts of transaction X must outlive any checkpoint before X.

@@ -122,7 +122,10 @@ public class CodecBenchmark {
 
     @Benchmark
     public int layerCompress() {
-        return layer.compress(inputs[nextIndex()], 0, size, dst, 0);
+        long t0 = io.ledgerkv.bench.Slowdown.start();
+        int n = layer.compress(inputs[nextIndex()], 0, size, dst, 0);
+        io.ledgerkv.bench.Slowdown.end(t0);
+        return n;
     }
 
     @Benchmark
@@ -136,8 +139,10 @@ public class CodecBenchmark {
 
     @Benchmark
     public byte layerDecompress() {
+        long t0 = io.ledgerkv.bench.Slowdown.start();
         int i = nextIndex();
         layer.decompress(compressed[i], 0, compressedLength[i], out, 0, size);
+        io.ledgerkv.bench.Slowdown.end(t0);
         return out[size - 1];
     }
 

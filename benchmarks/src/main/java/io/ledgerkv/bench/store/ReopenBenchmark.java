@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3)
 @Measurement(iterations = 10)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", BenchCluster.LOG, BenchCluster.OPEN_NIO, BenchCluster.OPEN_SUN_NIO,
-    BenchCluster.OPEN_LANG})
+    BenchCluster.OPEN_LANG, BenchCluster.OPEN_IO})
 public class ReopenBenchmark {
     @Param({"10000", "50000", "200000"})
     public int keys;

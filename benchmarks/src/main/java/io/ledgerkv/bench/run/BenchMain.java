@@ -1,0 +1,181 @@
+package io.ledgerkv.bench.run;
+
+import io.ledgerkv.bench.latency.LatencyDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ledgerkv bench --quick|--full} runs a preset and writes {@code results/<date>-<preset>/};
+ * {@code ledgerkv bench compare BASE NEW} is the regression gate. For single suites with any JMH
+ * option, run the jar's JMH main directly: {@code java -jar benchmarks/target/benchmarks.jar -h}.
+ */
+@Command(name = "ledgerkv bench", mixinStandardHelpOptions = true, subcommands = BenchMain.CompareCmd.class,
+        description = {"Runs a benchmark preset on embedded clusters and writes results/<date>-<preset>/ (JMH JSON, latency logs, "
+                + "charts, README).", "Regression gate: ledgerkv bench compare BASE NEW"})
+public final class BenchMain implements Callable<Integer> {
+
+    static final class Which {
+        @Option(names = "--quick", required = true, description = "Headline settings of every suite, one fork (under 5 min on 2 cores)")
+        boolean quick;
+
+        @Option(names = "--full", required = true, description = "The whole matrix, 3 forks where targets are judged (about an hour)")
+        boolean full;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    @Option(names = "--out", description = "Results folder (default: results/<date>-<preset>)")
+    Path out;
+
+    @Option(names = "--only", split = ",", description = "Run only these suites of the preset (raw, commit, reads, ycsb, codec, reopen, "
+            + "latency, ...)")
+    List<String> only;
+
+    @Option(names = "--slowdown", defaultValue = "0", description = "Benchmark-only knob: make store-side invocations lose this fraction "
+            + "of throughput (e.g. 0.10), to check that the gate notices")
+    double slowdown;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (slowdown < 0 || slowdown >= 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
+        }
+        Preset preset = which.full ? Preset.FULL : Preset.QUICK;
+        String name = preset.name().toLowerCase(Locale.ROOT);
+        Path dir = out != null ? out : Path.of("results", LocalDate.now() + "-" + name);
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        for (Preset.Suite s : preset.suites()) {
+            if (only != null && only.stream().noneMatch(o -> s.name().startsWith(o))) {
+                continue;
+            }
+            System.out.printf("ledgerkv bench: suite %s (%s), JMH output in %s%n", s.name(), s.benchmarkClass(),
+                    dir.resolve("jmh-" + s.name() + ".log"));
+            new Runner(options(s, dir)).run();
+        }
+        LatencyDriver.Report latency = null;
+        if (only == null || only.contains("latency")) {
+            latency = LatencyDriver.run(preset.latency(), dir, msg -> System.out.println("ledgerkv bench: " + msg));
+        }
+        List<JmhResults.Score> scores = Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith("jmh-")
+                && p.toString().endsWith(".json")) ? JmhResults.load(dir) : List.of();
+        List<Path> charts = new ArrayList<>(Charts.commitThroughput(scores, dir));
+        if (latency != null) {
+            charts.addAll(latencyCharts(dir, latency));
+        }
+        String command = "./ledgerkv bench --" + name + (out != null ? " --out " + out : "") + (only != null ? " --only "
+                + String.join(",", only) : "") + (slowdown > 0 ? " --slowdown " + slowdown : "");
+        Report.write(dir, command, preset, slowdown, scores, latency, charts, (System.nanoTime() - t0) / 1_000_000);
+        System.out.println("ledgerkv bench: results in " + dir.resolve("README.md"));
+        return 0;
+    }
+
+    private org.openjdk.jmh.runner.options.Options options(Preset.Suite s, Path dir) {
+        ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + Pattern.quote(s.benchmarkClass()) + "\\..*")
+                .forks(s.forks()).warmupIterations(s.warmups()).measurementIterations(s.iterations())
+                .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-" + s.name() + ".json").toString())
+                .output(dir.resolve("jmh-" + s.name() + ".log").toString()).shouldFailOnError(true);
+        if (s.warmupSeconds() > 0) {
+            b.warmupTime(TimeValue.seconds(s.warmupSeconds()));
+        }
+        if (s.iterationSeconds() > 0) {
+            b.measurementTime(TimeValue.seconds(s.iterationSeconds()));
+        }
+        s.params().forEach(b::param);
+        if (slowdown > 0) {
+            b.jvmArgsPrepend("-Dledgerkv.bench.slowdown=" + slowdown);
+        }
+        return b.build();
+    }
+
+    private static List<Path> latencyCharts(Path dir, LatencyDriver.Report latency) throws java.io.IOException {
+        Map<String, Map<String, Path>> byRate = new TreeMap<>();
+        for (var r : latency.results()) {
+            String pct = String.format(Locale.ROOT, "%02d", Math.round(100 * r.offeredPerSec() / latency.referenceSaturation()));
+            byRate.computeIfAbsent(pct, k -> new LinkedHashMap<>()).put(r.target(), dir.resolve("latency").resolve(r.hlog()));
+        }
+        List<Path> charts = new ArrayList<>();
+        for (var e : byRate.entrySet()) {
+            charts.add(Charts.latencyPercentiles(e.getValue(), String.format(Locale.ROOT, "Commit latency at %s %% of saturation "
+                    + "(%.0f requests/s, 1 KiB, open loop)", e.getKey(), Integer.parseInt(e.getKey()) / 100.0
+                    * latency.referenceSaturation()), dir.resolve("latency-at" + e.getKey() + ".png")));
+        }
+        return charts;
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true, description = {"Regression gate: compares two runs (result folders or "
+            + "JMH JSON files).", "Exit 1 when a metric is worse by the threshold or more and the difference is significant."})
+    static final class CompareCmd implements Callable<Integer> {
+        @Parameters(index = "0", description = "Base run (folder with jmh-*.json, or a JMH JSON file)")
+        Path base;
+
+        @Parameters(index = "1", description = "New run")
+        Path next;
+
+        @Option(names = "--threshold", defaultValue = "0.05", description = "Smallest slowdown of an in-run ratio that fails the gate "
+                + "(default: ${DEFAULT-VALUE})")
+        double ratioThreshold;
+
+        @Option(names = "--absolute-threshold", defaultValue = "0.05", description = "Same for absolute scores (default: ${DEFAULT-VALUE})")
+        double absoluteThreshold;
+
+        @Option(names = "--alpha", defaultValue = "0.01", description = "Significance level (default: ${DEFAULT-VALUE})")
+        double alpha;
+
+        @Option(names = "--ratios-only", description = "Report absolute scores but gate on in-run ratios only (for very noisy machines)")
+        boolean ratiosOnly;
+
+        @Option(names = "--markdown", description = "Also write the table to this file")
+        Path markdown;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Compare.Row> rows = Compare.compare(base, next, new Compare.Settings(absoluteThreshold, ratioThreshold, alpha, !ratiosOnly));
+            if (rows.isEmpty()) {
+                System.err.println("no metric appears in both " + base + " and " + next);
+                return 2;
+            }
+            String table = Compare.table(rows);
+            long regressions = rows.stream().filter(r -> r.verdict() == Compare.Verdict.REGRESSION).count();
+            String verdict = regressions == 0 ? "PASS: no significant slowdown of " + pct(ratioThreshold) + " (ratios) / "
+                    + pct(absoluteThreshold) + " (scores) or more"
+                    : "FAIL: " + regressions + " regression(s)";
+            System.out.print(table);
+            System.out.println(verdict);
+            if (markdown != null) {
+                Files.writeString(markdown, "Base: `" + base + "`, new: `" + next + "`, alpha " + alpha + "\n\n" + table + "\n**"
+                        + verdict + "**\n");
+            }
+            return regressions == 0 ? 0 : 1;
+        }
+
+        private static String pct(double f) {
+            return String.format(Locale.ROOT, "%.0f %%", 100 * f);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.ledgerkv.bench.run;
+
+import io.ledgerkv.bench.run.JmhResults.Metric;
+import io.ledgerkv.bench.run.JmhResults.Score;
+import io.ledgerkv.bench.run.Ratios.Ratio;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.inference.TTest;
+
+/**
+ * The regression gate: compares a base run with a new run, metric by metric, and calls a change a
+ * regression only when it is both large (worse by at least the threshold) and significant (Welch's
+ * t-test over the measured iterations, or a z-test on in-run ratios, below alpha). Two kinds of
+ * metric are compared: every benchmark's absolute score, and the in-run ratios of {@link Ratios}
+ * (store against raw BookKeeper, against the bare map, codec layer against library), which cancel
+ * most of a noisy machine's drift.
+ */
+public final class Compare {
+
+    /** One compared metric. */
+    public record Row(String kind, String metric, double base, double next, double change, double ciLow, double ciHigh, double p,
+                      Verdict verdict) {
+    }
+
+    /** What a row means. */
+    public enum Verdict {
+        SAME, FASTER, SLOWER, REGRESSION
+    }
+
+    /** Gate settings: thresholds are fractions (0.05 = 5 %). */
+    public record Settings(double absoluteThreshold, double ratioThreshold, double alpha, boolean gateAbsolute) {
+    }
+
+    private Compare() {
+    }
+
+    public static List<Row> compare(Path base, Path next, Settings s) {
+        List<Score> a = JmhResults.load(base);
+        List<Score> b = JmhResults.load(next);
+        List<Row> rows = new ArrayList<>();
+        Map<String, Score> byKey = new LinkedHashMap<>();
+        for (Score x : a) {
+            byKey.put(x.key(), x);
+        }
+        for (Score y : b) {
+            Score x = byKey.get(y.key());
+            if (x != null) {
+                rows.add(absolute(y.key(), x.primary(), y.primary(), y.higherIsBetter(), s));
+            }
+        }
+        Map<String, Ratio> baseRatios = new LinkedHashMap<>();
+        for (Ratio r : Ratios.derive(a)) {
+            baseRatios.put(r.name(), r);
+        }
+        for (Ratio r : Ratios.derive(b)) {
+            Ratio q = baseRatios.get(r.name());
+            if (q != null) {
+                rows.add(ratio(q, r, s));
+            }
+        }
+        return rows;
+    }
+
+    static Row absolute(String name, Metric base, Metric next, boolean higherIsBetter, Settings s) {
+        double mb = base.mean();
+        double mn = next.mean();
+        double change = mn / mb - 1;
+        double p = Double.NaN;
+        double lo = Double.NaN;
+        double hi = Double.NaN;
+        if (base.samples().length >= 2 && next.samples().length >= 2) {
+            p = new TTest().tTest(base.samples(), next.samples());
+            double va = sq(base.standardError());
+            double vb = sq(next.standardError());
+            double se = Math.sqrt(va + vb);
+            double df = sq(va + vb) / (sq(va) / (base.samples().length - 1) + sq(vb) / (next.samples().length - 1));
+            double t = df > 0 && Double.isFinite(df) ? new TDistribution(df).inverseCumulativeProbability(0.975) : 1.96;
+            lo = (mn - mb - t * se) / mb;
+            hi = (mn - mb + t * se) / mb;
+        }
+        return new Row("score", name, mb, mn, change, lo, hi, p, verdict(change, p, higherIsBetter, s.absoluteThreshold(), s.alpha(),
+                s.gateAbsolute()));
+    }
+
+    static Row ratio(Ratio base, Ratio next, Settings s) {
+        double change = next.value() / base.value() - 1;
+        double se = Math.sqrt(sq(base.standardError()) + sq(next.standardError()));
+        double p = Double.NaN;
+        double lo = Double.NaN;
+        double hi = Double.NaN;
+        if (se > 0 && Double.isFinite(se)) {
+            double z = (next.value() - base.value()) / se;
+            p = 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(z)));
+            lo = (next.value() - base.value() - 1.96 * se) / base.value();
+            hi = (next.value() - base.value() + 1.96 * se) / base.value();
+        }
+        return new Row("ratio", base.name(), base.value(), next.value(), change, lo, hi, p, verdict(change, p, true, s.ratioThreshold(),
+                s.alpha(), true));
+    }
+
+    private static Verdict verdict(double change, double p, boolean higherIsBetter, double threshold, double alpha, boolean gated) {
+        double worse = higherIsBetter ? -change : change;
+        boolean significant = Double.isFinite(p) && p < alpha;
+        if (worse >= threshold && significant) {
+            return gated ? Verdict.REGRESSION : Verdict.SLOWER;
+        }
+        if (worse >= threshold) {
+            return Verdict.SLOWER;
+        }
+        if (-worse >= threshold && significant) {
+            return Verdict.FASTER;
+        }
+        return Verdict.SAME;
+    }
+
+    /** A Markdown table of every row; regressions first. */
+    public static String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| kind | metric | base | new | change | 95% CI of change | p | verdict |\n");
+        sb.append("|---|---|---:|---:|---:|---|---:|---|\n");
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort((x, y) -> Integer.compare(rank(x.verdict()), rank(y.verdict())));
+        for (Row r : sorted) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %+.1f %% | [%+.1f %%, %+.1f %%] | %s | %s |%n", r.kind(),
+                    r.metric(), fmt(r.base()), fmt(r.next()), 100 * r.change(), 100 * r.ciLow(), 100 * r.ciHigh(),
+                    Double.isNaN(r.p()) ? "n/a" : String.format(Locale.ROOT, "%.2g", r.p()), r.verdict()));
+        }
+        return sb.toString();
+    }
+
+    private static int rank(Verdict v) {
+        return switch (v) {
+            case REGRESSION -> 0;
+            case SLOWER -> 1;
+            case FASTER -> 2;
+            case SAME -> 3;
+        };
+    }
+
+    static String fmt(double v) {
+        double a = Math.abs(v);
+        if (a >= 1e6) {
+            return String.format(Locale.ROOT, "%.3g M", v / 1e6);
+        }
+        if (a >= 1e3) {
+            return String.format(Locale.ROOT, "%.4g k", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    private static double sq(double x) {
+        return x * x;
+    }
+}

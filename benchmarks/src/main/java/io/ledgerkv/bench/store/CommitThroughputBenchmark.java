@@ -1,0 +1,107 @@
+package io.ledgerkv.bench.store;
+
+import io.ledgerkv.bench.BenchCluster;
+import io.ledgerkv.bench.DataShape;
+import io.ledgerkv.bench.Slowdown;
+import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.store.BookKeeperStore;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Durable commit throughput: single-key transactions ({@code putAsync}) with up to 16 MiB of them
+ * outstanding, grouped by the committer into WAL entries of at most {@code batchBytes}, over codec x
+ * batch limit x value size x data shape. Score: committed transactions per second. Auxiliary
+ * per-second counters: {@code userMB} (key + value bytes), {@code walMB} (WAL bytes before
+ * compression), {@code storedMB} (bytes handed to BookKeeper), {@code entries} (WAL entries
+ * acknowledged); {@code storedMB / walMB} is the stored bytes per logical byte.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", BenchCluster.LOG, BenchCluster.OPEN_NIO, BenchCluster.OPEN_SUN_NIO,
+    BenchCluster.OPEN_LANG, BenchCluster.OPEN_IO})
+public class CommitThroughputBenchmark {
+    @Param({"NONE", "LZ4", "ZSTD"})
+    public CodecType codec;
+
+    @Param({"4096", "131072", "1048576"})
+    public int batchBytes;
+
+    @Param({"100", "1024", "4096"})
+    public int valueBytes;
+
+    @Param({"JSON", "RANDOM"})
+    public DataShape shape;
+
+    private BenchCluster cluster;
+    private BookKeeperStore store;
+    private StoreWriter writer;
+
+    /** Per-second rates, from the store's own counters at the end of each invocation. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Rates {
+        public double userMB;
+        public double walMB;
+        public double storedMB;
+        public double entries;
+        private BookKeeperStore.WriteStats start;
+        private BookKeeperStore store;
+
+        @Setup(Level.Iteration)
+        public void reset(CommitThroughputBenchmark b) {
+            store = b.store;
+            start = store.writeStats();
+            userMB = 0;
+            walMB = 0;
+            storedMB = 0;
+            entries = 0;
+        }
+
+        void update() {
+            BookKeeperStore.WriteStats now = store.writeStats();
+            walMB = (now.logicalBytes() - start.logicalBytes()) / 1e6;
+            storedMB = (now.storedBytes() - start.storedBytes()) / 1e6;
+            entries = now.entries() - start.entries();
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        cluster = new BenchCluster(3);
+        store = (BookKeeperStore) cluster.client().open("commit", BenchCluster.storeConfig().codec(codec)
+                .maxBatchBytes(batchBytes).maxBatchTxns(1 << 20).build());
+        writer = new StoreWriter(store, 50_000, valueBytes, shape, 16L * 1024 * 1024);
+    }
+
+    @Benchmark
+    public void commit(Rates rates) throws InterruptedException {
+        long t0 = Slowdown.start();
+        rates.userMB += writer.submit() / 1e6;
+        rates.update();
+        Slowdown.end(t0);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+        writer.drain();
+        store.close();
+        cluster.close();
+    }
+}

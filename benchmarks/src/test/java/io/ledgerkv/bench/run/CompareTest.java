@@ -1,0 +1,102 @@
+package io.ledgerkv.bench.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The regression gate's statistics on synthetic JMH results with known truth: two samples of the
+ * same distribution must pass, a 10 % slowdown with realistic noise must fail, a 10 % difference
+ * buried in noise must not be called a regression. (The recorded A/A and injected-slowdown runs on
+ * real benchmarks are under results/; these tests pin the arithmetic.)
+ */
+class CompareTest {
+    private static final Compare.Settings GATE = new Compare.Settings(0.05, 0.05, 0.01, true);
+
+    /** A JMH JSON file with storeGet and mapGet scores drawn around the given means with relative noise {@code cv}. */
+    private static Path run(Path dir, String name, double storeMean, double mapMean, double cv, long seed) throws IOException {
+        Random r = new Random(seed);
+        String json = "[" + entry("io.ledgerkv.bench.store.ReadBenchmark.storeGet", storeMean, cv, r) + ","
+                + entry("io.ledgerkv.bench.store.ReadBenchmark.mapGet", mapMean, cv, r) + "]";
+        Path f = dir.resolve(name + ".json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    private static String entry(String benchmark, double mean, double cv, Random r) {
+        StringBuilder forks = new StringBuilder("[");
+        for (int fork = 0; fork < 3; fork++) {
+            forks.append(fork == 0 ? "[" : ",[");
+            for (int i = 0; i < 5; i++) {
+                forks.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", mean * (1 + cv * r.nextGaussian())));
+            }
+            forks.append(']');
+        }
+        forks.append(']');
+        return "{\"benchmark\":\"" + benchmark + "\",\"mode\":\"thrpt\",\"params\":{\"keys\":\"100000\"},"
+                + "\"primaryMetric\":{\"score\":" + mean + ",\"scoreUnit\":\"ops/s\",\"rawData\":" + forks + "},\"secondaryMetrics\":{}}";
+    }
+
+    private static List<Compare.Verdict> verdicts(List<Compare.Row> rows) {
+        return rows.stream().map(Compare.Row::verdict).toList();
+    }
+
+    @Test
+    void sameDistributionPasses(@TempDir Path dir) throws IOException {
+        List<Compare.Row> rows = Compare.compare(run(dir, "a", 1e7, 1.1e7, 0.01, 1), run(dir, "b", 1e7, 1.1e7, 0.01, 2), GATE);
+
+        assertThat(rows).hasSize(3); // two scores and the store/map ratio
+        assertThat(verdicts(rows)).doesNotContain(Compare.Verdict.REGRESSION);
+    }
+
+    @Test
+    void tenPercentSlowerStoreFailsOnScoreAndRatio(@TempDir Path dir) throws IOException {
+        List<Compare.Row> rows = Compare.compare(run(dir, "a", 1e7, 1.1e7, 0.01, 1), run(dir, "b", 0.9e7, 1.1e7, 0.01, 2), GATE);
+
+        assertThat(rows).filteredOn(r -> r.verdict() == Compare.Verdict.REGRESSION).extracting(Compare.Row::kind)
+                .containsExactlyInAnyOrder("score", "ratio");
+        Compare.Row score = rows.stream().filter(r -> r.metric().contains("storeGet")).findFirst().orElseThrow();
+        assertThat(score.change()).isBetween(-0.12, -0.08);
+        assertThat(score.ciLow()).isLessThan(score.change());
+        assertThat(score.ciHigh()).isGreaterThan(score.change()).isLessThan(0);
+    }
+
+    @Test
+    void slowdownBuriedInNoiseIsNotARegression(@TempDir Path dir) throws IOException {
+        // 40 % run-to-run noise: a 10 % difference in the means is not evidence
+        List<Compare.Row> rows = Compare.compare(run(dir, "a", 1e7, 1.1e7, 0.4, 3), run(dir, "b", 0.9e7, 1.1e7, 0.4, 4), GATE);
+
+        assertThat(verdicts(rows)).doesNotContain(Compare.Verdict.REGRESSION);
+    }
+
+    @Test
+    void fasterIsReportedAsFaster(@TempDir Path dir) throws IOException {
+        List<Compare.Row> rows = Compare.compare(run(dir, "a", 1e7, 1.1e7, 0.01, 1), run(dir, "b", 1.2e7, 1.1e7, 0.01, 2), GATE);
+
+        assertThat(rows.stream().filter(r -> r.metric().contains("storeGet")).findFirst().orElseThrow().verdict())
+                .isEqualTo(Compare.Verdict.FASTER);
+    }
+
+    @Test
+    void aFolderWithoutResultsIsRefusedByName(@TempDir Path dir) {
+        assertThatThrownBy(() -> JmhResults.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(dir.toString()).hasMessageContaining("no jmh-*.json");
+    }
+
+    @Test
+    void aFileThatIsNotJmhOutputIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("notes.json");
+        Files.writeString(f, "{\"not\": \"jmh\"}");
+
+        assertThatThrownBy(() -> JmhResults.load(f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("notes.json").hasMessageContaining("not JMH JSON output");
+    }
+}
