@@ -1,0 +1,128 @@
+package io.ledgerkv.samza;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerkv.api.ClusterUnavailableException;
+import io.ledgerkv.api.LimitExceededException;
+import io.ledgerkv.cluster.LocalCluster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.apache.samza.SamzaException;
+import org.apache.samza.storage.kv.KeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad configuration, an unreachable cluster, null and oversized keys and values: each fails with an
+ * exception that names what was wrong, and nothing already committed is lost.
+ */
+class SamzaAdapterErrorsTest {
+    private static final String P = "stores.scores.ledgerkv.";
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalCluster.start(3);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private static Map<String, String> config(String prefix, String... overrides) {
+        Map<String, String> c = SamzaEngines.config(cluster, prefix);
+        for (int i = 0; i < overrides.length; i += 2) {
+            if (overrides[i + 1] == null) {
+                c.remove(overrides[i]);
+            } else {
+                c.put(overrides[i], overrides[i + 1]);
+            }
+        }
+        return c;
+    }
+
+    private static void assertOpenFails(Map<String, String> config, String... messageParts) {
+        assertThatThrownBy(() -> SamzaEngines.openStrings(config, "Partition_0")).isInstanceOf(SamzaException.class)
+                .hasMessageContainingAll(messageParts);
+    }
+
+    @Test
+    void missingConnectStringIsNamed() {
+        assertOpenFails(config("e1", P + "zk", null), P + "zk is required");
+    }
+
+    @Test
+    void missingPasswordIsNamed() {
+        assertOpenFails(config("e2", P + "password", null), P + "password (or password.env) is required");
+        assertOpenFails(config("e2", P + "password", null, P + "password.env", "LEDGERKV_TEST_NO_SUCH_VARIABLE"),
+                P + "password.env", "LEDGERKV_TEST_NO_SUCH_VARIABLE", "not set");
+    }
+
+    @Test
+    void unknownKeyIsNamedWithTheNearestValidOne() {
+        assertOpenFails(config("e3", P + "codek", "LZ4"), "unknown ledgerkv key " + P + "codek", "did you mean codec?");
+        assertOpenFails(config("e3", P + "zookeeper.hosts", "x"), "unknown ledgerkv key " + P + "zookeeper.hosts", "valid keys");
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertOpenFails(config("e4", P + "ensemble.size", "three"), P + "ensemble.size must be a whole number, got 'three'");
+        assertOpenFails(config("e4", P + "max.value.bytes", "99999999999"), P + "max.value.bytes must fit in 32 bits");
+        assertOpenFails(config("e4", P + "checkpoint.on.commit", "yes"), P + "checkpoint.on.commit must be true or false");
+        assertOpenFails(config("e4", P + "codec", "LZ5"), "bad ledgerkv settings for store scores", "LZ5");
+        assertOpenFails(config("e4", P + "ack.quorum", "3", P + "write.quorum", "2"), "bad ledgerkv settings for store scores",
+                P + "ack.quorum", "got 3");
+    }
+
+    @Test
+    void unreachableClusterFailsWithinTheConnectTimeoutNamingIt() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        String zk = "127.0.0.1:" + port;
+        Map<String, String> c = config("e5", P + "zk", zk, P + "connect.timeout.ms", "1500");
+        assertThatThrownBy(() -> SamzaEngines.openStrings(c, "Partition_0")).isInstanceOf(ClusterUnavailableException.class)
+                .hasMessageContaining(zk);
+    }
+
+    @Test
+    void nullKeysAndValuesAreRejectedBySamzasNullSafeLayer() {
+        KeyValueStore<String, String> engine = SamzaEngines.openStrings(config("e6"), "Partition_0");
+        try {
+            assertThatThrownBy(() -> engine.put(null, "v")).isInstanceOf(NullPointerException.class).hasMessageContaining("Null");
+            assertThatThrownBy(() -> engine.put("k", null)).isInstanceOf(NullPointerException.class).hasMessageContaining("Null");
+            assertThatThrownBy(() -> engine.get(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> engine.range(null, "b")).isInstanceOf(NullPointerException.class);
+        } finally {
+            SamzaEngines.stop(engine);
+        }
+    }
+
+    @Test
+    void anOversizedValueFailsTheCommitNamingTheLimitAndCommittedStateSurvives() {
+        Map<String, String> c = config("e7", P + "max.value.bytes", "1024", "stores.scores.object.cache.size", "0");
+        KeyValueStore<String, String> engine = SamzaEngines.openStrings(c, "Partition_0");
+        try {
+            engine.put("kept", "committed");
+            engine.flush();
+            assertThatThrownBy(() -> engine.put("big", "x".repeat(1025))).isInstanceOf(LimitExceededException.class)
+                    .hasMessageContainingAll("1025", "1024");
+            assertThatThrownBy(() -> engine.put("x".repeat(70_000), "v")).isInstanceOf(LimitExceededException.class)
+                    .hasMessageContaining("key");
+        } finally {
+            SamzaEngines.stop(engine);
+        }
+        KeyValueStore<String, String> reopened = SamzaEngines.openStrings(c, "Partition_0");
+        try {
+            assertThat(reopened.get("kept")).isEqualTo("committed");
+            assertThat(reopened.get("big")).isNull();
+        } finally {
+            SamzaEngines.stop(reopened);
+        }
+    }
+}
