@@ -65,8 +65,12 @@ public final class LatencyDriver {
                 raw = OpenLoop.saturation(t, 1024, plan.warmupMillis(), plan.probeMillis());
             }
             saturations.put("raw-bookkeeper-" + plan.valueBytes(), raw);
+            // Offered rates are fractions of the lower saturation: above raw BookKeeper's own, raw adds
+            // would queue without bound and the comparison would only show the queue.
+            double base = Math.min(reference, raw);
+            saturations.put("base", base);
             for (double f : plan.fractions()) {
-                double rate = f * reference;
+                double rate = f * base;
                 String pct = String.format(Locale.ROOT, "%02d", Math.round(f * 100));
                 try (Target t = Targets.rawBookKeeper("raw-bookkeeper", bk, plan.valueBytes())) {
                     progress.accept("latency: raw BookKeeper at " + pct + " % (" + Math.round(rate) + "/s)");
@@ -91,8 +95,9 @@ public final class LatencyDriver {
         return r;
     }
 
+    /** What offered rates are fractions of: the lower of the store's and raw BookKeeper's saturation. */
     private static double reference(Map<String, Double> s) {
-        return s.get("store-NONE-131072");
+        return s.get("base");
     }
 
     private static int stores;

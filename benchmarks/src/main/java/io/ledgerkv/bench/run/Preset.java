@@ -11,10 +11,10 @@ import java.util.Map;
 public enum Preset {
     /** Under 5 minutes on 2 cores: the headline settings of every suite, one fork each. */
     QUICK(List.of(
-            new Suite("raw", "RawBookKeeperBenchmark", Map.of("entryBytes", new String[] {"131072"}), 1, 2, 1, 5, 1),
+            new Suite("raw", "RawBookKeeperBenchmark", Map.of("entryBytes", new String[] {"131072"}), 1, 2, 1, 5, 2),
             new Suite("commit", "CommitThroughputBenchmark", Map.of("codec", new String[] {"NONE", "LZ4", "ZSTD"},
                     "batchBytes", new String[] {"131072"}, "valueBytes", new String[] {"1024"}, "shape", new String[] {"JSON"}),
-                    1, 2, 1, 5, 1),
+                    1, 2, 1, 5, 2),
             new Suite("reads", "ReadBenchmark", Map.of(), 1, 5, 1, 5, 1),
             new Suite("ycsb", "YcsbBenchmark", Map.of("workload", new String[] {"A", "C"}), 1, 2, 1, 5, 1),
             new Suite("codec", "CodecBenchmark", Map.of("codec", new String[] {"LZ4"}, "shape", new String[] {"JSON"},

@@ -125,8 +125,9 @@ public final class Report {
     private static void latencyTable(StringBuilder sb, LatencyDriver.Report r) {
         sb.append("\n## Commit latency, open loop\n\n");
         sb.append(String.format(Locale.ROOT, "Saturation (closed loop, 16 MiB of 1 KiB commits outstanding): store NONE %.0f commits/s; "
-                + "raw BookKeeper 1 KiB adds (1024 outstanding) %.0f adds/s. Offered rates are fractions of the store's.%n%n",
-                r.referenceSaturation(), r.rawSaturation()));
+                + "raw BookKeeper 1 KiB adds (1024 outstanding) %.0f adds/s. Offered rates are fractions of the lower of the two "
+                + "(%.0f/s), so that neither side is past its saturation.%n%n",
+                r.saturations().get("store-NONE-131072"), r.rawSaturation(), r.referenceSaturation()));
         sb.append("| target | offered /s | sent /s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (OpenLoop.Result x : r.results()) {
@@ -199,7 +200,7 @@ public final class Report {
             if (raw != null && store != null) {
                 double q = store.p99Micros() / raw.p99Micros();
                 boolean rawOver = raw.offeredPerSec() > latency.rawSaturation();
-                out.add(new Target("commit p99 at 50 % of saturation vs raw BookKeeper p99 at the same rate", "<= 1.5x",
+                out.add(new Target("commit p99 at 50 % of the lower saturation vs raw BookKeeper p99 at the same rate", "<= 1.5x",
                         String.format(Locale.ROOT, "%.2fx: %.2f ms vs %.2f ms at %.0f/s", q, store.p99Micros() / 1e3, raw.p99Micros() / 1e3,
                                 raw.offeredPerSec()), q <= 1.5, rawOver ? "the rate is above raw BookKeeper's own 1 KiB saturation, "
                                 + "so raw adds queue and the comparison flatters the store" : ""));

@@ -100,20 +100,31 @@ public final class CampaignRunner {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            // Rewritten after every run: a campaign stopped part way still leaves a true summary of what ran.
+            writeSummary(out, new Summary(i + 1, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
+                    (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug, workloadChoice);
         }
         progress.update("runs", runs, runs);
-        Summary sum = new Summary(runs, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
+        return new Summary(runs, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
                 (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void writeSummary(Path out, Summary sum, List<Map<String, Object>> perRun, int planned, long seed, Duration duration,
+                                     int writers, List<FaultKind> faults, Campaign.Bug bug, String workloadChoice) {
         try {
             Map<String, Object> json = new LinkedHashMap<>();
+            json.put("plannedRuns", planned);
             json.put("summary", sum);
             json.put("runs", perRun);
             Files.write(out.resolve("summary.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-            Files.writeString(out.resolve("summary.md"), markdown(sum, perRun, seed, duration, writers, faults, bug, workloadChoice));
+            String md = markdown(sum, perRun, seed, duration, writers, faults, bug, workloadChoice);
+            if (sum.runs() < planned) {
+                md = "**In progress or interrupted: " + sum.runs() + " of " + planned + " planned runs done.**\n\n" + md;
+            }
+            Files.writeString(out.resolve("summary.md"), md);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return sum;
     }
 
     static String markdown(Summary s, List<Map<String, Object>> perRun, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
