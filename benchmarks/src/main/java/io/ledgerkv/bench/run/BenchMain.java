@@ -41,7 +41,8 @@ public final class BenchMain implements Callable<Integer> {
         boolean full;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    /** Optional for picocli so that {@code compare} needs neither; required for a run, checked in {@link #call()}. */
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Which which;
 
     @Option(names = "--out", description = "Results folder (default: results/<date>-<preset>)")
@@ -62,6 +63,10 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (which == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "say which preset: --quick or --full "
+                    + "(or use the compare command: ledgerkv bench compare BASE NEW)");
+        }
         if (slowdown < 0 || slowdown >= 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
         }

@@ -99,4 +99,19 @@ class CompareTest {
         assertThatThrownBy(() -> JmhResults.load(f)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("notes.json").hasMessageContaining("not JMH JSON output");
     }
+
+    @Test
+    void theCompareCommandRunsWithoutAPresetAndExitsOneOnARegression(@TempDir Path dir) throws IOException {
+        // `ledgerkv bench compare A B`, as the README and .ci/run call it (a preset flag is required only for runs)
+        Path a = run(dir, "a", 1e7, 1.1e7, 0.01, 1);
+        Path same = run(dir, "same", 1e7, 1.1e7, 0.01, 2);
+        Path slower = run(dir, "slower", 0.9e7, 1.1e7, 0.01, 3);
+        Path gate = dir.resolve("gate.md");
+
+        assertThat(new picocli.CommandLine(new BenchMain()).execute("compare", a.toString(), same.toString())).isZero();
+        assertThat(new picocli.CommandLine(new BenchMain()).execute("compare", a.toString(), slower.toString(), "--markdown",
+                gate.toString())).isEqualTo(1);
+        assertThat(Files.readString(gate)).contains("FAIL");
+        assertThat(new picocli.CommandLine(new BenchMain()).execute()).isEqualTo(2); // a run must name its preset
+    }
 }
