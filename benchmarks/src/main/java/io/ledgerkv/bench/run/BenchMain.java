@@ -52,6 +52,10 @@ public final class BenchMain implements Callable<Integer> {
             + "latency, ...)")
     List<String> only;
 
+    @Option(names = "--forks", defaultValue = "0", description = "JMH forks for every suite instead of the preset's (e.g. 3 for a run "
+            + "the regression gate can judge: it needs 2 or more forks per metric)")
+    int forks;
+
     @Option(names = "--slowdown", defaultValue = "0", description = "Benchmark-only knob: make store-side invocations lose this fraction "
             + "of throughput (e.g. 0.10), to check that the gate notices")
     double slowdown;
@@ -66,6 +70,9 @@ public final class BenchMain implements Callable<Integer> {
         if (which == null) {
             throw new CommandLine.ParameterException(new CommandLine(this), "say which preset: --quick or --full "
                     + "(or use the compare command: ledgerkv bench compare BASE NEW)");
+        }
+        if (forks < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--forks must be >= 1 (or 0 for the preset's), got " + forks);
         }
         if (slowdown < 0 || slowdown >= 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
@@ -94,7 +101,7 @@ public final class BenchMain implements Callable<Integer> {
             charts.addAll(latencyCharts(dir, latency));
         }
         String command = "./ledgerkv bench --" + name + (out != null ? " --out " + out : "") + (only != null ? " --only "
-                + String.join(",", only) : "") + (slowdown > 0 ? " --slowdown " + slowdown : "");
+                + String.join(",", only) : "") + (forks > 0 ? " --forks " + forks : "") + (slowdown > 0 ? " --slowdown " + slowdown : "");
         Report.write(dir, command, preset, slowdown, scores, latency, charts, (System.nanoTime() - t0) / 1_000_000);
         System.out.println("ledgerkv bench: results in " + dir.resolve("README.md"));
         return 0;
@@ -102,7 +109,7 @@ public final class BenchMain implements Callable<Integer> {
 
     private org.openjdk.jmh.runner.options.Options options(Preset.Suite s, Path dir) {
         ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + Pattern.quote(s.benchmarkClass()) + "\\..*")
-                .forks(s.forks()).warmupIterations(s.warmups()).measurementIterations(s.iterations())
+                .forks(forks > 0 ? forks : s.forks()).warmupIterations(s.warmups()).measurementIterations(s.iterations())
                 .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-" + s.name() + ".json").toString())
                 .output(dir.resolve("jmh-" + s.name() + ".log").toString()).shouldFailOnError(true);
         if (s.warmupSeconds() > 0) {

@@ -15,8 +15,11 @@ import org.apache.commons.math3.stat.inference.TTest;
 
 /**
  * The regression gate: compares a base run with a new run, metric by metric, and calls a change a
- * regression only when it is both large (worse by at least the threshold) and significant (Welch's
- * t-test over the measured iterations, or a z-test on in-run ratios, below alpha). Two kinds of
+ * regression only when it is large (worse by at least the threshold), significant (Welch's t-test
+ * over fork means, or a t-test on in-run ratios with fork-level errors, below alpha) and replicated
+ * (both runs measured it in at least {@link #MIN_FORKS} forks). With one fork the only spread
+ * available is between iterations of one JVM, which understates run-to-run spread many times over:
+ * such rows are reported (SLOWER / FASTER) but never fail the gate. Two kinds of
  * metric are compared: every benchmark's absolute score, and the in-run ratios of {@link Ratios}
  * (store against raw BookKeeper, against the bare map, codec layer against library), which cancel
  * most of a noisy machine's drift.
@@ -25,7 +28,7 @@ public final class Compare {
 
     /** One compared metric. */
     public record Row(String kind, String metric, double base, double next, double change, double ciLow, double ciHigh, double p,
-                      Verdict verdict) {
+                      int forks, Verdict verdict) {
     }
 
     /** What a row means. */
@@ -36,6 +39,9 @@ public final class Compare {
     /** Gate settings: thresholds are fractions (0.05 = 5 %). */
     public record Settings(double absoluteThreshold, double ratioThreshold, double alpha, boolean gateAbsolute) {
     }
+
+    /** Forks each side needs before a change can be called significant. */
+    public static final int MIN_FORKS = 2;
 
     private Compare() {
     }
@@ -74,39 +80,49 @@ public final class Compare {
         double p = Double.NaN;
         double lo = Double.NaN;
         double hi = Double.NaN;
-        if (base.samples().length >= 2 && next.samples().length >= 2) {
-            p = new TTest().tTest(base.samples(), next.samples());
+        double[] ra = base.replicates();
+        double[] rb = next.replicates();
+        if (ra.length >= 2 && rb.length >= 2) {
             double va = sq(base.standardError());
             double vb = sq(next.standardError());
             double se = Math.sqrt(va + vb);
-            double df = sq(va + vb) / (sq(va) / (base.samples().length - 1) + sq(vb) / (next.samples().length - 1));
+            double df = sq(va + vb) / (sq(va) / (ra.length - 1) + sq(vb) / (rb.length - 1));
             double t = df > 0 && Double.isFinite(df) ? new TDistribution(df).inverseCumulativeProbability(0.975) : 1.96;
             lo = (mn - mb - t * se) / mb;
             hi = (mn - mb + t * se) / mb;
+            p = se > 0 ? new TTest().tTest(ra, rb) : Double.NaN;
         }
-        return new Row("score", name, mb, mn, change, lo, hi, p, verdict(change, p, higherIsBetter, s.absoluteThreshold(), s.alpha(),
-                s.gateAbsolute()));
+        boolean replicated = base.forks() >= MIN_FORKS && next.forks() >= MIN_FORKS;
+        return new Row("score", name, mb, mn, change, lo, hi, p, Math.min(base.forks(), next.forks()),
+                verdict(change, p, higherIsBetter, s.absoluteThreshold(), s.alpha(), s.gateAbsolute() && replicated, replicated));
     }
 
     static Row ratio(Ratio base, Ratio next, Settings s) {
         double change = next.value() / base.value() - 1;
         double se = Math.sqrt(sq(base.standardError()) + sq(next.standardError()));
+        int forks = Math.min(base.forks(), next.forks());
         double p = Double.NaN;
         double lo = Double.NaN;
         double hi = Double.NaN;
         if (se > 0 && Double.isFinite(se)) {
+            // Student t with the replicates behind both errors (forks, or iterations of a single fork)
+            double df = forks >= 2 ? 2.0 * (forks - 1) : 1e6;
+            TDistribution t = new TDistribution(df);
             double z = (next.value() - base.value()) / se;
-            p = 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(z)));
-            lo = (next.value() - base.value() - 1.96 * se) / base.value();
-            hi = (next.value() - base.value() + 1.96 * se) / base.value();
+            p = 2 * (1 - t.cumulativeProbability(Math.abs(z)));
+            double q = t.inverseCumulativeProbability(0.975);
+            lo = (next.value() - base.value() - q * se) / base.value();
+            hi = (next.value() - base.value() + q * se) / base.value();
         }
-        return new Row("ratio", base.name(), base.value(), next.value(), change, lo, hi, p, verdict(change, p, true, s.ratioThreshold(),
-                s.alpha(), true));
+        boolean replicated = forks >= MIN_FORKS;
+        return new Row("ratio", base.name(), base.value(), next.value(), change, lo, hi, p, forks, verdict(change, p, true,
+                s.ratioThreshold(), s.alpha(), replicated, replicated));
     }
 
-    private static Verdict verdict(double change, double p, boolean higherIsBetter, double threshold, double alpha, boolean gated) {
+    private static Verdict verdict(double change, double p, boolean higherIsBetter, double threshold, double alpha, boolean gated,
+                                   boolean replicated) {
         double worse = higherIsBetter ? -change : change;
-        boolean significant = Double.isFinite(p) && p < alpha;
+        boolean significant = replicated && Double.isFinite(p) && p < alpha;
         if (worse >= threshold && significant) {
             return gated ? Verdict.REGRESSION : Verdict.SLOWER;
         }
@@ -122,14 +138,15 @@ public final class Compare {
     /** A Markdown table of every row; regressions first. */
     public static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| kind | metric | base | new | change | 95% CI of change | p | verdict |\n");
-        sb.append("|---|---|---:|---:|---:|---|---:|---|\n");
+        sb.append("| kind | metric | base | new | change | 95% CI of change | p | forks | verdict |\n");
+        sb.append("|---|---|---:|---:|---:|---|---:|---:|---|\n");
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort((x, y) -> Integer.compare(rank(x.verdict()), rank(y.verdict())));
         for (Row r : sorted) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %+.1f %% | [%+.1f %%, %+.1f %%] | %s | %s |%n", r.kind(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %+.1f %% | [%+.1f %%, %+.1f %%] | %s | %d%s | %s |%n", r.kind(),
                     r.metric(), fmt(r.base()), fmt(r.next()), 100 * r.change(), 100 * r.ciLow(), 100 * r.ciHigh(),
-                    Double.isNaN(r.p()) ? "n/a" : String.format(Locale.ROOT, "%.2g", r.p()), r.verdict()));
+                    Double.isNaN(r.p()) ? "n/a" : String.format(Locale.ROOT, "%.2g", r.p()), r.forks(),
+                    r.forks() < MIN_FORKS ? " (not gated)" : "", r.verdict()));
         }
         return sb.toString();
     }

@@ -17,28 +17,72 @@ import java.util.stream.Stream;
 /** JMH JSON results, read back: one {@link Score} per benchmark and parameter set, with every measured iteration. */
 public final class JmhResults {
 
-    /** One metric's measured iterations over all forks. */
-    public record Metric(String unit, double[] samples) {
-        public double mean() {
-            double s = 0;
-            for (double x : samples) {
-                s += x;
-            }
-            return samples.length == 0 ? Double.NaN : s / samples.length;
+    /**
+     * One metric's measured iterations over all forks ({@code forkSizes[i]} iterations of fork i, in
+     * order). The unit of replication is the fork: iterations inside one JVM share its JIT decisions,
+     * memory layout and thread placement, so they scatter far less than separate forks do. A
+     * recorded A/A pair of 1-fork runs moved {@code store get / map get} by 53 % with an
+     * iteration-level p of 5e-6 (results/2026-11-27-quick-rerun/README.md).
+     */
+    public record Metric(String unit, double[] samples, int[] forkSizes) {
+        public Metric(String unit, double[] samples) {
+            this(unit, samples, new int[] {samples.length});
         }
 
-        /** Standard error of the mean. */
+        public double mean() {
+            return mean(samples);
+        }
+
+        public int forks() {
+            return forkSizes.length;
+        }
+
+        /** The mean of each fork's iterations. */
+        public double[] forkMeans() {
+            double[] out = new double[forkSizes.length];
+            int at = 0;
+            for (int f = 0; f < forkSizes.length; f++) {
+                double s = 0;
+                for (int i = 0; i < forkSizes[f]; i++) {
+                    s += samples[at + i];
+                }
+                out[f] = forkSizes[f] == 0 ? Double.NaN : s / forkSizes[f];
+                at += forkSizes[f];
+            }
+            return out;
+        }
+
+        /** Independent replicates: fork means with two or more forks; otherwise (one fork) the iterations. */
+        public double[] replicates() {
+            return forks() >= 2 ? forkMeans() : samples;
+        }
+
+        /** Whether {@link #standardError()} is over forks (true) or only over one fork's iterations (understates the spread). */
+        public boolean replicatedByForks() {
+            return forks() >= 2;
+        }
+
+        /** Standard error of the mean, over {@link #replicates()}. */
         public double standardError() {
-            int n = samples.length;
+            double[] r = replicates();
+            int n = r.length;
             if (n < 2) {
                 return Double.NaN;
             }
-            double m = mean();
+            double m = mean(r);
             double ss = 0;
-            for (double x : samples) {
+            for (double x : r) {
                 ss += (x - m) * (x - m);
             }
             return Math.sqrt(ss / (n - 1) / n);
+        }
+
+        private static double mean(double[] xs) {
+            double s = 0;
+            for (double x : xs) {
+                s += x;
+            }
+            return xs.length == 0 ? Double.NaN : s / xs.length;
         }
     }
 
@@ -131,17 +175,25 @@ public final class JmhResults {
 
     private static Metric metric(JsonNode m) {
         List<Double> samples = new ArrayList<>();
+        List<Integer> forkSizes = new ArrayList<>();
         JsonNode raw = m.get("rawData");
         if (raw != null) {
             for (JsonNode fork : raw) {
+                int n = 0;
                 for (JsonNode it : fork) {
                     samples.add(it.asDouble());
+                    n++;
+                }
+                if (n > 0) {
+                    forkSizes.add(n);
                 }
             }
         }
         if (samples.isEmpty() && m.has("score")) {
             samples.add(m.get("score").asDouble());
+            forkSizes.add(1);
         }
-        return new Metric(m.path("scoreUnit").asText(), samples.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Metric(m.path("scoreUnit").asText(), samples.stream().mapToDouble(Double::doubleValue).toArray(),
+                forkSizes.stream().mapToInt(Integer::intValue).toArray());
     }
 }

@@ -15,8 +15,11 @@ import java.util.TreeMap;
  */
 public final class Ratios {
 
-    /** {@code numerator / denominator}, with the ratio's standard error from both sides' (delta method). */
-    public record Ratio(String name, double value, double standardError) {
+    /**
+     * {@code numerator / denominator}, with the ratio's standard error from both sides' (delta
+     * method) and the fewest forks either side was measured in (the replicates its error rests on).
+     */
+    public record Ratio(String name, double value, double standardError, int forks) {
     }
 
     private Ratios() {
@@ -86,7 +89,7 @@ public final class Ratios {
         double a = num.mean();
         double b = den.mean();
         double rel = Math.sqrt(sq(num.standardError() / a) + sq(den.standardError() / b));
-        out.add(new Ratio(name, a / b, a / b * rel));
+        out.add(new Ratio(name, a / b, a / b * rel, Math.min(num.forks(), den.forks())));
     }
 
     private static double sq(double x) {

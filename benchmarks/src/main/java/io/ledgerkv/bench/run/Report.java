@@ -43,7 +43,8 @@ public final class Report {
                     .append(String.format(Locale.ROOT, "%.1f", 100 * slowdown / (1 - slowdown))).append(" % of their own duration) |\n");
         }
         sb.append("\nScores are means over all measured iterations of all forks; ± is half the 95 % interval of the mean "
-                + "(Student t over iterations). MB = 10^6 bytes.\n");
+                + "(Student t over fork means where there are 2 or more forks; over the iterations of the single fork otherwise, "
+                + "which understates run-to-run spread). MB = 10^6 bytes.\n");
 
         List<Target> targets = targets(scores, latency);
         if (!targets.isEmpty()) {
@@ -114,7 +115,7 @@ public final class Report {
     static String withError(JmhResults.Metric m) {
         double mean = m.mean();
         double se = m.standardError();
-        int n = m.samples().length;
+        int n = m.replicates().length;
         if (n < 2 || !Double.isFinite(se)) {
             return Compare.fmt(mean);
         }
