@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.LimitExceededException;
-import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.testing.ClusterExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
 import org.apache.samza.SamzaException;
 import org.apache.samza.storage.kv.KeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad configuration, an unreachable cluster, null and oversized keys and values: each fails with an
@@ -21,20 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class SamzaAdapterErrorsTest {
     private static final String P = "stores.scores.ledgerkv.";
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3);
 
     private static Map<String, String> config(String prefix, String... overrides) {
-        Map<String, String> c = SamzaEngines.config(cluster, prefix);
+        Map<String, String> c = SamzaEngines.config(CLUSTER.cluster(), prefix);
         for (int i = 0; i < overrides.length; i += 2) {
             if (overrides[i + 1] == null) {
                 c.remove(overrides[i]);

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.StoreFencedException;
-import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.props.Gen;
 import io.ledgerkv.props.Model;
 import io.ledgerkv.props.Model.Op;
 import io.ledgerkv.props.StatefulProperty;
 import io.ledgerkv.props.StatefulProperty.Action;
+import io.ledgerkv.testing.ClusterExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +21,8 @@ import org.apache.samza.storage.kv.Entry;
 import org.apache.samza.storage.kv.KeyValueIterator;
 import org.apache.samza.storage.kv.KeyValueSnapshot;
 import org.apache.samza.storage.kv.KeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The adapter against the property tests' {@link Model}, driven the way a Samza container drives
@@ -39,17 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class SamzaStoreContractTest {
     private static final AtomicInteger TRIES = new AtomicInteger();
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3);
 
     /** Keys that share prefixes, sort around multi-byte UTF-8, and include the empty string. */
     static final List<String> KEYS = List.of("", "a", "a\0", "ab", "abc", "abd", "b", "ba", "k", "\u00ff", "\u00ff\u00ff", "\u4e2d");
@@ -69,7 +59,7 @@ class SamzaStoreContractTest {
         Model model = new Model();
 
         State() {
-            config = SamzaEngines.config(cluster, "contract-" + TRIES.incrementAndGet());
+            config = SamzaEngines.config(CLUSTER.cluster(), "contract-" + TRIES.incrementAndGet());
             config.put("stores.scores.write.batch.size", "3"); // the cache flushes to putAll every 3 dirty keys
             config.put("stores.scores.object.cache.size", "6");
             config.put("stores.scores.ledgerkv.max.batch.bytes", "4096");

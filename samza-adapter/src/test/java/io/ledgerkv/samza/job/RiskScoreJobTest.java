@@ -7,8 +7,8 @@ import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.StoreConfig;
-import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.samza.LedgerKvStorageEngineFactory;
+import io.ledgerkv.testing.ClusterExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,15 +24,14 @@ import org.apache.samza.test.framework.TestRunner;
 import org.apache.samza.test.framework.system.descriptors.InMemoryInputDescriptor;
 import org.apache.samza.test.framework.system.descriptors.InMemoryOutputDescriptor;
 import org.apache.samza.test.framework.system.descriptors.InMemorySystemDescriptor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The risk-score job run by Samza's own test framework ({@link TestRunner}: a real
  * {@code LocalApplicationRunner} container with in-memory streams) with its store on ledgerkv on a
- * {@link LocalCluster}. Run one processes the first half of a transaction stream and stops; run two
+ * {@code LocalCluster}. Run one processes the first half of a transaction stream and stops; run two
  * is a new container, with its own empty local state directory, that gets the second half. Its
  * outputs must continue every account's score from where run one left it, which only holds if the
  * state came back from BookKeeper.
@@ -40,17 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RiskScoreJobTest {
     private static final int ACCOUNTS = 12;
     private static final int PARTITIONS = 2;
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3);
 
     /** Transactions for one run: (account, amount in cents), accounts spread over the partitions by number. */
     private static List<KV<String, String>> transactions(long seed, int n) {
@@ -75,7 +65,7 @@ class RiskScoreJobTest {
         c.put(p + "key.serde", "string");
         c.put(p + "msg.serde", "string");
         c.put("serializers.registry.string.class", "org.apache.samza.serializers.StringSerdeFactory");
-        c.put(p + "ledgerkv.zk", cluster.connectString());
+        c.put(p + "ledgerkv.zk", CLUSTER.cluster().connectString());
         c.put(p + "ledgerkv.password", "risk-job-secret");
         c.put(p + "ledgerkv.name.prefix", "risk-job");
         c.put(p + "ledgerkv.codec", "LZ4");
@@ -133,7 +123,7 @@ class RiskScoreJobTest {
         assertThat(resumed).isNotEqualTo(expected(second, new TreeMap<>()));
 
         // Each task's state is a ledgerkv store of its own, readable from outside the job.
-        try (LedgerKv client = LedgerKv.connect(cluster.clientConfig().namespace("samza").build())) {
+        try (LedgerKv client = LedgerKv.connect(CLUSTER.cluster().clientConfig().namespace("samza").build())) {
             Map<String, String> stored = new TreeMap<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 try (KvStore store = client.openReadOnly("risk-job-scores-Partition_" + p,
