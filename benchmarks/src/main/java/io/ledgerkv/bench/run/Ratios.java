@@ -19,7 +19,15 @@ public final class Ratios {
      * {@code numerator / denominator}, with the ratio's standard error from both sides' (delta
      * method) and the fewest forks either side was measured in (the replicates its error rests on).
      */
-    public record Ratio(String name, double value, double standardError, int forks) {
+    public record Ratio(String name, double value, double standardError, int forks, double[] perFork) {
+        Ratio(String name, double value, double standardError, int forks) {
+            this(name, value, standardError, forks, null);
+        }
+
+        /** Whether both sides were measured in the same forks, so the ratio has one replicate per fork. */
+        public boolean paired() {
+            return perFork != null;
+        }
     }
 
     private Ratios() {
@@ -50,6 +58,8 @@ public final class Ratios {
                     }
                 }
                 case "ReadBenchmark.storeGet" -> pair(out, scores, s, "ReadBenchmark.mapGet", "store get / map get");
+                case "ReadBenchmark.getPair" -> sameFork(out, "store get / map get, same fork", s.metric("pairStoreGet"),
+                        s.metric("pairMapGet"));
                 case "ReadBenchmark.storeRange" -> pair(out, scores, s, "ReadBenchmark.mapRange", "store range / map range");
                 case "CodecBenchmark.layerCompress" -> pair(out, scores, s, "CodecBenchmark.libraryCompress",
                         "codec layer / library compress, " + s.param("codec") + " " + s.param("shape") + " " + s.param("size") + " B");
@@ -90,6 +100,27 @@ public final class Ratios {
         double b = den.mean();
         double rel = Math.sqrt(sq(num.standardError() / a) + sq(den.standardError() / b));
         out.add(new Ratio(name, a / b, a / b * rel, Math.min(num.forks(), den.forks())));
+    }
+
+    /** A ratio whose sides ran side by side in each fork: one ratio per fork, and their mean and standard error. */
+    private static void sameFork(List<Ratio> out, String name, Metric num, Metric den) {
+        if (num == null || den == null || num.forks() != den.forks()) {
+            return;
+        }
+        double[] a = num.forkMeans();
+        double[] b = den.forkMeans();
+        double[] r = new double[a.length];
+        double mean = 0;
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a[i] / b[i];
+            mean += r[i] / r.length;
+        }
+        double ss = 0;
+        for (double x : r) {
+            ss += (x - mean) * (x - mean);
+        }
+        double se = r.length < 2 ? Double.NaN : Math.sqrt(ss / (r.length - 1) / r.length);
+        out.add(new Ratio(name, mean, se, r.length, r));
     }
 
     private static double sq(double x) {

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -96,6 +98,25 @@ public class ReadBenchmark {
     @Benchmark
     public byte[] mapGet(Keys k) {
         return map.get(keyArray[k.next(keys)]);
+    }
+
+    /**
+     * Store get and map get side by side in the same fork, one thread each: the ratio of the two,
+     * taken fork by fork, cancels what a fork's JIT, memory layout and the machine's moment do to
+     * both (the regression gate's paired ratio, {@code store get / map get, same fork}).
+     */
+    @Benchmark
+    @Group("getPair")
+    @GroupThreads(1)
+    public byte[] pairStoreGet(Keys k) {
+        return storeGet(k);
+    }
+
+    @Benchmark
+    @Group("getPair")
+    @GroupThreads(1)
+    public byte[] pairMapGet(Keys k) {
+        return mapGet(k);
     }
 
     @Benchmark

@@ -146,4 +146,53 @@ class CompareTest {
         assertThat(rows).allSatisfy(r -> assertThat(r.forks()).isEqualTo(1));
         assertThat(Compare.table(rows)).contains("(not gated)");
     }
+
+    /**
+     * A getPair group result: store and map lookups side by side in each fork, the fork's luck
+     * ({@code forkCv}) shared by both, as it is when they run in the same JVM at the same time.
+     */
+    private static Path pairRun(Path dir, String name, double storeMean, double mapMean, double forkCv, int forks, long seed)
+            throws IOException {
+        Random r = new Random(seed);
+        StringBuilder store = new StringBuilder("[");
+        StringBuilder map = new StringBuilder("[");
+        for (int f = 0; f < forks; f++) {
+            double luck = 1 + forkCv * r.nextGaussian();
+            store.append(f == 0 ? "[" : ",[");
+            map.append(f == 0 ? "[" : ",[");
+            for (int i = 0; i < 5; i++) {
+                store.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", storeMean * luck * (1 + 0.01 * r.nextGaussian())));
+                map.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", mapMean * luck * (1 + 0.01 * r.nextGaussian())));
+            }
+            store.append(']');
+            map.append(']');
+        }
+        store.append(']');
+        map.append(']');
+        String json = "[{\"benchmark\":\"io.ledgerkv.bench.store.ReadBenchmark.getPair\",\"mode\":\"thrpt\",\"params\":{},"
+                + "\"primaryMetric\":{\"score\":" + (storeMean + mapMean) + ",\"scoreUnit\":\"ops/s\",\"rawData\":[[1]]},"
+                + "\"secondaryMetrics\":{\"pairStoreGet\":{\"score\":" + storeMean + ",\"scoreUnit\":\"ops/s\",\"rawData\":" + store + "},"
+                + "\"pairMapGet\":{\"score\":" + mapMean + ",\"scoreUnit\":\"ops/s\",\"rawData\":" + map + "}}}]";
+        Path f = dir.resolve(name + ".json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    private static Compare.Row sameForkRatio(List<Compare.Row> rows) {
+        return rows.stream().filter(r -> r.metric().contains("same fork")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aSameForkRatioSeesTenPercentThroughForkToForkSpread(@TempDir Path dir) throws IOException {
+        // 20 % fork-to-fork luck, shared by both sides of the pair: it cancels in the per-fork ratio
+        Path a = pairRun(dir, "a", 1e6, 1e6, 0.2, 5, 1);
+        Path same = pairRun(dir, "same", 1e6, 1e6, 0.2, 5, 2);
+        Path slower = pairRun(dir, "slower", 0.9e6, 1e6, 0.2, 5, 3);
+
+        assertThat(sameForkRatio(Compare.compare(a, same, GATE)).verdict()).isNotEqualTo(Compare.Verdict.REGRESSION);
+        Compare.Row r = sameForkRatio(Compare.compare(a, slower, GATE));
+        assertThat(r.verdict()).isEqualTo(Compare.Verdict.REGRESSION);
+        assertThat(r.change()).isBetween(-0.12, -0.08);
+        assertThat(r.forks()).isEqualTo(5);
+    }
 }
