@@ -100,8 +100,8 @@ public final class Compare {
     static Row ratio(Ratio base, Ratio next, Settings s) {
         if (base.paired() && next.paired()) {
             // one ratio per fork on each side: Welch's t-test over those, like an absolute score over fork means
-            Row r = absolute(base.name(), new Metric("ratio", base.perFork(), ones(base.perFork().length)),
-                    new Metric("ratio", next.perFork(), ones(next.perFork().length)), true,
+            Row r = absolute(base.name(), Metric.ofReplicates("ratio", base.perFork()),
+                    Metric.ofReplicates("ratio", next.perFork()), true,
                     new Settings(s.ratioThreshold(), s.ratioThreshold(), s.alpha(), true));
             return new Row("ratio", r.metric(), r.base(), r.next(), r.change(), r.ciLow(), r.ciHigh(), r.p(), r.forks(), r.verdict());
         }
@@ -124,12 +124,6 @@ public final class Compare {
         boolean replicated = forks >= MIN_FORKS;
         return new Row("ratio", base.name(), base.value(), next.value(), change, lo, hi, p, forks, verdict(change, p, true,
                 s.ratioThreshold(), s.alpha(), replicated, replicated));
-    }
-
-    private static int[] ones(int n) {
-        int[] out = new int[n];
-        java.util.Arrays.fill(out, 1);
-        return out;
     }
 
     private static Verdict verdict(double change, double p, boolean higherIsBetter, double threshold, double alpha, boolean gated,

@@ -29,6 +29,13 @@ public final class JmhResults {
             this(unit, samples, new int[] {samples.length});
         }
 
+        /** Values that are each already one replicate (one per fork), e.g. per-fork ratios. */
+        public static Metric ofReplicates(String unit, double[] values) {
+            int[] ones = new int[values.length];
+            java.util.Arrays.fill(ones, 1);
+            return new Metric(unit, values, ones);
+        }
+
         public double mean() {
             return mean(samples);
         }

@@ -110,17 +110,11 @@ public final class Ratios {
         double[] a = num.forkMeans();
         double[] b = den.forkMeans();
         double[] r = new double[a.length];
-        double mean = 0;
         for (int i = 0; i < r.length; i++) {
             r[i] = a[i] / b[i];
-            mean += r[i] / r.length;
         }
-        double ss = 0;
-        for (double x : r) {
-            ss += (x - mean) * (x - mean);
-        }
-        double se = r.length < 2 ? Double.NaN : Math.sqrt(ss / (r.length - 1) / r.length);
-        out.add(new Ratio(name, mean, se, r.length, r));
+        Metric perFork = Metric.ofReplicates("ratio", r);
+        out.add(new Ratio(name, perFork.mean(), perFork.standardError(), r.length, r));
     }
 
     private static double sq(double x) {
