@@ -60,6 +60,8 @@ public final class Ratios {
                 case "ReadBenchmark.storeGet" -> pair(out, scores, s, "ReadBenchmark.mapGet", "store get / map get");
                 case "ReadBenchmark.getPair" -> sameFork(out, "store get / map get, same fork", s.metric("pairStoreGet"),
                         s.metric("pairMapGet"));
+                case "ReadBenchmark.getInterleaved" -> sameFork(out, "store get / map get, interleaved", s.metric("mapNanos"),
+                        s.metric("storeNanos"));
                 case "ReadBenchmark.storeRange" -> pair(out, scores, s, "ReadBenchmark.mapRange", "store range / map range");
                 case "CodecBenchmark.layerCompress" -> pair(out, scores, s, "CodecBenchmark.libraryCompress",
                         "codec layer / library compress, " + s.param("codec") + " " + s.param("shape") + " " + s.param("size") + " B");

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -64,6 +65,7 @@ public class ReadBenchmark {
     @State(Scope.Thread)
     public static class Keys {
         private final SplittableRandom random = new SplittableRandom(42);
+        long blocks;
 
         int next(int n) {
             return random.nextInt(n);
@@ -117,6 +119,50 @@ public class ReadBenchmark {
     @GroupThreads(1)
     public byte[] pairMapGet(Keys k) {
         return mapGet(k);
+    }
+
+    /** Nanoseconds spent in each side's blocks of {@link #getInterleaved}, summed per iteration. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class BlockNanos {
+        public long storeNanos;
+        public long mapNanos;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            storeNanos = 0;
+            mapNanos = 0;
+        }
+    }
+
+    /** Gets per timed block in {@link #getInterleaved}: two clock reads per 32 gets. */
+    static final int BLOCK = 32;
+
+    /**
+     * Store get and map get interleaved in one thread: each invocation times a block of
+     * {@value #BLOCK} store gets and a block of {@value #BLOCK} map gets (the order alternating), so
+     * both sides see the same moment of the machine, the same core and the same other threads; one
+     * core stays free for the cluster's and JMH's own threads. The gate's ratio is
+     * {@code mapNanos / storeNanos} per fork (store get throughput over map get throughput).
+     * {@link #getPair} runs the two sides on two threads at once and its per-fork ratio spread
+     * 23-28 % over 20 forks; this variant exists to narrow that.
+     */
+    @Benchmark
+    public void getInterleaved(Keys k, BlockNanos n, Blackhole bh) {
+        boolean storeFirst = (k.blocks++ & 1) == 0;
+        for (int side = 0; side < 2; side++) {
+            boolean store = storeFirst == (side == 0);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < BLOCK; i++) {
+                bh.consume(store ? storeGet(k) : mapGet(k));
+            }
+            long spent = System.nanoTime() - t0;
+            if (store) {
+                n.storeNanos += spent;
+            } else {
+                n.mapNanos += spent;
+            }
+        }
     }
 
     @Benchmark
