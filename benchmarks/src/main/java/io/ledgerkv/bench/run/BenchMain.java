@@ -39,6 +39,10 @@ public final class BenchMain implements Callable<Integer> {
 
         @Option(names = "--full", required = true, description = "The whole matrix, 3 forks where targets are judged (about an hour)")
         boolean full;
+
+        @Option(names = "--gate", required = true, description = "The regression gate's benchmark: store and map get interleaved in "
+                + "one thread, 10 forks (about 4 min); compare two such runs with: ledgerkv bench compare BASE NEW --ratios-only")
+        boolean gate;
     }
 
     /** Optional for picocli so that {@code compare} needs neither; required for a run, checked in {@link #call()}. */
@@ -68,7 +72,7 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (which == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "say which preset: --quick or --full "
+            throw new CommandLine.ParameterException(new CommandLine(this), "say which preset: --quick, --full or --gate "
                     + "(or use the compare command: ledgerkv bench compare BASE NEW)");
         }
         if (forks < 0) {
@@ -77,7 +81,7 @@ public final class BenchMain implements Callable<Integer> {
         if (slowdown < 0 || slowdown >= 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
         }
-        Preset preset = which.full ? Preset.FULL : Preset.QUICK;
+        Preset preset = which.full ? Preset.FULL : which.gate ? Preset.GATE : Preset.QUICK;
         String name = preset.name().toLowerCase(Locale.ROOT);
         Path dir = out != null ? out : Path.of("results", LocalDate.now() + "-" + name);
         Files.createDirectories(dir);
@@ -91,7 +95,7 @@ public final class BenchMain implements Callable<Integer> {
             new Runner(options(s, dir)).run();
         }
         LatencyDriver.Report latency = null;
-        if (only == null || only.contains("latency")) {
+        if (preset.latency() != null && (only == null || only.contains("latency"))) {
             latency = LatencyDriver.run(preset.latency(), dir, msg -> System.out.println("ledgerkv bench: " + msg));
         }
         List<JmhResults.Score> scores = Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith("jmh-")
@@ -108,7 +112,8 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private org.openjdk.jmh.runner.options.Options options(Preset.Suite s, Path dir) {
-        ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + Pattern.quote(s.benchmarkClass()) + "\\..*")
+        // benchmarkClass is a class (every method) or Class.method (one method, no trailing dot in JMH's name)
+        ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + Pattern.quote(s.benchmarkClass()) + "(\\..*|$)")
                 .forks(forks > 0 ? forks : s.forks()).warmupIterations(s.warmups()).measurementIterations(s.iterations())
                 .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-" + s.name() + ".json").toString())
                 .output(dir.resolve("jmh-" + s.name() + ".log").toString()).shouldFailOnError(true);

@@ -36,7 +36,14 @@ public enum Preset {
             new Suite("reopen", "ReopenBenchmark", Map.of("keys", new String[] {"10000", "50000"}, "history", new String[] {"1"}),
                     1, 3, 0, 10, 0),
             new Suite("codec", "CodecBenchmark", Map.of(), 1, 2, 1, 3, 1)),
-            LatencyDriver.Plan.full());
+            LatencyDriver.Plan.full()),
+    /**
+     * The regression gate's run (about 4 minutes): {@code ReadBenchmark.getInterleaved} in 10 forks.
+     * Its per-fork ratio (store get / map get, both timed in one thread) spread 3-6 % across forks
+     * here, against 10-30 % for scores measured in separate forks or threads; see
+     * results/2026-11-28-gate-interleaved-slowdown10. No latency driver.
+     */
+    GATE(List.of(new Suite("gate", "ReadBenchmark.getInterleaved", Map.of(), 10, 5, 1, 5, 1)), null);
 
     /**
      * One JMH invocation: a benchmark class, parameter overrides (empty = the class's own), forks,

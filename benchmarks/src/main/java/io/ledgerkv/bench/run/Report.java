@@ -60,7 +60,8 @@ public final class Report {
         if (!ratios.isEmpty()) {
             sb.append("\n## In-run ratios (what the regression gate compares first)\n\n| ratio | value | ± (1 s.e.) |\n|---|---:|---:|\n");
             for (Ratio r : ratios) {
-                sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", r.name(), r.value(), r.standardError()));
+                sb.append(String.format(Locale.ROOT, "| %s | %.3f | %s |%n", r.name(), r.value(), Double.isFinite(r.standardError())
+                        ? String.format(Locale.ROOT, "%.3f", r.standardError()) : "n/a (one fork)"));
             }
         }
         if (latency != null) {
@@ -72,10 +73,14 @@ public final class Report {
                 sb.append("![").append(c.getFileName()).append("](").append(c.getFileName()).append(")\n\n");
             }
         }
-        sb.append("\n## Files\n\n- `jmh-<suite>.json`: raw JMH results (every iteration of every fork); `jmh-<suite>.log`: JMH's output\n"
-                + "- `latency.json`: the latency driver's plan, saturation probes and percentiles; `latency/*.hlog`: HdrHistogram logs, "
-                + "one interval histogram per second (nanoseconds), readable with HdrHistogram's HistogramLogProcessor\n"
-                + "- `*.png`: charts\n");
+        sb.append("\n## Files\n\n- `jmh-<suite>.json`: raw JMH results (every iteration of every fork); `jmh-<suite>.log`: JMH's output\n");
+        if (latency != null) {
+            sb.append("- `latency.json`: the latency driver's plan, saturation probes and percentiles; `latency/*.hlog`: HdrHistogram logs, "
+                    + "one interval histogram per second (nanoseconds), readable with HdrHistogram's HistogramLogProcessor\n");
+        }
+        if (!charts.isEmpty()) {
+            sb.append("- `*.png`: charts\n");
+        }
         Files.writeString(dir.resolve("README.md"), sb.toString());
     }
 
