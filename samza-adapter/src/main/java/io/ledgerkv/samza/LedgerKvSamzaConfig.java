@@ -1,6 +1,7 @@
 package io.ledgerkv.samza;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.codec.CodecType;
@@ -10,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.apache.samza.SamzaException;
 import org.apache.samza.config.Config;
 
@@ -81,7 +81,7 @@ public final class LedgerKvSamzaConfig {
         unknown.removeAll(KEYS.keySet());
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new SamzaException("unknown ledgerkv key " + prefix + first + nearest(first) + "; valid keys: "
+            throw new SamzaException("unknown ledgerkv key " + prefix + first + ConfigFile.didYouMean(first, KEYS.keySet()) + "; valid keys: "
                     + new TreeSet<>(KEYS.keySet()));
         }
         String zk = c.get("zk");
@@ -168,21 +168,6 @@ public final class LedgerKvSamzaConfig {
             s = "s" + s;
         }
         return s.length() <= 128 ? s : s.substring(0, 128);
-    }
-
-    /** The valid key closest to a mistyped one, if it is close enough to be a plausible typo. */
-    private static String nearest(String key) {
-        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : KEYS.keySet()) {
-            int d = distance.apply(key, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 3) ? " (did you mean " + best + "?)" : "";
     }
 
     public String storeName() {

@@ -1,5 +1,6 @@
 package io.ledgerkv.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -12,6 +13,9 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * ClientConfig cc = ClientConfig.builder("zk1:2181,zk2:2181/prod").namespace("risk").build();
  * }</pre>
+ *
+ * <p>{@code meterRegistry} is the host application's Micrometer registry, where every store this
+ * client opens registers its {@code ledgerkv.*} meters; null (the default) keeps no metrics.
  */
 public record ClientConfig(
         String connectString,
@@ -21,7 +25,8 @@ public record ClientConfig(
         Duration operationTimeout,
         String ledgersRootPath,
         Duration addEntryTimeout,
-        Duration readEntryTimeout) {
+        Duration readEntryTimeout,
+        MeterRegistry meterRegistry) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
@@ -76,7 +81,7 @@ public record ClientConfig(
     public Builder toBuilder() {
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
-                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout);
+                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry);
     }
 
     public static final class Builder {
@@ -88,6 +93,7 @@ public record ClientConfig(
         private String ledgersRootPath = "/ledgers";
         private Duration addEntryTimeout = Duration.ofSeconds(5);
         private Duration readEntryTimeout = Duration.ofSeconds(5);
+        private MeterRegistry meterRegistry;
 
         private Builder(String connectString) {
             this.connectString = connectString;
@@ -132,9 +138,15 @@ public record ClientConfig(
             return this;
         }
 
+        /** Where stores register their {@code ledgerkv.*} meters (see store-impl/README.md, "Metrics"); null for none. */
+        public Builder meterRegistry(MeterRegistry v) {
+            meterRegistry = v;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
-                    ledgersRootPath, addEntryTimeout, readEntryTimeout);
+                    ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry);
         }
     }
 }

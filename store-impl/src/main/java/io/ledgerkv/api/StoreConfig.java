@@ -3,8 +3,14 @@ package io.ledgerkv.api;
 import io.ledgerkv.codec.CodecType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Immutable, validated configuration of one store: replication, codec, group-commit batching,
@@ -143,6 +149,89 @@ public final class StoreConfig {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    // ---- settings as key/value pairs (config files) ------------------------------------------------
+
+    /**
+     * The settings a config file may hold: the builder's one-argument setters, by name (the
+     * password is not one of them: it comes from a file or the environment, never a settings file).
+     */
+    public static Set<String> keys() {
+        return SETTERS.keySet();
+    }
+
+    private static final Map<String, Method> SETTERS = setters();
+
+    private static Map<String, Method> setters() {
+        Map<String, Method> m = new TreeMap<>();
+        for (Method setter : Builder.class.getMethods()) {
+            if (setter.getParameterCount() == 1 && setter.getReturnType() == Builder.class
+                    && !setter.getName().equals("ledgerPassword")) {
+                m.put(setter.getName(), setter);
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Applies settings read from {@code source} (a file name, for messages) to this builder. An
+     * unknown key or a value of the wrong type is an {@link InvalidConfigException} naming the key,
+     * the source and, for a typo, the nearest valid key.
+     */
+    public static Builder apply(Builder b, Map<String, String> settings, String source) {
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            Method setter = SETTERS.get(e.getKey());
+            if (setter == null) {
+                throw new InvalidConfigException(e.getKey(), "unknown setting in " + source + ConfigFile.didYouMean(e.getKey(), keys())
+                        + (e.getKey().toLowerCase(Locale.ROOT).contains("password")
+                        ? "; the ledger password never goes in a settings file (use --password-file or LEDGERKV_PASSWORD)" : ""));
+            }
+            Class<?> type = setter.getParameterTypes()[0];
+            Object value;
+            String v = e.getValue().trim();
+            try {
+                if (type == int.class) {
+                    value = Integer.parseInt(v);
+                } else if (type == long.class) {
+                    value = Long.parseLong(v);
+                } else if (type == double.class) {
+                    value = Double.parseDouble(v);
+                } else if (type == Duration.class) {
+                    value = ConfigFile.duration(v);
+                } else if (type == CodecType.class) {
+                    value = CodecType.parse(v);
+                } else if (type == DigestType.class) {
+                    value = DigestType.valueOf(v.toUpperCase(Locale.ROOT));
+                } else {
+                    throw new IllegalStateException("no parser for " + type);
+                }
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidConfigException(e.getKey(), "in " + source + ": cannot read '" + v + "' as "
+                        + (type.isEnum() ? "one of " + Arrays.toString(type.getEnumConstants()) : type.getSimpleName())
+                        + (ex.getMessage() == null || ex instanceof NumberFormatException ? "" : " (" + ex.getMessage() + ")"));
+            }
+            try {
+                setter.invoke(b, value);
+            } catch (ReflectiveOperationException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return b;
+    }
+
+    /** Every setting of this config as a string a settings file can hold (the password left out); {@link #apply} reads it back. */
+    public Map<String, String> toSettings() {
+        Map<String, String> out = new TreeMap<>();
+        for (String key : keys()) {
+            try {
+                Object v = StoreConfig.class.getMethod(key).invoke(this);
+                out.put(key, v instanceof Enum<?> en ? en.name() : String.valueOf(v));
+            } catch (ReflectiveOperationException ex) {
+                throw new IllegalStateException("StoreConfig has a setter " + key + " without a getter", ex);
+            }
+        }
+        return out;
     }
 
     /** A builder holding this config's values, to derive a changed config (e.g. a new codec on reopen). */

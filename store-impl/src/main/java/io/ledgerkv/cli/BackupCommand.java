@@ -39,7 +39,7 @@ final class BackupCommand extends CliCommand implements Callable<Integer> {
             s = kv.backup(store, conn.storeConfig().build(), asOf, to, p);
         }
         {
-            out().printf("backed up %s/%s at LSN %s: %,d keys in %d chunks, %,d bytes -> %s%n", conn.namespace, store, s.lsn(),
+            out().printf("backed up %s/%s at LSN %s: %,d keys in %d chunks, %,d bytes -> %s%n", conn.namespace(), store, s.lsn(),
                     s.keyCount(), s.chunks(), s.fileBytes(), s.file());
         }
         return 0;

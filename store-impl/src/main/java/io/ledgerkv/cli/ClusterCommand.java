@@ -10,17 +10,41 @@ import picocli.CommandLine.Option;
 @Command(name = "cluster", description = {"Runs an embedded ZooKeeper and bookies in the foreground until Ctrl-C,",
     "so that other processes (ledgerkv put/get/status, tests, benchmarks) can use it."})
 final class ClusterCommand extends CliCommand implements Callable<Integer> {
-    @Option(names = "--bookies", defaultValue = "3", description = "Number of bookies (default: ${DEFAULT-VALUE})")
-    int bookies;
+    @Option(names = "--bookies", description = "Number of bookies (default: 3)")
+    Integer bookies;
 
-    @Option(names = "--zk-port", defaultValue = "0", description = "ZooKeeper port (default: a free port)")
-    int zkPort;
+    @Option(names = "--zk-port", description = "ZooKeeper port (default: a free port)")
+    Integer zkPort;
 
     @Option(names = "--data", description = "Keep data in this directory instead of a temporary one (kept on exit)")
     Path data;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (.properties/.yaml) with keys bookies, zkPort,"
+            + " data; flags override it")
+    Path config;
+
+    private static final java.util.Set<String> KEYS = java.util.Set.of("bookies", "zkPort", "data");
+
     @Override
     public Integer call() throws Exception {
+        if (config != null) {
+            java.util.Map<String, String> s = io.ledgerkv.api.ConfigFile.read(config);
+            for (String k : s.keySet()) {
+                if (!KEYS.contains(k)) {
+                    throw new io.ledgerkv.api.InvalidConfigException(k, "unknown setting in " + config
+                            + io.ledgerkv.api.ConfigFile.didYouMean(k, KEYS) + "; valid: " + new java.util.TreeSet<>(KEYS));
+                }
+            }
+            try {
+                bookies = bookies != null ? bookies : s.containsKey("bookies") ? Integer.valueOf(s.get("bookies").trim()) : null;
+                zkPort = zkPort != null ? zkPort : s.containsKey("zkPort") ? Integer.valueOf(s.get("zkPort").trim()) : null;
+            } catch (NumberFormatException e) {
+                throw new io.ledgerkv.api.InvalidConfigException("bookies/zkPort", "in " + config + ": not a whole number: " + e.getMessage());
+            }
+            data = data != null ? data : s.containsKey("data") ? Path.of(s.get("data")) : null;
+        }
+        int bookies = this.bookies == null ? 3 : this.bookies;
+        int zkPort = this.zkPort == null ? 0 : this.zkPort;
         LocalCluster.Builder b = LocalCluster.builder().bookies(bookies).zkPort(zkPort);
         if (data != null) {
             b.dataDir(data, false);

@@ -1,6 +1,7 @@
 package io.ledgerkv.cli;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.codec.CodecType;
@@ -8,10 +9,34 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Options shared by the commands that talk to a cluster: where it is, which store, and the store's secret. */
+/**
+ * Options shared by the commands that talk to a cluster: where it is, which store, the store's
+ * secret, and an optional settings file ({@code --config}) holding the same keys as
+ * {@link StoreConfig} plus the connection keys below. Precedence: a flag on the command line, then
+ * the settings file, then the environment ({@code LEDGERKV_ZK}, {@code LEDGERKV_PASSWORD}), then
+ * the defaults.
+ */
 final class ConnectionOptions {
+    /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
+    static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
+            "ledgersRootPath", "passwordFile");
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = "--config", paramLabel = "FILE", description = {"Settings file (.properties, .yaml or .yml) with StoreConfig keys",
+        "(ensembleSize, codec, maxBatchBytes, ...) and zk, namespace, connectTimeout, sessionTimeout,",
+        "operationTimeout, ledgersRootPath, passwordFile; command-line flags override it"})
+    Path config;
+
     @Option(names = "--zk", defaultValue = "${env:LEDGERKV_ZK}",
             description = "ZooKeeper connect string host:port[,host:port...][/chroot] (default: $LEDGERKV_ZK)")
     String zk;
@@ -26,18 +51,74 @@ final class ConnectionOptions {
             description = "How long to try reaching ZooKeeper (default: ${DEFAULT-VALUE})")
     Duration connectTimeout;
 
-    ClientConfig clientConfig() {
-        if (zk == null || zk.isBlank()) {
-            throw new InvalidConfigException("--zk", "no cluster given: pass --zk host:port or set LEDGERKV_ZK"
-                    + " (./ledgerkv cluster prints one)");
+    private Map<String, String> settings;
+
+    /** The settings file's entries (empty without --config); unknown keys are refused here, naming the nearest valid one. */
+    Map<String, String> settings() {
+        if (settings == null) {
+            settings = config == null ? Map.of() : ConfigFile.read(config);
+            Set<String> valid = new TreeSet<>(StoreConfig.keys());
+            valid.addAll(CONNECTION_KEYS);
+            for (String k : settings.keySet()) {
+                if (!valid.contains(k)) {
+                    throw new InvalidConfigException(k, "unknown setting in " + config + ConfigFile.didYouMean(k, valid)
+                            + (k.toLowerCase(java.util.Locale.ROOT).contains("password") && !k.equals("passwordFile")
+                            ? "; the ledger password never goes in a settings file (use passwordFile, --password-file or LEDGERKV_PASSWORD)"
+                            : ""));
+                }
+            }
         }
-        return ClientConfig.builder(zk).namespace(namespace).connectTimeout(connectTimeout).build();
+        return settings;
+    }
+
+    /** Whether an option was given on the command line (not defaulted). */
+    boolean given(String option) {
+        return mixee != null && mixee.commandLine().getParseResult() != null
+                && mixee.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** A flag's value if given, else the settings file's, else the flag's default. */
+    private String pick(String option, String flagValue, String key) {
+        return given(option) || !settings().containsKey(key) ? flagValue : settings().get(key);
+    }
+
+    /** The namespace in effect (flag, settings file or default). */
+    String namespace() {
+        return pick("--namespace", namespace, "namespace");
+    }
+
+    ClientConfig clientConfig() {
+        String connect = pick("--zk", zk, "zk");
+        if (connect == null || connect.isBlank()) {
+            throw new InvalidConfigException("--zk", "no cluster given: pass --zk host:port, set zk in a --config file or set"
+                    + " LEDGERKV_ZK (./ledgerkv cluster prints one)");
+        }
+        ClientConfig.Builder b = ClientConfig.builder(connect).namespace(namespace());
+        Map<String, String> s = settings();
+        try {
+            b.connectTimeout(given("--connect-timeout") || !s.containsKey("connectTimeout") ? connectTimeout
+                    : ConfigFile.duration(s.get("connectTimeout")));
+            if (s.containsKey("sessionTimeout")) {
+                b.sessionTimeout(ConfigFile.duration(s.get("sessionTimeout")));
+            }
+            if (s.containsKey("operationTimeout")) {
+                b.operationTimeout(ConfigFile.duration(s.get("operationTimeout")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("timeout", "in " + config + ": " + e.getMessage());
+        }
+        if (s.containsKey("ledgersRootPath")) {
+            b.ledgersRootPath(s.get("ledgersRootPath"));
+        }
+        return b.build();
     }
 
     byte[] password() {
+        Path file = passwordFile != null ? passwordFile
+                : settings().containsKey("passwordFile") ? Path.of(settings().get("passwordFile")) : null;
         try {
-            if (passwordFile != null) {
-                byte[] pw = Files.readAllBytes(passwordFile);
+            if (file != null) {
+                byte[] pw = Files.readAllBytes(file);
                 int end = pw.length;
                 while (end > 0 && (pw[end - 1] == '\n' || pw[end - 1] == '\r')) {
                     end--;
@@ -45,39 +126,62 @@ final class ConnectionOptions {
                 return java.util.Arrays.copyOf(pw, end);
             }
         } catch (IOException e) {
-            throw new InvalidConfigException("--password-file", "cannot read " + passwordFile + ": " + e.getMessage());
+            throw new InvalidConfigException("--password-file", "cannot read " + file + ": " + e.getMessage());
         }
         String env = System.getenv("LEDGERKV_PASSWORD");
         if (env == null || env.isEmpty()) {
-            throw new InvalidConfigException("ledgerPassword", "no ledger password: set LEDGERKV_PASSWORD or pass --password-file FILE");
+            throw new InvalidConfigException("ledgerPassword", "no ledger password: set LEDGERKV_PASSWORD, pass --password-file FILE"
+                    + " or set passwordFile in a --config file");
         }
         return env.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The settings file's store settings and the password; flags are applied on top by the caller. */
     StoreConfig.Builder storeConfig() {
-        return StoreConfig.builder().ledgerPassword(password());
+        Map<String, String> storeSettings = new LinkedHashMap<>(settings());
+        storeSettings.keySet().removeAll(CONNECTION_KEYS);
+        return StoreConfig.apply(StoreConfig.builder(), storeSettings, String.valueOf(config)).ledgerPassword(password());
     }
 
-    /** Replication and codec options for commands that may create a store. */
+    /**
+     * Replication and codec options for commands that may create a store. Each applies only when
+     * given; otherwise the --config file's value, else StoreConfig's default (ensemble 3, write
+     * quorum 3, ack quorum 2, codec NONE).
+     */
     static final class WriteOptions {
-        @Option(names = "--ensemble", defaultValue = "3", description = "Ensemble size for new ledgers (default: ${DEFAULT-VALUE})")
-        int ensemble;
+        @Option(names = "--ensemble", description = "Ensemble size for new ledgers (default: 3)")
+        Integer ensemble;
 
-        @Option(names = "--write-quorum", defaultValue = "3", description = "Write quorum (default: ${DEFAULT-VALUE})")
-        int writeQuorum;
+        @Option(names = "--write-quorum", description = "Write quorum (default: 3)")
+        Integer writeQuorum;
 
-        @Option(names = "--ack-quorum", defaultValue = "2", description = "Ack quorum (default: ${DEFAULT-VALUE})")
-        int ackQuorum;
+        @Option(names = "--ack-quorum", description = "Ack quorum (default: 2)")
+        Integer ackQuorum;
 
-        @Option(names = "--codec", defaultValue = "NONE", converter = CodecConverter.class,
-                description = "WAL codec for new entries: NONE, LZ4, LZ4_HC, ZSTD, ZSTD_DICT (default: ${DEFAULT-VALUE})")
+        @Option(names = "--codec", converter = CodecConverter.class,
+                description = "WAL codec for new entries: NONE, LZ4, LZ4_HC, ZSTD, ZSTD_DICT (default: NONE)")
         CodecType codec;
 
-        @Option(names = "--codec-level", defaultValue = "0", description = "Codec level, 0 = the codec's default")
-        int codecLevel;
+        @Option(names = "--codec-level", description = "Codec level, 0 = the codec's default")
+        Integer codecLevel;
 
         StoreConfig.Builder apply(StoreConfig.Builder b) {
-            return b.quorum(ensemble, writeQuorum, ackQuorum).codec(codec, codecLevel);
+            if (ensemble != null) {
+                b.ensembleSize(ensemble);
+            }
+            if (writeQuorum != null) {
+                b.writeQuorum(writeQuorum);
+            }
+            if (ackQuorum != null) {
+                b.ackQuorum(ackQuorum);
+            }
+            if (codec != null) {
+                b.codec(codec);
+            }
+            if (codecLevel != null) {
+                b.codecLevel(codecLevel);
+            }
+            return b;
         }
     }
 
@@ -88,24 +192,11 @@ final class ConnectionOptions {
         }
     }
 
-    /** Durations like 500ms, 10s, 2m or ISO-8601 (PT10S). */
+    /** Durations like 500ms, 10s, 2m, 1h or ISO-8601 (PT10S). */
     static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String v) {
-            String s = v.trim().toLowerCase(java.util.Locale.ROOT);
-            if (s.startsWith("pt")) {
-                return Duration.parse(v);
-            }
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            long n = Long.parseLong(s.substring(0, s.length() - 1));
-            return switch (s.charAt(s.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new IllegalArgumentException("duration '" + v + "': use e.g. 500ms, 10s, 2m, 1h");
-            };
+            return ConfigFile.duration(v);
         }
     }
 }

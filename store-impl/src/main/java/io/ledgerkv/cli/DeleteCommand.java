@@ -27,7 +27,7 @@ final class DeleteCommand extends CliCommand implements Callable<Integer> {
     public Integer call() {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             if (!kv.exists(store)) {
-                throw new io.ledgerkv.api.StoreNotFoundException(conn.namespace, store);
+                throw new io.ledgerkv.api.StoreNotFoundException(conn.namespace(), store);
             }
             try (KvStore s = kv.open(store, conn.storeConfig().build())) {
                 out().println(s.delete(Text.parse(key, hex)));

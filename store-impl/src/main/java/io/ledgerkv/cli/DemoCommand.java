@@ -26,6 +26,8 @@ import org.apache.bookkeeper.net.BookieId;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,6 +53,14 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (.properties/.yaml) with StoreConfig keys for"
+            + " the demo's store (e.g. codec: LZ4, maxBatchBytes: 65536); quorums stay 3/3/2 unless it sets them")
+    java.nio.file.Path config;
+
+    @Option(names = "--prometheus", paramLabel = "FILE", description = "Write the store's metrics in Prometheus text format to"
+            + " FILE at the end ('-' for standard output)")
+    String prometheus;
+
     @Option(names = "--verbose", description = "Keep BookKeeper's and ZooKeeper's own log output (the faults make them log errors)")
     boolean verbose;
 
@@ -71,7 +81,12 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
         }
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
-        StoreConfig cfg = StoreConfig.builder().ledgerPassword(secret).quorum(3, 3, 2).build();
+        StoreConfig.Builder settings = StoreConfig.builder().ledgerPassword(secret).quorum(3, 3, 2);
+        if (config != null) {
+            StoreConfig.apply(settings, io.ledgerkv.api.ConfigFile.read(config), config.toString());
+        }
+        StoreConfig cfg = settings.build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RiskWorkload work = new RiskWorkload(accounts, seed);
         List<Integer> acked = Collections.synchronizedList(new ArrayList<>());
 
@@ -81,7 +96,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             say("store '%s': ensemble 3, write quorum 3, ack quorum 2; ledger password generated for this run", STORE);
 
             step("2/9", "writer A opens the store and seeds " + accounts + " accounts");
-            DefaultLedgerKv clientA = DefaultLedgerKv.connect(cluster.clientConfig().build());
+            DefaultLedgerKv clientA = DefaultLedgerKv.connect(cluster.clientConfig().meterRegistry(registry).build());
             BookKeeperStore a = clientA.open(STORE, cfg, WriterHooks.NONE);
             work.submitSeed(a).join();
             acked.add(0);
@@ -147,7 +162,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             }, "writer-A");
             aTask.start();
             aProgress.await(120, TimeUnit.SECONDS);
-            DefaultLedgerKv clientB = DefaultLedgerKv.connect(cluster.clientConfig().build());
+            DefaultLedgerKv clientB = DefaultLedgerKv.connect(cluster.clientConfig().meterRegistry(registry).build());
             BookKeeperStore b = clientB.open(STORE, cfg, WriterHooks.NONE);
             aTask.join();
             aWindow.acquire(inFlight); // every commit A issued has its outcome
@@ -180,7 +195,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             say("B crashed with %d commits issued and not yet acknowledged: their outcome is unknown", bInFlight.size());
 
             step("6/9", "writer C opens the store: recovers B's ledger (fencing it), replays, and checks everything");
-            try (DefaultLedgerKv clientC = DefaultLedgerKv.connect(cluster.clientConfig().build())) {
+            try (DefaultLedgerKv clientC = DefaultLedgerKv.connect(cluster.clientConfig().meterRegistry(registry).build())) {
                 BookKeeperStore c = clientC.open(STORE, cfg, WriterHooks.NONE);
                 BookKeeperStore.ReplayStats rs = c.replayStats();
                 say("replayed %,d entries (%,d transactions) from %d ledgers in %d ms", rs.entries(), rs.transactions(),
@@ -233,6 +248,15 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                 expect(fin.epoch() == 4 && fin.ledgers().stream().limit(fin.ledgers().size() - 1).allMatch(l -> l.state().equals("CLOSED")),
                         "four writer epochs; every ledger but the current one is closed");
                 d.close();
+            }
+        }
+        if (prometheus != null) {
+            String text = registry.scrape();
+            if (prometheus.equals("-")) {
+                out().print(text);
+            } else {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(prometheus), text);
+                say("metrics (Prometheus text format) written to %s", prometheus);
             }
         }
         out().println();

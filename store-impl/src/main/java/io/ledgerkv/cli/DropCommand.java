@@ -21,7 +21,7 @@ final class DropCommand extends CliCommand implements Callable<Integer> {
     public Integer call() {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             kv.deleteStore(store, conn.storeConfig().build());
-            out().printf("deleted %s/%s%n", conn.namespace, store);
+            out().printf("deleted %s/%s%n", conn.namespace(), store);
         }
         return 0;
     }

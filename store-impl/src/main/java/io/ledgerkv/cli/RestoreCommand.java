@@ -37,7 +37,7 @@ final class RestoreCommand extends CliCommand implements Callable<Integer> {
             s = kv.restore(from, store, write.apply(conn.storeConfig()).build(), force, p);
         }
         {
-            out().printf("restored %s/%s from %s: %,d keys at LSN %s%n", conn.namespace, store, from, s.keyCount(), s.lsn());
+            out().printf("restored %s/%s from %s: %,d keys at LSN %s%n", conn.namespace(), store, from, s.keyCount(), s.lsn());
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.meta.Json;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +13,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", description = {"Prints a store's metadata from ZooKeeper: settings, writer epoch and owner,",
     "stats, and every ledger with its ensembles and which of their bookies are up.",
-    "Without --store, lists the namespace's stores. Never prints secrets."})
+    "Without --store, lists the namespace's stores. Never prints secrets.",
+    "Exit code 4 when a store cannot take writes safely (no writer holds it, fewer writable bookies",
+    "than the ack quorum or the ensemble size, under-replicated ledgers); the reasons are printed."},
+        exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:every store shown is healthy", "1:the command failed",
+            "2:usage error", "4:a store shown is unhealthy (reasons printed)"})
 final class StatusCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions conn;
@@ -23,29 +28,43 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text")
     boolean json;
 
+    /** Exit code of {@code status} when a store shown cannot take writes safely. */
+    static final int UNHEALTHY = 4;
+
     @Override
     public Integer call() throws Exception {
+        boolean healthy = true;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             if (store == null) {
                 for (String s : kv.listStores()) {
                     StoreStatus st = kv.status(s);
-                    out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %s%n", s, st.epoch(),
-                            st.stats().keyCount(), st.ledgers().size(), st.stats().lastLsn());
+                    List<String> problems = st.problems();
+                    healthy &= problems.isEmpty();
+                    out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %-12s %s%n", s, st.epoch(),
+                            st.stats().keyCount(), st.ledgers().size(), st.stats().lastLsn(),
+                            problems.isEmpty() ? "OK" : "UNHEALTHY: " + String.join("; ", problems));
                 }
-                return 0;
+                return healthy ? 0 : UNHEALTHY;
             }
             StoreStatus st = kv.status(store);
+            healthy = st.problems().isEmpty();
             if (json) {
                 out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(st));
             } else {
                 print(st, out());
             }
         }
-        return 0;
+        return healthy ? 0 : UNHEALTHY;
     }
 
     static void print(StoreStatus st, PrintWriter out) {
         out.printf("store %s/%s%n", st.namespace(), st.store());
+        List<String> problems = st.problems();
+        out.printf("  health    %s%n", problems.isEmpty() ? "OK" : "UNHEALTHY (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + ")");
+        for (String p : problems) {
+            out.printf("            - %s%n", p);
+        }
         var m = st.meta();
         out.printf("  settings  ensemble=%s writeQuorum=%s ackQuorum=%s digest=%s codec=%s%n", m.get("ensembleSize"),
                 m.get("writeQuorum"), m.get("ackQuorum"), m.get("digestType"), m.get("codec"));

@@ -25,6 +25,7 @@ import io.ledgerkv.codec.Dictionary;
 import io.ledgerkv.index.LocalIndex;
 import io.ledgerkv.index.MvccIndex;
 import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.meta.EpochChangedException;
 import io.ledgerkv.meta.EpochClaim;
 import io.ledgerkv.meta.LedgerList;
@@ -96,6 +97,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     private final ScheduledFuture<?> periodicTask;
     private volatile StoreStats lastPublished;
     private final ReplayStats replayStats;
+    private final StoreMetrics metrics;
     private final Object checkpointLock = new Object();
     private volatile long lastCheckpointLogicalBytes;
     private volatile long lastCheckpointNanos = System.nanoTime();
@@ -118,7 +120,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     private BookKeeperStore(DefaultLedgerKv client, String name, StoreConfig cfg, Role role, StoreMetadata meta,
                             WalLedgers ledgers, StoreDictionaries dicts, CheckpointStore checkpoints, MvccIndex index,
                             EpochClaim claim, Committer committer, WriterHooks hooks, ReplayStats replayStats,
-                            LogReader standbyReader) {
+                            LogReader standbyReader, StoreMetrics metrics) {
         this.client = client;
         this.name = name;
         this.cfg = cfg;
@@ -133,6 +135,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         this.hooks = hooks;
         this.replayStats = replayStats;
         this.standbyReader = standbyReader;
+        this.metrics = metrics;
         this.lastCheckpointLogicalBytes = committer == null ? 0 : committer.logicalBytes();
         if (committer != null) {
             long ms = cfg.statsInterval().toMillis();
@@ -141,6 +144,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             this.periodicTask = null;
         }
         if (role == Role.STANDBY) {
+            metrics.gauge("ledgerkv.standby.lag", "Transactions the writer committed that this standby has not applied yet",
+                    "transactions", this, s -> s.lag().lagTxns());
             Thread t = new Thread(this::tail, "ledgerkv-standby-" + name);
             t.setDaemon(true);
             standbyThread = t;
@@ -209,22 +214,34 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         if (role != Role.STANDBY) {
             reader.close();
         }
+        StoreMetrics metrics = metrics(client, name, cfg, role);
+        metrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions());
         if (role != Role.WRITER) {
             return new BookKeeperStore(client, name, cfg, role, meta, ledgers, dicts, checkpoints, index, null, null, hooks, rs,
-                    role == Role.STANDBY ? reader : null);
+                    role == Role.STANDBY ? reader : null, metrics);
         }
         // The stats' byte counters cover the store's whole life: what was published, plus what
         // replay found after the published position (a crashed writer's last, unpublished bytes).
         long[] unpublished = reader.unpublishedBytes();
-        return startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, index, claim, new Versioned<>(recovered,
-                list.version()), hooks, rs, new long[] {published.logicalBytes() + unpublished[0],
-                published.storedBytes() + unpublished[1]});
+        try {
+            return startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, index, claim, new Versioned<>(recovered,
+                    list.version()), hooks, rs, new long[] {published.logicalBytes() + unpublished[0],
+                    published.storedBytes() + unpublished[1]}, metrics);
+        } catch (RuntimeException e) {
+            metrics.close(); // the open failed: no handle will ever close them
+            throw e;
+        }
+    }
+
+    private static StoreMetrics metrics(DefaultLedgerKv client, String name, StoreConfig cfg, Role role) {
+        return new StoreMetrics(client.config().meterRegistry(), client.config().namespace(), name,
+                role.name().toLowerCase(java.util.Locale.ROOT), cfg.codec().name());
     }
 
     private static BookKeeperStore startWriter(DefaultLedgerKv client, String name, StoreConfig cfg, StoreMetadata meta,
                                                WalLedgers ledgers, StoreDictionaries dicts, CheckpointStore checkpoints,
                                                MvccIndex index, EpochClaim claim, Versioned<LedgerList> list,
-                                               WriterHooks hooks, ReplayStats rs, long[] walBytes) {
+                                               WriterHooks hooks, ReplayStats rs, long[] walBytes, StoreMetrics metrics) {
         try {
             meta.writeMeta(claim, StoreMeta.of(cfg, meta.readMeta().value().createdAtMillis()));
         } catch (EpochChangedException e) {
@@ -247,13 +264,13 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             codec = cfg.codec().newCodec(cfg.codecLevel(), null);
         }
         Committer committer = new Committer(name, cfg, codec, ledgers, meta, claim, list, index, client.completions(), hooks,
-                autoTrainer, client.config().operationTimeout(), walBytes[0], walBytes[1]);
+                autoTrainer, client.config().operationTimeout(), walBytes[0], walBytes[1], metrics);
         if (autoTrainer != null) {
             autoTrainer.attach(committer);
         }
         committer.start();
         BookKeeperStore store = new BookKeeperStore(client, name, cfg, Role.WRITER, meta, ledgers, dicts, checkpoints, index,
-                claim, committer, hooks, rs, null);
+                claim, committer, hooks, rs, null, metrics);
         store.publishStatsQuietly();
         return store;
     }
@@ -681,6 +698,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 }
                 step(CheckpointStep.REGISTERED);
             }
+            metrics.checkpointed(System.nanoTime() - t0, cp.storedBytes());
             lastCheckpointLogicalBytes = bytesAtStart;
             lastCheckpointNanos = System.nanoTime();
             lastCheckpointSeq = cp.txnSeq();
@@ -861,10 +879,13 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         ReplayStats rs = new ReplayStats(list.value().ledgers().size(), standbyReader.entries() - entriesBefore,
                 index.lastSeq(), standbyReader.logicalBytes(), standbyReader.storedBytes(), (System.nanoTime() - start) / 1_000_000,
                 standbyReader.entriesByCodec(), replayStats.checkpointId(), replayStats.checkpointFallbacks());
+        metrics.close();
+        StoreMetrics writerMetrics = metrics(client, name, cfg, Role.WRITER);
+        writerMetrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions());
         return client.track(startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, standbyReader.index(), newClaim,
                 new Versioned<>(recovered, list.version()), hooks, rs,
                 new long[] {Math.max(meta.readStats().value().logicalBytes(), standbyReader.logicalBytes()),
-                    Math.max(meta.readStats().value().storedBytes(), standbyReader.storedBytes())}));
+                    Math.max(meta.readStats().value().storedBytes(), standbyReader.storedBytes())}, writerMetrics));
     }
 
     /** What the replay on open read: ledgers, entries, transactions, bytes and time. */
@@ -952,6 +973,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         } catch (RuntimeException e) {
             LOG.warn("store '{}': error while closing: {}", name, e.toString());
         } finally {
+            metrics.close();
             client.forget(this);
         }
     }
@@ -969,6 +991,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         if (committer != null) {
             committer.crash();
         }
+        metrics.close();
     }
 
     @Override

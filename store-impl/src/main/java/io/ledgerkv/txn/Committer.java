@@ -15,6 +15,7 @@ import io.ledgerkv.meta.LedgerList;
 import io.ledgerkv.meta.LedgerRef;
 import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.Versioned;
+import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.WalEntry;
 import java.time.Duration;
@@ -55,8 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class Committer {
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
     private static final int PENDING = Integer.MIN_VALUE;
-    private static final PendingTxn WAKE = new PendingTxn(List.of(), new byte[0], 0);
-    private static final PendingTxn STOP = new PendingTxn(List.of(), new byte[0], 0);
+    private static final PendingTxn WAKE = new PendingTxn(List.of(), new byte[0], 0, 0);
+    private static final PendingTxn STOP = new PendingTxn(List.of(), new byte[0], 0, 0);
 
     /** A ledger the committer writes to. */
     private static final class OpenLedger {
@@ -104,6 +105,7 @@ public final class Committer {
     private final LocalIndex index;
     private final WalEntry.Encoder encoder;
     private final CommitObserver observer;
+    private final StoreMetrics metrics;
     /** Reused buffer in which a batch's transaction records are laid end to end. */
     private byte[] payloadBuf = new byte[0];
     private final Executor completions;
@@ -114,7 +116,8 @@ public final class Committer {
     private final Semaphore pendingBytes;
     private final Object lock = new Object();
     private final ArrayDeque<WalWrite> inflight = new ArrayDeque<>();
-    private long inflightBytes;
+    /** Guarded by {@code lock}; volatile so the outstanding-bytes gauge can read it without the lock. */
+    private volatile long inflightBytes;
     private final Object applyLock = new Object();
     private final Thread thread;
 
@@ -137,6 +140,8 @@ public final class Committer {
     private final AtomicLong entriesApplied = new AtomicLong();
     private final AtomicLong ledgerRolls = new AtomicLong();
     private final AtomicLong rollAttempts = new AtomicLong();
+    /** Ensemble changes BookKeeper made in this writer's ledgers that are already closed. */
+    private final AtomicLong closedLedgersEnsembleChanges = new AtomicLong();
 
     /**
      * @param ledgerList     the store's ledger list as recovered on open (its OPEN ledgers already
@@ -146,7 +151,7 @@ public final class Committer {
      */
     public Committer(String store, StoreConfig cfg, Codec codec, WalLedgers ledgers, StoreMetadata meta, EpochClaim claim,
                      Versioned<LedgerList> ledgerList, LocalIndex index, Executor completions, WriterHooks hooks,
-                     CommitObserver observer, Duration operationTimeout, long logicalBytes, long storedBytes) {
+                     CommitObserver observer, Duration operationTimeout, long logicalBytes, long storedBytes, StoreMetrics metrics) {
         this.store = store;
         this.cfg = cfg;
         this.ledgers = ledgers;
@@ -163,6 +168,15 @@ public final class Committer {
         this.pendingBytes = new Semaphore((int) Math.min(Integer.MAX_VALUE, cfg.maxPendingBytes()));
         this.logicalBytes = new AtomicLong(logicalBytes);
         this.storedBytes = new AtomicLong(storedBytes);
+        this.metrics = metrics;
+        metrics.gauge("ledgerkv.outstanding", "WAL bytes sent to the bookies and not yet acknowledged (bounded by maxInflightBytes)",
+                "bytes", this, c -> c.inflightBytes);
+        metrics.gauge("ledgerkv.compression.ratio", "Logical WAL bytes per stored byte over the store's life, headers included",
+                null, this, c -> c.storedBytes.get() == 0 ? 0 : c.logicalBytes.get() / (double) c.storedBytes.get());
+        metrics.functionCounter("ledgerkv.ledger.rolls", "Moves of this writer to a new WAL ledger (size limit or failure)",
+                ledgerRolls, AtomicLong::get);
+        metrics.functionCounter("ledgerkv.ensemble.changes", "Bookies BookKeeper replaced in this writer's ledger ensembles",
+                this, Committer::ensembleChanges);
         this.thread = new Thread(this::run, "ledgerkv-committer-" + store);
         this.thread.setDaemon(true);
     }
@@ -180,6 +194,7 @@ public final class Committer {
      * {@code maxPendingBytes} are waiting to be committed.
      */
     public CompletableFuture<Lsn> enqueue(List<Mutation> ops, byte[] record) {
+        long called = System.nanoTime();
         LedgerKvException f = failure;
         if (f != null) {
             return CompletableFuture.failedFuture(f);
@@ -194,7 +209,7 @@ public final class Committer {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new LedgerKvException("interrupted while waiting to commit; nothing was written", e));
         }
-        PendingTxn t = new PendingTxn(ops, record, permits);
+        PendingTxn t = new PendingTxn(ops, record, permits, called);
         queue.add(t);
         lastEnqueued = t.future;
         // The committer thread drains the queue when it stops; if it already has, nobody else
@@ -230,6 +245,16 @@ public final class Committer {
     /** Completed moves to a new ledger. */
     public long ledgerRolls() {
         return ledgerRolls.get();
+    }
+
+    /** Ensemble changes BookKeeper made in this writer's ledgers (bookies replaced after failures). */
+    public long ensembleChanges() {
+        OpenLedger l = current;
+        return closedLedgersEnsembleChanges.get() + (l == null ? 0 : ensembleChanges(l.lh));
+    }
+
+    private static long ensembleChanges(LedgerHandle lh) {
+        return Math.max(0, lh.getLedgerMetadata().getAllEnsembles().size() - 1);
     }
 
     /** Started moves to a new ledger (a roll in progress waits for bookies or ZooKeeper). */
@@ -345,6 +370,7 @@ public final class Committer {
         }
         byte[] data = encoder.encode(WalEntry.Type.BATCH, claim.epoch(), firstSeq, batch.size(),
                 System.currentTimeMillis(), payload, 0, len);
+        metrics.batch(batch.size(), len);
         hooks.beforeSubmit(WalEntry.Type.BATCH, firstSeq, 0);
         submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len, firstSeq, 0));
     }
@@ -353,6 +379,7 @@ public final class Committer {
     private void writeLarge(PendingTxn t) throws InterruptedException {
         t.seq = nextTxnSeq++;
         observer.written(t.ops);
+        metrics.batch(1, t.size());
         int chunk = cfg.maxBatchBytes();
         int parts = (t.size() + chunk - 1) / chunk;
         for (int i = 0; i < parts; i++) {
@@ -453,6 +480,7 @@ public final class Committer {
         logicalBytes.addAndGet(w.payloadLength);
         storedBytes.addAndGet(w.data.length);
         entriesApplied.incrementAndGet();
+        metrics.entryAcked(w.payloadLength, w.data.length);
         hooks.afterAck(w.type, w.firstSeq, w.partIndex);
         if (w.type == WalEntry.Type.TXN_PART) {
             // A ledger holding parts of transaction X must outlive any checkpoint before X.
@@ -470,6 +498,10 @@ public final class Committer {
                 pendingBytes.release(t.permits);
                 done.add(t);
             }
+        }
+        long now = System.nanoTime();
+        for (PendingTxn t : done) {
+            metrics.committed(now - t.createdNanos);
         }
         if (!done.isEmpty()) {
             // Futures complete on another thread so that a caller's continuation can never block
@@ -541,6 +573,7 @@ public final class Committer {
             return;
         }
         ledgerRolls.incrementAndGet();
+        closedLedgersEnsembleChanges.addAndGet(ensembleChanges(old.lh));
         synchronized (lock) {
             current = next;
             for (WalWrite w : redo) {
@@ -681,6 +714,9 @@ public final class Committer {
             }
             failure = error;
             lock.notifyAll();
+        }
+        if (error instanceof StoreFencedException) {
+            metrics.fenced();
         }
         if (!(error instanceof StoreClosedException)) {
             LOG.warn("store '{}': writer stopped: {}", store, error.getMessage());

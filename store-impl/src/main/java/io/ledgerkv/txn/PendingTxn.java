@@ -13,6 +13,8 @@ final class PendingTxn {
     final CompletableFuture<Lsn> future = new CompletableFuture<>();
     /** Bytes held from the committer's pending-bytes budget until the transaction finishes. */
     final int permits;
+    /** {@code System.nanoTime()} when commit was called (before any wait for pending-bytes room): the start of its commit latency. */
+    final long createdNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Assigned by the committer thread when the transaction is written. */
     long seq = -1;
@@ -21,7 +23,8 @@ final class PendingTxn {
     /** Non-null for a control task the committer thread runs between batches instead of a transaction. */
     final Runnable control;
 
-    PendingTxn(List<Mutation> ops, byte[] record, int permits) {
+    PendingTxn(List<Mutation> ops, byte[] record, int permits, long createdNanos) {
+        this.createdNanos = createdNanos;
         this.ops = ops;
         this.record = record;
         this.permits = permits;
@@ -33,6 +36,7 @@ final class PendingTxn {
         this.record = new byte[0];
         this.permits = 0;
         this.control = control;
+        this.createdNanos = 0;
     }
 
     static PendingTxn control(Runnable task) {

@@ -61,6 +61,7 @@ class LedgerKvCliTest {
         assertThat(run("del", "--store", "cli", "acct-1").code()).isZero();
         assertThat(run("get", "--store", "cli", "acct-1").code()).isEqualTo(3);
         Result status = run("status", "--store", "cli");
+        assertThat(status.code()).as("no writer holds the store after the CLI closed it").isEqualTo(4);
         assertThat(status.out()).contains("store default/cli", "ackQuorum=2", "2 keys", "CLOSED").doesNotContain("cli-secret");
         assertThat(run("status").out()).contains("cli");
         assertThat(run("status", "--store", "cli", "--json").out()).contains("\"availableBookies\"");
@@ -78,6 +79,38 @@ class LedgerKvCliTest {
         assertThat(usage.code()).isEqualTo(2);
         Result noZk = runRaw("get", "--store", "x", "k");
         assertThat(noZk.err()).contains("--zk");
+    }
+
+    @Test
+    void settingsFileGivesConnectionAndStoreSettingsAndFlagsOverrideIt() throws Exception {
+        Path yaml = Files.writeString(tmp.resolve("ledgerkv.yaml"), String.join("\n",
+                "zk: " + cluster.connectString(),
+                "namespace: from-file",
+                "passwordFile: " + password,
+                "connectTimeout: 5s",
+                "codec: LZ4",
+                "ackQuorum: 3",
+                "maxBatchBytes: 65536"));
+        // No --zk, --namespace or --password-file: all from the file; --ack-quorum overrides the file's 3.
+        Result put = runRaw("put", "--config", yaml.toString(), "--store", "cfg", "--ack-quorum", "2", "k", "v");
+        assertThat(put.code()).as(put.err()).isZero();
+        Result status = runRaw("status", "--config", yaml.toString(), "--store", "cfg");
+        assertThat(status.out()).contains("store from-file/cfg", "codec=LZ4", "ackQuorum=2");
+        assertThat(runRaw("get", "--config", yaml.toString(), "--store", "cfg", "k").out()).isEqualTo("v\n");
+        // The flag wins over the file for the namespace too.
+        assertThat(runRaw("get", "--config", yaml.toString(), "--namespace", "default", "--store", "cfg", "k").err())
+                .contains("store 'cfg' does not exist");
+
+        Path props = Files.writeString(tmp.resolve("typo.properties"), "zk=" + cluster.connectString() + "\nnamepsace=x\n");
+        Result typo = runRaw("status", "--config", props.toString());
+        assertThat(typo.code()).isEqualTo(1);
+        assertThat(typo.err()).contains("invalid namepsace", "unknown setting in " + props, "did you mean namespace?");
+        Path secret = Files.writeString(tmp.resolve("secret.properties"), "zk=" + cluster.connectString() + "\nledgerPassword=hunter2\n");
+        Result pw = runRaw("get", "--config", secret.toString(), "--store", "cfg", "k");
+        assertThat(pw.code()).isEqualTo(1);
+        assertThat(pw.err()).contains("never goes in a settings file").doesNotContain("hunter2");
+        Path cluster = Files.writeString(tmp.resolve("cluster.yaml"), "bookis: 3\n");
+        assertThat(runRaw("cluster", "--config", cluster.toString()).err()).contains("invalid bookis", "did you mean bookies?");
     }
 
     private static Result runRaw(String... args) {
