@@ -41,7 +41,7 @@ class BadInputTest {
 
     @BeforeAll
     static void connect() {
-        kv = LedgerKv.connect(CLUSTER.cluster().clientConfig().build());
+        kv = LedgerKv.connect(CLUSTER.clientConfig().build());
     }
 
     @AfterAll
@@ -147,7 +147,7 @@ class BadInputTest {
 
     @Test
     void aZooKeeperWithoutBookKeeperIsNamedAsSuch() {
-        ClientConfig cc = CLUSTER.cluster().clientConfig().ledgersRootPath("/not-bookkeeper").build();
+        ClientConfig cc = CLUSTER.clientConfig().ledgersRootPath("/not-bookkeeper").build();
         assertThatThrownBy(() -> LedgerKv.connect(cc))
                 .isInstanceOf(ClusterUnavailableException.class)
                 .hasMessageContaining("no BookKeeper metadata at /not-bookkeeper");
@@ -170,7 +170,7 @@ class BadInputTest {
         try (KvStore s = kv.open(name, cfg)) {
             s.put(b("good"), b("1"));
         }
-        long badLedger = LedgerInjector.appendLedger(CLUSTER.cluster(), "default", name, "test-secret",
+        long badLedger = LedgerInjector.appendLedger(CLUSTER, "default", name, "test-secret",
                 b("definitely not a ledgerkv entry, but long enough to have a header......"));
         assertThatThrownBy(() -> kv.openReadOnly(name, cfg))
                 .isInstanceOf(CorruptEntryException.class)

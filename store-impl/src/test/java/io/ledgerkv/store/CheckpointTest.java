@@ -113,7 +113,7 @@ class CheckpointTest {
         assertThat(st.checkpoints()).extracting(CheckpointStatus::id).containsExactly(2, 3);
         long oldestKeptSeq = st.checkpoints().get(0).txnSeq();
         assertThat(st.ledgers().size()).as("the ledger list shrank").isLessThan(ledgersBefore);
-        try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.cluster().metadataServiceUri())).build()) {
+        try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.metadataServiceUri())).build()) {
             assertThatThrownBy(() -> bk.openLedgerNoRecovery(firstLedger, BookKeeper.DigestType.CRC32C, b("test-secret")))
                     .as("the trimmed ledger is deleted from BookKeeper").isInstanceOf(org.apache.bookkeeper.client.BKException.class);
         }
@@ -194,8 +194,8 @@ class CheckpointTest {
 
         // Copy the newest checkpoint's chunks into a new ledger with one byte flipped in chunk 2,
         // and point the checkpoint's znode at it: the same damage bit rot would do.
-        try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.cluster().metadataServiceUri())).build();
-             CuratorFramework zk = CuratorFrameworkFactory.newClient(CLUSTER.cluster().connectString(), new RetryOneTime(100))) {
+        try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.metadataServiceUri())).build();
+             CuratorFramework zk = CuratorFrameworkFactory.newClient(CLUSTER.connectString(), new RetryOneTime(100))) {
             zk.start();
             LedgerHandle src = bk.openLedgerNoRecovery(newest.ledgerId(), BookKeeper.DigestType.CRC32C, b("test-secret"));
             LedgerHandle bad = bk.createLedger(3, 3, 2, BookKeeper.DigestType.CRC32C, b("test-secret"));

@@ -172,7 +172,7 @@ class CodecStoreTest {
         DefaultLedgerKv c = CLUSTER.connect();
         c.open(name, config().build()).put(b("good"), b("1"));
         c.close();
-        long ledger = LedgerInjector.appendLedger(CLUSTER.cluster(), "default", name, "test-secret", bad);
+        long ledger = LedgerInjector.appendLedger(CLUSTER, "default", name, "test-secret", bad);
         try (DefaultLedgerKv r = CLUSTER.connect()) {
             assertThatThrownBy(() -> r.openReadOnly(name, config().build()))
                     .isInstanceOf(CorruptEntryException.class)
@@ -226,7 +226,7 @@ class CodecStoreTest {
         byte[] p = payload();
         byte[] bad = new WalEntry.Encoder(CodecType.ZSTD_DICT.newCodec(0, new Dictionary(1, other.train())), 0, 0)
                 .encode(WalEntry.Type.BATCH, 1, 101, txns(), 0, p, 0, p.length);
-        long ledger = LedgerInjector.appendLedger(CLUSTER.cluster(), "default", name, "test-secret", bad);
+        long ledger = LedgerInjector.appendLedger(CLUSTER, "default", name, "test-secret", bad);
         assertThatThrownBy(() -> c.openReadOnly(name, config().build()))
                 .isInstanceOf(CorruptEntryException.class)
                 .hasMessageContaining("ledger " + ledger + ", entry 0")

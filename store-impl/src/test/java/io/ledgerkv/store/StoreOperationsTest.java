@@ -38,7 +38,7 @@ class StoreOperationsTest {
 
     @BeforeAll
     static void connect() {
-        kv = LedgerKv.connect(CLUSTER.cluster().clientConfig().build());
+        kv = LedgerKv.connect(CLUSTER.clientConfig().build());
     }
 
     @AfterAll

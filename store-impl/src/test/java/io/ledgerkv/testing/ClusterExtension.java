@@ -12,8 +12,15 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A {@link LocalCluster} for a test class (or, with {@link #perTest()}, a fresh one per test),
- * plus clients that are closed after each test.
+ * A cluster for a test class (or, with {@link #perTest()}, a fresh one per test), plus clients
+ * that are closed after each test.
+ *
+ * <p>By default the cluster is a {@link LocalCluster} in this JVM. With the system property
+ * {@code ledgerkv.test.cluster=process} it is a {@link ProcessCluster}: {@code ledgerkv cluster}
+ * in a separate JVM, reached only through its connect string, as an external cluster would be.
+ * Tests that control bookies ({@link #cluster()}) cannot run that way and say so; the build runs
+ * the rest of the integration tests a second time in that mode (store-impl/pom.xml, execution
+ * {@code process-cluster}).
  *
  * <pre>{@code
  * @RegisterExtension
@@ -22,9 +29,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    /** Whether this JVM's tests use a cluster in another process. */
+    public static final boolean PROCESS = "process".equals(System.getProperty("ledgerkv.test.cluster"));
+
     private final int bookies;
     private boolean perTest;
     private LocalCluster cluster;
+    private ProcessCluster process;
     private final List<DefaultLedgerKv> clients = new ArrayList<>();
 
     public ClusterExtension(int bookies) {
@@ -37,13 +48,31 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         return this;
     }
 
+    /** The in-process cluster, for tests that kill, pause or restart bookies. */
     public LocalCluster cluster() {
+        if (PROCESS) {
+            throw new IllegalStateException("this test controls bookies, so it needs the in-process LocalCluster; it cannot run with "
+                    + "ledgerkv.test.cluster=process (leave it out of the process-cluster execution)");
+        }
         return cluster;
+    }
+
+    /** A client configuration for the cluster, in either mode. */
+    public ClientConfig.Builder clientConfig() {
+        return PROCESS ? process.clientConfig() : cluster.clientConfig();
+    }
+
+    public String connectString() {
+        return PROCESS ? process.connectString() : cluster.connectString();
+    }
+
+    public String metadataServiceUri() {
+        return PROCESS ? process.metadataServiceUri() : cluster.metadataServiceUri();
     }
 
     /** A client for this test; closed after the test unless the test crashed or closed it. */
     public DefaultLedgerKv connect() {
-        return connect(cluster.clientConfig().build());
+        return connect(clientConfig().build());
     }
 
     public DefaultLedgerKv connect(ClientConfig cc) {
@@ -54,17 +83,36 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         return c;
     }
 
+    private void startCluster() {
+        if (PROCESS) {
+            process = ProcessCluster.start(bookies);
+        } else {
+            cluster = LocalCluster.start(bookies);
+        }
+    }
+
+    private void stopCluster() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         if (!perTest) {
-            cluster = LocalCluster.start(bookies);
+            startCluster();
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         if (perTest) {
-            cluster = LocalCluster.start(bookies);
+            startCluster();
         }
     }
 
@@ -77,14 +125,14 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             clients.clear();
         }
         if (perTest) {
-            cluster.close();
+            stopCluster();
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (!perTest && cluster != null) {
-            cluster.close();
+        if (!perTest) {
+            stopCluster();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.ledgerkv.testing;
 
-import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.meta.Json;
 import io.ledgerkv.meta.LedgerList;
 import io.ledgerkv.meta.LedgerRef;
@@ -25,7 +24,7 @@ public final class LedgerInjector {
     }
 
     /** Returns the id of the planted ledger. The store must not have a writer open. */
-    public static long appendLedger(LocalCluster cluster, String namespace, String store, String password, byte[]... entries)
+    public static long appendLedger(ClusterExtension cluster, String namespace, String store, String password, byte[]... entries)
             throws Exception {
         try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(cluster.metadataServiceUri())).build();
              CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.connectString(), new RetryOneTime(100))) {
