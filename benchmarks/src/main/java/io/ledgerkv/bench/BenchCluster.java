@@ -1,5 +1,6 @@
 package io.ledgerkv.bench;
 
+import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.log.WalLedgers;
@@ -10,8 +11,13 @@ import org.apache.bookkeeper.client.BookKeeper;
  * A LocalCluster and a client for one JMH trial: real ZooKeeper and bookies in the benchmark's
  * forked JVM, journals fsyncing ({@code journalSyncData=true}, flushing when the journal queue is
  * empty), the BookKeeper client throttle off. Every suite starts one per trial
- * ({@code @Setup(Level.Trial)}) and closes it after. {@code -Dledgerkv.bench.zk=host:port} would
- * be the place to point the suites at an external cluster; they use the embedded one.
+ * ({@code @Setup(Level.Trial)}) and closes it after.
+ *
+ * <p>With {@code -Dledgerkv.bench.zk=host:port[,host:port...]} (JMH: {@code -jvmArgsPrepend}) the
+ * suites use that external cluster instead, each trial in a namespace of its own
+ * ({@code bench-<time>-<random>}) so runs never reopen each other's stores; the bookies' own
+ * settings (journal sync, group commit) are then the cluster's, not the ones above. See
+ * deploy/README.md.
  */
 public final class BenchCluster implements AutoCloseable {
     /** JVM flags for every forked benchmark JVM: quiet logging (WARN) and the opens Netty and BookKeeper need. */
@@ -24,16 +30,23 @@ public final class BenchCluster implements AutoCloseable {
     /** Ledger password of every benchmark store and raw ledger: a constant, not a secret. */
     public static final String PASSWORD = "benchmark";
 
+    /** The external cluster's ZooKeeper connect string, or null for the embedded one. */
+    public static final String EXTERNAL_ZK = System.getProperty("ledgerkv.bench.zk");
+
     private final LocalCluster cluster;
+    private final ClientConfig.Builder config;
     private final DefaultLedgerKv client;
 
     public BenchCluster(int bookies) {
-        this.cluster = LocalCluster.builder().bookies(bookies).start();
-        this.client = DefaultLedgerKv.connect(cluster.clientConfig().build());
-    }
-
-    public LocalCluster cluster() {
-        return cluster;
+        if (EXTERNAL_ZK != null) {
+            this.cluster = null;
+            this.config = ClientConfig.builder(EXTERNAL_ZK).namespace("bench-" + System.currentTimeMillis() + "-"
+                    + Integer.toHexString(new java.util.SplittableRandom().nextInt()));
+        } else {
+            this.cluster = LocalCluster.builder().bookies(bookies).start();
+            this.config = cluster.clientConfig();
+        }
+        this.client = DefaultLedgerKv.connect(config.build());
     }
 
     public DefaultLedgerKv client() {
@@ -42,12 +55,12 @@ public final class BenchCluster implements AutoCloseable {
 
     /** A fresh client (for reopen measurements that must not reuse warm caches of the writer's client). */
     public DefaultLedgerKv newClient() {
-        return DefaultLedgerKv.connect(cluster.clientConfig().build());
+        return DefaultLedgerKv.connect(config.build());
     }
 
     /** A bare BookKeeper client configured exactly as the store's (throttle off, same timeouts): the raw baseline. */
     public BookKeeper rawClient() {
-        return WalLedgers.newClient(cluster.clientConfig().build());
+        return WalLedgers.newClient(config.build());
     }
 
     /** Store settings shared by the suites. */
@@ -58,6 +71,8 @@ public final class BenchCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 }

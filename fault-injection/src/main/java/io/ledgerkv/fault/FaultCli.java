@@ -63,7 +63,12 @@ public final class FaultCli {
         @Option(names = "--workload", defaultValue = "alternate", description = "bank, list-append or alternate (default)")
         String workload;
 
-        @Option(names = "--faults", split = ",", description = "Fault kinds (default: all): ${COMPLETION-CANDIDATES}")
+        @Option(names = "--zk", description = {"Run against this external cluster (ZooKeeper connect string) instead of a fresh",
+            "embedded one per run: each run gets a new store; only writer-side faults run here, the",
+            "orchestrator kills and pauses bookies (deploy/README.md)"})
+        String zk;
+
+        @Option(names = "--faults", split = ",", description = "Fault kinds (default: all; with --zk, the writer-side ones): ${COMPLETION-CANDIDATES}")
         List<FaultKind> faults;
 
         @Option(names = "--bug", defaultValue = "NONE", description = "Run against a deliberately broken store: ${COMPLETION-CANDIDATES}")
@@ -82,16 +87,23 @@ public final class FaultCli {
         public Integer call() {
             Configurator.setLevel("org.apache.bookkeeper", Level.OFF);
             Configurator.setLevel("org.apache.zookeeper", Level.OFF);
+            Configurator.setLevel("org.apache.curator", Level.OFF);
             Configurator.setLevel("io.ledgerkv", Level.ERROR);
             long s = seed != null ? seed : System.nanoTime();
             Path dir = out != null ? out : Path.of("results", LocalDate.now() + "-fault");
-            List<FaultKind> kinds = faults != null ? faults : Arrays.asList(FaultKind.values());
+            List<FaultKind> kinds = faults != null ? faults : Arrays.stream(FaultKind.values())
+                    .filter(k -> zk == null || !k.needsEmbeddedCluster()).toList();
+            if (zk != null && kinds.stream().anyMatch(FaultKind::needsEmbeddedCluster)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--faults " + kinds.stream()
+                        .filter(FaultKind::needsEmbeddedCluster).toList() + " act on bookies, which the nemesis controls only in the "
+                        + "embedded cluster; with --zk, kill and pause bookies from the orchestrator (deploy/README.md)");
+            }
             ProgressBar bar = quiet || System.console() == null ? null
                     : new ProgressBarBuilder().setTaskName("fault runs").setInitialMax(runs).setStyle(ProgressBarStyle.ASCII).build();
             Progress p = bar == null ? Progress.NONE : (phase, done, total) -> bar.stepTo(done);
             CampaignRunner.Summary sum;
             try {
-                sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, dir, !noCharts, p);
+                sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, zk, dir, !noCharts, p);
             } finally {
                 if (bar != null) {
                     bar.close();

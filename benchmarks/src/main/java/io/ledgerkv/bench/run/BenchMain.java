@@ -60,6 +60,10 @@ public final class BenchMain implements Callable<Integer> {
             + "the regression gate can judge: it needs 2 or more forks per metric)")
     int forks;
 
+    @Option(names = "--zk", description = "Run against this external cluster (ZooKeeper connect string) instead of embedded bookies "
+            + "in every fork; see deploy/README.md")
+    String zk;
+
     @Option(names = "--slowdown", defaultValue = "0", description = "Benchmark-only knob: make store-side invocations lose this fraction "
             + "of throughput (e.g. 0.10), to check that the gate notices")
     double slowdown;
@@ -80,6 +84,9 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (slowdown < 0 || slowdown >= 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
+        }
+        if (zk != null) {
+            System.setProperty("ledgerkv.bench.zk", zk); // the latency driver runs in this JVM
         }
         Preset preset = which.full ? Preset.FULL : which.gate ? Preset.GATE : Preset.QUICK;
         String name = preset.name().toLowerCase(Locale.ROOT);
@@ -105,7 +112,7 @@ public final class BenchMain implements Callable<Integer> {
             charts.addAll(latencyCharts(dir, latency));
         }
         String command = "./ledgerkv bench --" + name + (out != null ? " --out " + out : "") + (only != null ? " --only "
-                + String.join(",", only) : "") + (forks > 0 ? " --forks " + forks : "") + (slowdown > 0 ? " --slowdown " + slowdown : "");
+                + String.join(",", only) : "") + (forks > 0 ? " --forks " + forks : "") + (slowdown > 0 ? " --slowdown " + slowdown : "") + (zk != null ? " --zk " + zk : "");
         Report.write(dir, command, preset, slowdown, scores, latency, charts, (System.nanoTime() - t0) / 1_000_000);
         System.out.println("ledgerkv bench: results in " + dir.resolve("README.md"));
         return 0;
@@ -124,8 +131,15 @@ public final class BenchMain implements Callable<Integer> {
             b.measurementTime(TimeValue.seconds(s.iterationSeconds()));
         }
         s.params().forEach(b::param);
+        List<String> jvmArgs = new ArrayList<>();
         if (slowdown > 0) {
-            b.jvmArgsPrepend("-Dledgerkv.bench.slowdown=" + slowdown);
+            jvmArgs.add("-Dledgerkv.bench.slowdown=" + slowdown);
+        }
+        if (zk != null) {
+            jvmArgs.add("-Dledgerkv.bench.zk=" + zk);
+        }
+        if (!jvmArgs.isEmpty()) {
+            b.jvmArgsPrepend(jvmArgs.toArray(new String[0]));
         }
         return b.build();
     }

@@ -35,8 +35,11 @@ public final class Report {
         sb.append("| | |\n|---|---|\n");
         sb.append("| command | `").append(command).append("` |\n");
         Environment.describe().forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-        sb.append("| cluster | embedded: ZooKeeper + 3 bookies in each forked JVM, journalSyncData=true, "
-                + "journalFlushWhenQueueEmpty=true, client throttle off, ensemble 3 / write 3 / ack 2, CRC32C |\n");
+        String zk = System.getProperty("ledgerkv.bench.zk");
+        sb.append(zk == null ? "| cluster | embedded: ZooKeeper + 3 bookies in each forked JVM, journalSyncData=true, "
+                + "journalFlushWhenQueueEmpty=true, client throttle off, ensemble 3 / write 3 / ack 2, CRC32C |\n"
+                : "| cluster | external at " + zk + " (bookie settings are the cluster's), a fresh namespace per trial, client throttle "
+                + "off, ensemble 3 / write 3 / ack 2, CRC32C |\n");
         sb.append("| wall time | ").append(millis / 60_000).append(" min ").append(millis / 1000 % 60).append(" s |\n");
         if (slowdown > 0) {
             sb.append("| **injected slowdown** | ").append(slowdown).append(" (store-side benchmark invocations wait ")

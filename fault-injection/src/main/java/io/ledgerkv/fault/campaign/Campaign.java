@@ -29,7 +29,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One run: a fresh LocalCluster (five bookies; ensemble 3, write quorum 3, ack quorum 2), a store,
+ * One run: a fresh LocalCluster (five bookies; ensemble 3, write quorum 3, ack quorum 2) or, with
+ * {@code Config.zk}, an external cluster and a new store there named after the seed and the time; a store,
  * {@code writers} client threads committing the workload's transactions through the current writer,
  * one reader thread, and the nemesis, for {@code duration}. Then every fault is healed, a final
  * writer opens the store (fencing the last one), reads everything, and the checker judges the
@@ -37,8 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Campaign {
 
-    /** What to run. */
-    public record Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug) {
+    /** What to run; {@code zk} null for a fresh embedded cluster per run, else an external cluster's connect string. */
+    public record Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug, String zk) {
+        public Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug) {
+            this(seed, workload, duration, writers, faults, bug, null);
+        }
     }
 
     /** Deliberately broken store variants, to show the checker catches them. */
@@ -54,6 +58,11 @@ public final class Campaign {
     }
 
     public static Result run(Config c) {
+        if (c.zk() != null && c.faults().stream().anyMatch(FaultKind::needsEmbeddedCluster)) {
+            throw new IllegalArgumentException("fault kinds " + c.faults().stream().filter(FaultKind::needsEmbeddedCluster).toList()
+                    + " act on bookies, which the nemesis controls only in the embedded cluster; against " + c.zk()
+                    + " the orchestrator kills and pauses bookies (see deploy/README.md)");
+        }
         long t0 = System.nanoTime();
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("seed", c.seed());
@@ -62,6 +71,9 @@ public final class Campaign {
         meta.put("writers", c.writers());
         meta.put("faults", c.faults().stream().map(Enum::name).toList());
         meta.put("bug", c.bug().name());
+        String storeName = c.zk() == null ? "campaign" : "campaign-" + c.seed() + "-" + System.currentTimeMillis();
+        meta.put("cluster", c.zk() == null ? "embedded" : c.zk());
+        meta.put("store", storeName);
         History history = new History(meta);
         SplittableRandom seeds = new SplittableRandom(c.seed());
         Workload workload = "bank".equals(c.workload()) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
@@ -83,8 +95,10 @@ public final class Campaign {
         StoreConfig cfg = StoreConfig.builder().ledgerPassword("fault-campaign").quorum(3, 3, 2).maxBatchBytes(4096)
                 .ledgerRollBytes(256 * 1024).codec(CodecType.LZ4).build();
         Map<FaultKind, Integer> faults;
-        try (LocalCluster cluster = LocalCluster.start(5)) {
-            WriterSupervisor writers = new WriterSupervisor(cluster, "campaign", cfg, hooks, history, workload, Duration.ofSeconds(90));
+        LocalCluster cluster = c.zk() == null ? LocalCluster.start(5) : null;
+        String connect = cluster != null ? cluster.connectString() : c.zk();
+        try {
+            WriterSupervisor writers = new WriterSupervisor(connect, storeName, cfg, hooks, history, workload, Duration.ofSeconds(90));
             WriterSupervisor.Handle first = writers.open();
             Workload.Submitted seed = workload.seed(first.store());
             int setupProcess = 0;
@@ -125,6 +139,10 @@ public final class Campaign {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LedgerKvException("campaign interrupted", e);
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
         }
         CheckResult check = Checker.check(history);
         return new Result(c, history, check, faults, (System.nanoTime() - t0) / 1_000_000);

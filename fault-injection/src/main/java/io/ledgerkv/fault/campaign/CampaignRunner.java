@@ -34,7 +34,7 @@ public final class CampaignRunner {
     }
 
     public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
-                              String workloadChoice, Path out, boolean charts, Progress progress) {
+                              String workloadChoice, String zk, Path out, boolean charts, Progress progress) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -58,7 +58,7 @@ public final class CampaignRunner {
                 default -> i % 2 == 0 ? "bank" : "list-append";
             };
             progress.update("runs", i, runs);
-            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug));
+            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug, zk));
             CheckResult c = r.check();
             String name = String.format(Locale.ROOT, "run-%03d-%s-seed%d", i, workload, s);
             long runOps = c.outcomes().values().stream().mapToLong(Long::longValue).sum();

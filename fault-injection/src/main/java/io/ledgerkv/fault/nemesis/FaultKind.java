@@ -23,5 +23,17 @@ public enum FaultKind {
      * it had in flight is indeterminate, and nothing it acknowledged may be lost. A successor opens
      * once the bookies are back.
      */
-    CRASH_WRITER_IN_OUTAGE
+    CRASH_WRITER_IN_OUTAGE;
+
+    /**
+     * Whether the fault acts on bookies, which only the embedded cluster lets the nemesis do.
+     * Against an external cluster (ledgerkv fault run --zk) only the writer-side faults run; the
+     * orchestrator kills and pauses bookies (deploy/README.md).
+     */
+    public boolean needsEmbeddedCluster() {
+        return switch (this) {
+            case EXPIRE_WRITER_SESSION, CRASH_WRITER, SUCCESSOR_FENCES_WRITER -> false;
+            default -> true;
+        };
+    }
 }

@@ -36,8 +36,14 @@ public final class Nemesis implements Runnable {
     private final Map<FaultKind, Integer> counts = new LinkedHashMap<>();
     private volatile boolean stop;
 
+    /** @param cluster the embedded cluster, or null against an external one (then only writer-side kinds) */
     public Nemesis(LocalCluster cluster, WriterSupervisor writers, History history, long seed, List<FaultKind> kinds,
                    long deadlineNanos) {
+        if (cluster == null && kinds.stream().anyMatch(FaultKind::needsEmbeddedCluster)) {
+            throw new IllegalArgumentException("fault kinds " + kinds.stream().filter(FaultKind::needsEmbeddedCluster).toList()
+                    + " act on bookies and need the embedded cluster; against an external cluster the orchestrator kills and "
+                    + "pauses bookies (see deploy/README.md) and the nemesis runs only writer-side faults");
+        }
         this.cluster = cluster;
         this.writers = writers;
         this.history = history;
@@ -58,7 +64,7 @@ public final class Nemesis implements Runnable {
     public void run() {
         try {
             pause(500 + random.nextInt(1000));
-            while (!stop && System.nanoTime() < deadlineNanos - TimeUnit.SECONDS.toNanos(3)) {
+            while (!kinds.isEmpty() && !stop && System.nanoTime() < deadlineNanos - TimeUnit.SECONDS.toNanos(3)) {
                 FaultKind kind = kinds.get(random.nextInt(kinds.size()));
                 int hold = 800 + random.nextInt(2200);
                 Map<String, Object> what = new LinkedHashMap<>();

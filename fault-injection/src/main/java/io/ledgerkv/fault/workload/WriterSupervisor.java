@@ -2,6 +2,7 @@ package io.ledgerkv.fault.workload;
 
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
@@ -31,7 +32,7 @@ public final class WriterSupervisor {
         }
     }
 
-    private final LocalCluster cluster;
+    private final String connectString;
     private final String storeName;
     private final StoreConfig cfg;
     private final WriterHooks hooks;
@@ -41,9 +42,10 @@ public final class WriterSupervisor {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Handle current;
 
-    public WriterSupervisor(LocalCluster cluster, String storeName, StoreConfig cfg, WriterHooks hooks, History history,
+    /** @param connectString the cluster's ZooKeeper connect string (embedded or external) */
+    public WriterSupervisor(String connectString, String storeName, StoreConfig cfg, WriterHooks hooks, History history,
                             Workload workload, Duration openTimeout) {
-        this.cluster = cluster;
+        this.connectString = connectString;
         this.storeName = storeName;
         this.cfg = cfg;
         this.hooks = hooks;
@@ -58,10 +60,6 @@ public final class WriterSupervisor {
 
     public Handle current() {
         return current;
-    }
-
-    public LocalCluster cluster() {
-        return cluster;
     }
 
     /** Opens the first writer (or a successor), retrying while the cluster cannot take it. */
@@ -80,7 +78,7 @@ public final class WriterSupervisor {
         while (System.nanoTime() < deadline) {
             DefaultLedgerKv client = null;
             try {
-                client = DefaultLedgerKv.connect(cluster.clientConfig().sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
+                client = DefaultLedgerKv.connect(ClientConfig.builder(connectString).sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
                         .addEntryTimeout(Duration.ofSeconds(2)).operationTimeout(Duration.ofSeconds(20)).build());
                 BookKeeperStore s = client.open(storeName, cfg, hooks);
                 workload.reload(s);
@@ -158,7 +156,7 @@ public final class WriterSupervisor {
     /** Nemesis: the writer's ZooKeeper session expires; it fences itself, and workers replace it when they notice. */
     public void expireWriterSession() throws Exception {
         Handle h = current;
-        cluster.expireSession(h.client().zooKeeper());
+        LocalCluster.expireSession(connectString, h.client().zooKeeper());
     }
 
     public void close() {

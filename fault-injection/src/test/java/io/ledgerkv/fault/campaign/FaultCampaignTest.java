@@ -1,11 +1,13 @@
 package io.ledgerkv.fault.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.Progress;
 import io.ledgerkv.fault.checker.Checker;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.nemesis.FaultKind;
+import io.ledgerkv.testing.ProcessCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,7 @@ class FaultCampaignTest {
     void realStoreSurvivesEveryFaultKindWithoutAnomalies(@TempDir Path out) throws Exception {
         List<FaultKind> all = Arrays.asList(FaultKind.values());
 
-        CampaignRunner.Summary s = CampaignRunner.run(2, 20_261_127L, RUN, 3, all, Campaign.Bug.NONE, "alternate", out, true,
+        CampaignRunner.Summary s = CampaignRunner.run(2, 20_261_127L, RUN, 3, all, Campaign.Bug.NONE, "alternate", null, out, true,
                 Progress.NONE);
 
         assertThat(s.anomaliesByKind()).isEmpty();
@@ -38,6 +40,33 @@ class FaultCampaignTest {
         assertThat(out.resolve("summary.json")).exists();
         try (var files = Files.list(out)) {
             assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * The campaign against an external cluster (here {@code ledgerkv cluster} in another JVM): the
+     * writer-side faults run, each run gets a store of its own, and the history checks clean. Bookie
+     * faults are refused with the reason, since only the orchestrator can kill an external bookie.
+     */
+    @Test
+    void writerSideFaultsRunAgainstAnExternalClusterAndBookieFaultsAreRefused() {
+        List<FaultKind> writerSide = Arrays.stream(FaultKind.values()).filter(k -> !k.needsEmbeddedCluster()).toList();
+        assertThat(writerSide).containsExactlyInAnyOrder(FaultKind.EXPIRE_WRITER_SESSION, FaultKind.CRASH_WRITER,
+                FaultKind.SUCCESSOR_FENCES_WRITER);
+        try (ProcessCluster external = ProcessCluster.start(4)) {
+            Campaign.Result a = Campaign.run(new Campaign.Config(21, "bank", Duration.ofSeconds(10), 3, writerSide, Campaign.Bug.NONE,
+                    external.connectString()));
+            Campaign.Result b = Campaign.run(new Campaign.Config(22, "list-append", Duration.ofSeconds(10), 3, writerSide,
+                    Campaign.Bug.NONE, external.connectString()));
+            for (Campaign.Result r : List.of(a, b)) {
+                assertThat(r.check().anomalies()).isEmpty();
+                assertThat(r.faults().values().stream().mapToInt(Integer::intValue).sum()).as("faults were injected").isPositive();
+                assertThat(r.history().meta()).containsEntry("cluster", external.connectString());
+            }
+            assertThat(a.history().meta().get("store")).isNotEqualTo(b.history().meta().get("store"));
+            assertThatThrownBy(() -> Campaign.run(new Campaign.Config(23, "bank", Duration.ofSeconds(5), 3,
+                    List.of(FaultKind.KILL_BOOKIE), Campaign.Bug.NONE, external.connectString())))
+                    .hasMessageContaining("[KILL_BOOKIE] act on bookies").hasMessageContaining("orchestrator");
         }
     }
 
