@@ -57,6 +57,17 @@ public final class Model {
         return map;
     }
 
+    /** Entries whose key starts with {@code prefix}, in key order. */
+    public NavigableMap<byte[], byte[]> prefix(byte[] prefix) {
+        NavigableMap<byte[], byte[]> out = new TreeMap<>(Arrays::compareUnsigned);
+        map.forEach((k, v) -> {
+            if (k.length >= prefix.length && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     public Map<byte[], byte[]> asMap() {
         return map;
     }

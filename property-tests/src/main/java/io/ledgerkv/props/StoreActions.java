@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +41,8 @@ public final class StoreActions {
             b("\u00ff"), b("\u00ff\u00ff"), b("k"));
 
     static final Gen<byte[]> KEY = Gen.oneOf(KEYS);
+    /** Prefixes: every key but the empty one (an empty prefix is refused; ScanTest checks that). */
+    static final Gen<byte[]> PREFIX = Gen.oneOf(KEYS.subList(1, KEYS.size()));
     static final Gen<byte[]> BOUND = Gen.frequency(weight(1, r -> null), weight(4, KEY));
 
     static final Gen<byte[]> VALUE = Gen.frequency(
@@ -70,7 +73,11 @@ public final class StoreActions {
                 weight(3, r -> new DeleteAll(Gen.listOf(KEY, 1, 4).next(r))),
                 weight(12, r -> new Commit(OPS.next(r))),
                 weight(4, r -> new Abort(OPS.next(r))),
-                weight(5, r -> new Scan(BOUND.next(r), BOUND.next(r))),
+                weight(5, r -> new Scan(BOUND.next(r), BOUND.next(r), ScanKind.FORWARD, 0)),
+                weight(2, r -> new Scan(BOUND.next(r), BOUND.next(r), ScanKind.REVERSE, 0)),
+                weight(2, r -> new Scan(BOUND.next(r), BOUND.next(r), ScanKind.LIMIT, r.nextInt(4))),
+                weight(2, r -> new Scan(BOUND.next(r), BOUND.next(r), ScanKind.COUNT, 0)),
+                weight(2, r -> new Scan(PREFIX.next(r), null, ScanKind.PREFIX, 0)),
                 weight(2, r -> new Flush()),
                 weight(3, r -> new CrashWithCommitsInFlight(Gen.listOf(OPS, 1, 6).next(r))),
                 weight(3, r -> new Reopen(Gen.oneOf(CodecType.NONE, CodecType.LZ4, CodecType.ZSTD, CodecType.LZ4_HC).next(r))),
@@ -192,32 +199,59 @@ public final class StoreActions {
 
     // ---- reads ---------------------------------------------------------------------------------
 
-    /** A range scan must return exactly the model's range, in order. */
-    record Scan(byte[] from, byte[] to) implements Action<StoreHarness> {
+    /** What a {@link Scan} reads: a range forwards or backwards, a limited range, an exact count, or a prefix. */
+    enum ScanKind {
+        FORWARD, REVERSE, LIMIT, COUNT, PREFIX
+    }
+
+    /**
+     * A scan must return exactly the model's entries, in order: {@code range(from, to)},
+     * {@code reverseRange(from, to)}, {@code range(from, to, limit)}, {@code count(from, to)} or
+     * {@code prefixScan(from)} (then {@code to} is unused).
+     */
+    record Scan(byte[] from, byte[] to, ScanKind kind, int limit) implements Action<StoreHarness> {
         @Override
         public void run(StoreHarness h) {
+            NavigableMap<byte[], byte[]> range = kind == ScanKind.PREFIX ? h.model.prefix(from) : h.model.range(from, to);
+            if (kind == ScanKind.COUNT) {
+                long got = h.store.count(from, to);
+                if (got != range.size()) {
+                    throw new AssertionError(this + " gave " + got + ", model " + range.size());
+                }
+                return;
+            }
+            List<Map.Entry<byte[], byte[]>> want = new ArrayList<>((kind == ScanKind.REVERSE ? range.descendingMap() : range).entrySet());
+            if (kind == ScanKind.LIMIT) {
+                want = want.subList(0, Math.min(limit, want.size()));
+            }
             List<KvEntry> got = new ArrayList<>();
-            try (KvIterator it = h.store.range(from, to)) {
+            try (KvIterator it = switch (kind) {
+                case REVERSE -> h.store.reverseRange(from, to);
+                case LIMIT -> h.store.range(from, to, limit);
+                case PREFIX -> h.store.prefixScan(from);
+                default -> h.store.range(from, to);
+            }) {
                 it.forEachRemaining(got::add);
             }
-            Map<byte[], byte[]> want = h.model.range(from, to);
-            int i = 0;
-            for (Map.Entry<byte[], byte[]> e : want.entrySet()) {
+            for (int i = 0; i < want.size(); i++) {
+                Map.Entry<byte[], byte[]> e = want.get(i);
                 if (i >= got.size() || !Arrays.equals(got.get(i).key(), e.getKey()) || !Arrays.equals(got.get(i).value(), e.getValue())) {
-                    throw new AssertionError("range(" + Describe.bytes(from) + ", " + Describe.bytes(to) + ") entry " + i
-                            + " is " + (i < got.size() ? Describe.bytes(got.get(i).key()) : "missing") + ", model has "
-                            + Describe.bytes(e.getKey()));
+                    throw new AssertionError(this + ": entry " + i + " is " + (i < got.size() ? Describe.bytes(got.get(i).key())
+                            : "missing") + ", model has " + Describe.bytes(e.getKey()));
                 }
-                i++;
             }
             if (got.size() != want.size()) {
-                throw new AssertionError("range returned " + got.size() + " entries, model " + want.size());
+                throw new AssertionError(this + " returned " + got.size() + " entries, model " + want.size());
             }
         }
 
         @Override
         public String toString() {
-            return "scan [" + Describe.bytes(from) + ", " + Describe.bytes(to) + ")";
+            return switch (kind) {
+                case PREFIX -> "prefixScan " + Describe.bytes(from);
+                case LIMIT -> "scan [" + Describe.bytes(from) + ", " + Describe.bytes(to) + ") limit " + limit;
+                default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " [" + Describe.bytes(from) + ", " + Describe.bytes(to) + ")";
+            };
         }
     }
 

@@ -52,6 +52,50 @@ public interface KvStore extends AutoCloseable {
     /** Every entry, in key order; same as {@code range(null, null)}. */
     KvIterator all();
 
+    /**
+     * At most {@code limit} entries of {@code range(from, to)}, in key order ({@code limit} 0 gives
+     * none). A negative limit is an {@link IllegalArgumentException}.
+     */
+    default KvIterator range(byte[] from, byte[] to, int limit) {
+        return KvIterators.limit(range(from, to), limit, "range");
+    }
+
+    /**
+     * The entries of {@code range(from, to)} ({@code from <= key < to}, null bounds open) in
+     * descending key order, read from one consistent state.
+     */
+    KvIterator reverseRange(byte[] from, byte[] to);
+
+    /** Every entry in descending key order; same as {@code reverseRange(null, null)}. */
+    default KvIterator reverseAll() {
+        return reverseRange(null, null);
+    }
+
+    /**
+     * Every entry whose key starts with {@code prefix}, in key order. An empty prefix is an
+     * {@link IllegalArgumentException} (use {@link #all()} to read everything).
+     */
+    default KvIterator prefixScan(byte[] prefix) {
+        return range(KvIterators.checkPrefix(prefix), KvIterators.prefixEnd(prefix));
+    }
+
+    /** Exact number of live keys; same as {@link #keyCount()}. */
+    default long count() {
+        return keyCount();
+    }
+
+    /** Exact number of live keys with {@code from <= key < to} (null bounds open), counted in one consistent state. */
+    default long count(byte[] from, byte[] to) {
+        long n = 0;
+        try (KvIterator it = range(from, to)) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** A stable view of {@code [from, to)} pinned at the current LSN; {@code null} bounds mean unbounded. */
     KvSnapshot snapshot(byte[] from, byte[] to);
 

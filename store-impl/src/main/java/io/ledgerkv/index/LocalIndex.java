@@ -41,8 +41,13 @@ public interface LocalIndex {
         /** The value at this position, or null. Internal array. */
         byte[] get(byte[] key);
 
-        /** Live entries with {@code from <= key < to} at this position; null bounds are open. Internal arrays. */
-        Iterator<byte[][]> scan(byte[] from, byte[] to);
+        /** Live entries with {@code from <= key < to} at this position, ascending; null bounds are open. Internal arrays. */
+        default Iterator<byte[][]> scan(byte[] from, byte[] to) {
+            return scan(from, to, false);
+        }
+
+        /** The same entries, in descending key order when {@code descending}. */
+        Iterator<byte[][]> scan(byte[] from, byte[] to, boolean descending);
 
         @Override
         void close();

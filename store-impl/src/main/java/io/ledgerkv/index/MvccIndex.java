@@ -244,7 +244,7 @@ public final class MvccIndex implements LocalIndex {
         }
 
         @Override
-        public Iterator<byte[][]> scan(byte[] from, byte[] to) {
+        public Iterator<byte[][]> scan(byte[] from, byte[] to, boolean descending) {
             checkOpen();
             NavigableMap<byte[], Version> sub;
             if (from != null && to != null) {
@@ -256,7 +256,7 @@ public final class MvccIndex implements LocalIndex {
             } else {
                 sub = map;
             }
-            Iterator<Map.Entry<byte[], Version>> it = sub.entrySet().iterator();
+            Iterator<Map.Entry<byte[], Version>> it = (descending ? sub.descendingMap() : sub).entrySet().iterator();
             return new Iterator<>() {
                 byte[][] next = advance();
 

@@ -409,6 +409,13 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return range(null, null);
     }
 
+    @Override
+    public KvIterator reverseRange(byte[] from, byte[] to) {
+        checkOpen();
+        LocalIndex.Pin pin = index.pin();
+        return iterator(pin.scan(from, to, true), pin::close);
+    }
+
     /** Copies entries out of the index; {@code release} runs once, on close or exhaustion. */
     private static KvIterator iterator(Iterator<byte[][]> it, Runnable release) {
         return new KvIterator() {
