@@ -4,12 +4,14 @@ import static io.ledgerkv.props.Gen.weight;
 
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.CheckpointStatus;
+import io.ledgerkv.api.ConditionFailedException;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.Txn;
+import io.ledgerkv.api.VersionedValue;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.props.Model.Op;
 import io.ledgerkv.props.StatefulProperty.Action;
@@ -78,6 +80,10 @@ public final class StoreActions {
                 weight(2, r -> new Scan(BOUND.next(r), BOUND.next(r), ScanKind.LIMIT, r.nextInt(4))),
                 weight(2, r -> new Scan(BOUND.next(r), BOUND.next(r), ScanKind.COUNT, 0)),
                 weight(2, r -> new Scan(PREFIX.next(r), null, ScanKind.PREFIX, 0)),
+                weight(3, r -> new Replace(KEY.next(r), VALUE.next(r), r.nextInt(3) != 0)),
+                weight(2, r -> new PutIfAbsent(KEY.next(r), VALUE.next(r))),
+                weight(3, r -> new Increment(KEY.next(r), r.nextInt(-5, 6))),
+                weight(4, r -> new CheckedCommit(OPS.next(r), KEY.next(r), r.nextInt(3))),
                 weight(2, r -> new Flush()),
                 weight(3, r -> new CrashWithCommitsInFlight(Gen.listOf(OPS, 1, 6).next(r))),
                 weight(3, r -> new Reopen(Gen.oneOf(CodecType.NONE, CodecType.LZ4, CodecType.ZSTD, CodecType.LZ4_HC).next(r))),
@@ -194,6 +200,153 @@ public final class StoreActions {
         @Override
         public String toString() {
             return "abort txn " + ops;
+        }
+    }
+
+    // ---- conditional writes and counters ----------------------------------------------------------
+
+    /**
+     * {@code replace} with the key's current version (must succeed iff the model has the key) or
+     * with a version the key cannot have (must fail and write nothing).
+     */
+    record Replace(byte[] key, byte[] value, boolean currentVersion) implements Action<StoreHarness> {
+        @Override
+        public void run(StoreHarness h) {
+            VersionedValue cur = h.store.getWithVersion(key);
+            if ((cur == null) != (h.model.get(key) == null)) {
+                throw new AssertionError("getWithVersion " + Describe.bytes(key) + " is " + (cur == null ? "absent" : "present")
+                        + ", model disagrees");
+            }
+            Lsn expected = currentVersion && cur != null ? cur.version() : Lsn.NONE;
+            boolean shouldWork = currentVersion && cur != null;
+            Lsn before = h.store.lastAppliedLsn();
+            try {
+                h.store.replace(key, expected, value);
+                if (!shouldWork) {
+                    throw new AssertionError(this + " succeeded with version " + expected + ", key's version " + (cur == null ? "none"
+                            : cur.version()));
+                }
+                h.model.apply(List.of(new Op(key, value)));
+            } catch (ConditionFailedException e) {
+                if (shouldWork) {
+                    throw new AssertionError(this + " failed with the key's own version " + expected, e);
+                }
+                if (!h.store.lastAppliedLsn().equals(before)) {
+                    throw new AssertionError(this + " failed but the store moved from " + before + " to " + h.store.lastAppliedLsn());
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "replace " + new Op(key, value) + (currentVersion ? " at its version" : " at a wrong version");
+        }
+    }
+
+    /**
+     * A multi-key transaction guarded by a condition on one key: absent (mode 0), equal to the
+     * model's current value (mode 1, holds iff the key is present) or equal to a value it never has
+     * (mode 2). It must commit all of its ops iff the model says the condition holds, else none.
+     */
+    record CheckedCommit(List<Op> ops, byte[] checkKey, int mode) implements Action<StoreHarness> {
+        private static final byte[] NEVER = b("never-a-value");
+
+        @Override
+        public void run(StoreHarness h) {
+            byte[] cur = h.model.get(checkKey);
+            io.ledgerkv.api.Condition c = switch (mode) {
+                case 0 -> io.ledgerkv.api.Condition.absent();
+                case 1 -> io.ledgerkv.api.Condition.valueEquals(cur == null ? NEVER : cur);
+                default -> io.ledgerkv.api.Condition.valueEquals(NEVER);
+            };
+            boolean holds = mode == 0 ? cur == null : mode == 1 && cur != null;
+            Lsn before = h.store.lastAppliedLsn();
+            try (Txn t = h.store.begin()) {
+                t.check(checkKey, c);
+                for (Op op : ops) {
+                    if (op.value() == null) {
+                        t.delete(op.key());
+                    } else {
+                        t.put(op.key(), op.value());
+                    }
+                }
+                t.commit();
+                if (!holds) {
+                    throw new AssertionError(this + " committed although its condition does not hold");
+                }
+                h.model.apply(ops);
+            } catch (ConditionFailedException e) {
+                if (holds) {
+                    throw new AssertionError(this + " was refused although its condition holds", e);
+                }
+                if (!h.store.lastAppliedLsn().equals(before)) {
+                    throw new AssertionError(this + " was refused but the store moved");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "commit " + ops + " if " + Describe.bytes(checkKey) + (mode == 0 ? " is absent" : mode == 1 ? " is unchanged"
+                    : " equals a value it never has");
+        }
+    }
+
+    /** {@code putIfAbsent} must succeed iff the model lacks the key. */
+    record PutIfAbsent(byte[] key, byte[] value) implements Action<StoreHarness> {
+        @Override
+        public void run(StoreHarness h) {
+            boolean absent = h.model.get(key) == null;
+            try {
+                h.store.putIfAbsent(key, value);
+                if (!absent) {
+                    throw new AssertionError(this + " succeeded on a present key");
+                }
+                h.model.apply(List.of(new Op(key, value)));
+            } catch (ConditionFailedException e) {
+                if (absent) {
+                    throw new AssertionError(this + " failed on an absent key", e);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "putIfAbsent " + new Op(key, value);
+        }
+    }
+
+    /** {@code increment}: the model's counter plus delta, or a refusal if the value is not 8 bytes. */
+    record Increment(byte[] key, long delta) implements Action<StoreHarness> {
+        @Override
+        public void run(StoreHarness h) {
+            byte[] cur = h.model.get(key);
+            Long want;
+            if (cur == null) {
+                want = delta;
+            } else if (cur.length != 8) {
+                want = null;
+            } else {
+                long base = java.nio.ByteBuffer.wrap(cur).getLong();
+                long sum = base + delta;
+                want = ((base ^ sum) & (delta ^ sum)) < 0 ? null : sum; // null on overflow
+            }
+            try {
+                long got = h.store.increment(key, delta);
+                if (want == null || got != want) {
+                    throw new AssertionError(this + " gave " + got + ", model expects " + (want == null ? "a refusal" : want));
+                }
+                h.model.apply(List.of(new Op(key, java.nio.ByteBuffer.allocate(8).putLong(got).array())));
+            } catch (ConditionFailedException e) {
+                if (want != null) {
+                    throw new AssertionError(this + " was refused, model expects " + want, e);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "increment " + Describe.bytes(key) + " by " + delta;
         }
     }
 

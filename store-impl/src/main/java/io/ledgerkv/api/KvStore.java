@@ -39,6 +39,12 @@ public interface KvStore extends AutoCloseable {
     /** The committed value of {@code key}, or {@code null}. The array belongs to the caller. */
     byte[] get(byte[] key);
 
+    /**
+     * The committed value of {@code key} and its version (the LSN of the transaction that last
+     * wrote it), or {@code null}. The array belongs to the caller.
+     */
+    VersionedValue getWithVersion(byte[] key);
+
     /** Values for {@code keys} in the same order ({@code null} where absent), read from one consistent state. */
     List<byte[]> getAll(List<byte[]> keys);
 
@@ -121,6 +127,50 @@ public interface KvStore extends AutoCloseable {
 
     /** Starts a multi-key transaction. */
     Txn begin();
+
+    // ---- conditional writes and counters (evaluated at commit, see Txn#check) ---------------------
+
+    /** Puts {@code value} only if {@code key} has no value; otherwise {@link ConditionFailedException}, nothing written. */
+    default Lsn putIfAbsent(byte[] key, byte[] value) {
+        try (Txn t = begin()) {
+            return t.check(key, Condition.absent()).put(key, value).commit();
+        }
+    }
+
+    /** Puts {@code value} only if {@code key}'s version is still {@code expectedVersion} (etcd's compare-and-swap). */
+    default Lsn replace(byte[] key, Lsn expectedVersion, byte[] value) {
+        if (expectedVersion == null) {
+            throw new NullPointerException("replace: expectedVersion must not be null (use putIfAbsent for a new key)");
+        }
+        try (Txn t = begin()) {
+            return t.check(key, Condition.version(expectedVersion)).put(key, value).commit();
+        }
+    }
+
+    /** Deletes {@code key} only if its version is still {@code expectedVersion}. */
+    default Lsn delete(byte[] key, Lsn expectedVersion) {
+        if (expectedVersion == null) {
+            throw new NullPointerException("delete: expectedVersion must not be null");
+        }
+        try (Txn t = begin()) {
+            return t.check(key, Condition.version(expectedVersion)).delete(key).commit();
+        }
+    }
+
+    /**
+     * Adds {@code delta} to the counter at {@code key} (an 8-byte big-endian long, absent = 0) in its
+     * own transaction and completes with the new value. Increments never lose updates, also when
+     * many are in flight at once: each is applied to the state its predecessors left.
+     */
+    default CompletableFuture<Long> incrementAsync(byte[] key, long delta) {
+        Txn t = begin();
+        t.increment(key, delta);
+        return t.commitAsync().thenApply(lsn -> t.counter(key));
+    }
+
+    default long increment(byte[] key, long delta) {
+        return Futures.join(incrementAsync(key, delta));
+    }
 
     // ---- writes (blocking) -------------------------------------------------------------------
 

@@ -43,6 +43,27 @@ public interface Txn extends AutoCloseable {
 
     Txn delete(byte[] key);
 
+    /**
+     * Adds a condition on {@code key}, checked when the transaction commits against the state after
+     * every transaction submitted before it. If any condition fails, the commit fails with
+     * {@link ConditionFailedException} and nothing of the transaction is written. A
+     * {@link Condition#version} newer than anything this store has applied is refused at once
+     * ({@link IllegalArgumentException}): no client can have seen it.
+     */
+    Txn check(byte[] key, Condition condition);
+
+    /**
+     * Adds {@code delta} to the counter at {@code key} (an 8-byte big-endian long; an absent key
+     * counts as 0) when the transaction commits; {@link #counter} then gives the new value. A key
+     * incremented here cannot also be put or deleted in the same transaction, and {@link #get}
+     * refuses it (its value is decided at commit). A value that is not 8 bytes, or an overflow,
+     * fails the commit with {@link ConditionFailedException}.
+     */
+    Txn increment(byte[] key, long delta);
+
+    /** The new value of a counter this transaction incremented; only once it is COMMITTED. */
+    long counter(byte[] key);
+
     /** Number of operations buffered so far (later writes to the same key replace earlier ones). */
     int size();
 

@@ -18,6 +18,9 @@ public interface LocalIndex {
     /** The latest visible value, or null. The returned array is internal: copy before handing it out. */
     byte[] get(byte[] key);
 
+    /** The latest visible value and the LSN that wrote it, or null. The value array is internal. */
+    io.ledgerkv.api.VersionedValue getVersioned(byte[] key);
+
     /** A pinned read position; versions it needs are kept until it is released. */
     Pin pin();
 

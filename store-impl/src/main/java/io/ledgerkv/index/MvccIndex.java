@@ -146,6 +146,18 @@ public final class MvccIndex implements LocalIndex {
 
     @Override
     public byte[] get(byte[] key) {
+        Version v = latest(key);
+        return v == null ? null : v.value;
+    }
+
+    @Override
+    public io.ledgerkv.api.VersionedValue getVersioned(byte[] key) {
+        Version v = latest(key);
+        return v == null || v.value == null ? null : new io.ledgerkv.api.VersionedValue(v.value, v.lsn);
+    }
+
+    /** The newest version visible now (possibly a tombstone), or null. */
+    private Version latest(byte[] key) {
         for (;;) {
             Version head = map.get(key);
             if (head == null) {
@@ -157,7 +169,7 @@ public final class MvccIndex implements LocalIndex {
                 v = v.older;
             }
             if (v != null) {
-                return v.value;
+                return v;
             }
             // Every version is newer than our position: the key did not exist then, or the
             // chain was cut under us by a newer apply. Retry at the newer position.

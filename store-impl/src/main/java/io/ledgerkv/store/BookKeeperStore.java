@@ -349,6 +349,27 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return committer.enqueue(ops, record);
     }
 
+    @Override
+    public CompletableFuture<Lsn> commit(List<Mutation> ops, io.ledgerkv.txn.Deferred deferred) {
+        checkWritable();
+        byte[] record = TxnRecord.encode(ops);
+        if (record.length > cfg.maxTxnBytes()) {
+            throw new LimitExceededException("transaction (" + ops.size() + " operations)", "maxTxnBytes",
+                    record.length, cfg.maxTxnBytes());
+        }
+        return committer.enqueue(ops, record, deferred);
+    }
+
+    @Override
+    public io.ledgerkv.api.VersionedValue getWithVersion(byte[] key) {
+        checkOpen();
+        if (key == null) {
+            throw new NullPointerException("getWithVersion: key must not be null");
+        }
+        io.ledgerkv.api.VersionedValue v = index.getVersioned(key);
+        return v == null ? null : new io.ledgerkv.api.VersionedValue(v.value().clone(), v.version());
+    }
+
     // ---- KvStore ----------------------------------------------------------------------------------
 
     @Override

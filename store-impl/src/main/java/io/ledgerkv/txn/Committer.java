@@ -17,6 +17,7 @@ import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.Versioned;
 import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.wal.Mutation;
+import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -56,8 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Committer {
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
     private static final int PENDING = Integer.MIN_VALUE;
-    private static final PendingTxn WAKE = new PendingTxn(List.of(), new byte[0], 0, 0);
-    private static final PendingTxn STOP = new PendingTxn(List.of(), new byte[0], 0, 0);
+    private static final PendingTxn WAKE = new PendingTxn(List.of(), new byte[0], 0, 0, null);
+    private static final PendingTxn STOP = new PendingTxn(List.of(), new byte[0], 0, 0, null);
 
     /** A ledger the committer writes to. */
     private static final class OpenLedger {
@@ -194,6 +195,14 @@ public final class Committer {
      * {@code maxPendingBytes} are waiting to be committed.
      */
     public CompletableFuture<Lsn> enqueue(List<Mutation> ops, byte[] record) {
+        return enqueue(ops, record, null);
+    }
+
+    /**
+     * Queues a transaction whose conditions and counter increments ({@code deferred}, may be null)
+     * the committer resolves when its turn comes, against the state every earlier transaction left.
+     */
+    public CompletableFuture<Lsn> enqueue(List<Mutation> ops, byte[] record, Deferred deferred) {
         long called = System.nanoTime();
         LedgerKvException f = failure;
         if (f != null) {
@@ -209,7 +218,7 @@ public final class Committer {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new LedgerKvException("interrupted while waiting to commit; nothing was written", e));
         }
-        PendingTxn t = new PendingTxn(ops, record, permits, called);
+        PendingTxn t = new PendingTxn(ops, record, permits, called, deferred);
         queue.add(t);
         lastEnqueued = t.future;
         // The committer thread drains the queue when it stops; if it already has, nobody else
@@ -289,6 +298,14 @@ public final class Committer {
                     first.control.run();
                     continue;
                 }
+                if (first.deferred != null) {
+                    inHand = List.of(first); // failed, not lost, if the committer stops while resolving it
+                    boolean write = resolve(first);
+                    inHand = List.of();
+                    if (!write) {
+                        continue;
+                    }
+                }
                 if (first.size() > cfg.maxBatchBytes()) {
                     inHand = List.of(first);
                     writeLarge(first);
@@ -341,7 +358,7 @@ public final class Committer {
             if (n == WAKE) {
                 continue;
             }
-            if (n == STOP || n.control != null || bytes + n.size() > cfg.maxBatchBytes()) {
+            if (n == STOP || n.control != null || n.deferred != null || bytes + n.size() > cfg.maxBatchBytes()) {
                 carry = n;
                 break;
             }
@@ -349,6 +366,57 @@ public final class Committer {
             bytes += n.size();
         }
         return batch;
+    }
+
+    /**
+     * Resolves a transaction's conditions and counter increments: waits until every transaction
+     * written before it is applied (rolling ledgers meanwhile if an entry fails), so the index holds
+     * exactly the state it follows, then evaluates. Returns false if the transaction is finished
+     * here (a condition failed: nothing written; or it had nothing left to write).
+     */
+    private boolean resolve(PendingTxn t) throws InterruptedException {
+        while (failure == null && index.lastSeq() < nextTxnSeq - 1) {
+            if (rollRequested) {
+                rollRequested = false;
+                roll("an entry failed");
+                continue;
+            }
+            synchronized (lock) {
+                if (failure == null && index.lastSeq() < nextTxnSeq - 1) {
+                    lock.wait(1);
+                }
+            }
+        }
+        if (failure != null) {
+            finish(t, null, failure);
+            return false;
+        }
+        List<Mutation> ops;
+        try {
+            ops = t.deferred.resolve(index, store, t.ops);
+        } catch (LedgerKvException e) {
+            finish(t, null, e);
+            return false;
+        }
+        if (ops.isEmpty()) {
+            // Conditions only, all held: nothing to write. Completed on the completions executor, like
+            // every commit, so a caller's continuation never runs on (and blocks) the committer thread.
+            if (t.markFinished()) {
+                pendingBytes.release(t.permits);
+                Lsn at = index.lastLsn();
+                completions.execute(() -> t.future.complete(at));
+            }
+            return false;
+        }
+        if (ops != t.ops) {
+            byte[] record = TxnRecord.encode(ops);
+            if (record.length != t.record.length) {
+                throw new IllegalStateException("counter values changed the record size: " + t.record.length + " -> " + record.length);
+            }
+            t.ops = ops;
+            t.record = record;
+        }
+        return true;
     }
 
     private void writeBatch(List<PendingTxn> batch) throws InterruptedException {

@@ -8,8 +8,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A transaction accepted by the committer: its operations, their encoded WAL record and its future. */
 final class PendingTxn {
-    final List<Mutation> ops;
-    final byte[] record;
+    /** Final once the committer has resolved {@link #deferred} (the committer thread rewrites them once, before writing). */
+    List<Mutation> ops;
+    byte[] record;
+    /** Conditions and counter increments to resolve at commit, or null. */
+    final Deferred deferred;
     final CompletableFuture<Lsn> future = new CompletableFuture<>();
     /** Bytes held from the committer's pending-bytes budget until the transaction finishes. */
     final int permits;
@@ -23,8 +26,9 @@ final class PendingTxn {
     /** Non-null for a control task the committer thread runs between batches instead of a transaction. */
     final Runnable control;
 
-    PendingTxn(List<Mutation> ops, byte[] record, int permits, long createdNanos) {
+    PendingTxn(List<Mutation> ops, byte[] record, int permits, long createdNanos, Deferred deferred) {
         this.createdNanos = createdNanos;
+        this.deferred = deferred;
         this.ops = ops;
         this.record = record;
         this.permits = permits;
@@ -37,6 +41,7 @@ final class PendingTxn {
         this.permits = 0;
         this.control = control;
         this.createdNanos = 0;
+        this.deferred = null;
     }
 
     static PendingTxn control(Runnable task) {

@@ -22,6 +22,15 @@ public interface TxnHost {
     /** Commits operations that were already checked; they form one atomic transaction. */
     CompletableFuture<Lsn> commit(List<Mutation> ops);
 
+    /**
+     * Commits a transaction with conditions or counter increments, resolved by the committer (the
+     * ops hold an 8-byte placeholder put for every incremented key).
+     */
+    CompletableFuture<Lsn> commit(List<Mutation> ops, Deferred deferred);
+
+    /** LSN of the last transaction applied. */
+    Lsn lastAppliedLsn();
+
     /** Throws if the store cannot accept writes (read-only, closed, fenced). */
     void checkWritable();
 }

@@ -1,5 +1,6 @@
 package io.ledgerkv.txn;
 
+import io.ledgerkv.api.Condition;
 import io.ledgerkv.api.LimitExceededException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.Txn;
@@ -23,6 +24,9 @@ public final class TxnImpl implements Txn {
     private volatile State state = State.OPEN;
     /** Sum of encoded operation sizes; the record adds a varint count. */
     private long opBytes;
+    private final List<Map.Entry<byte[], Condition>> checks = new ArrayList<>();
+    private final TreeMap<byte[], Long> increments = new TreeMap<>(Arrays::compareUnsigned);
+    private Deferred deferred;
 
     public TxnImpl(TxnHost host) {
         this.host = host;
@@ -46,6 +50,10 @@ public final class TxnImpl implements Txn {
         if (key == null) {
             throw new NullPointerException("get: key must not be null");
         }
+        if (increments.containsKey(key)) {
+            throw new IllegalStateException("get: counter " + describe(key) + " is incremented in this transaction; its value is "
+                    + "decided at commit (read counter(key) after the commit)");
+        }
         byte[] v = writes.get(key);
         if (v != null) {
             return v == DELETED ? null : v.clone();
@@ -53,10 +61,62 @@ public final class TxnImpl implements Txn {
         return host.get(key);
     }
 
+    private static String describe(byte[] key) {
+        return new Mutation(key, null).toString().replace("DEL", "key");
+    }
+
+    @Override
+    public Txn check(byte[] key, Condition condition) {
+        requireOpen("check");
+        byte[] k = host.checkKey(key, "check");
+        if (condition == null) {
+            throw new NullPointerException("check: condition must not be null");
+        }
+        if (condition instanceof Condition.VersionIs v && v.version().compareTo(host.lastAppliedLsn()) > 0) {
+            throw new IllegalArgumentException("check: expected version " + v.version() + " is newer than anything this store has"
+                    + " applied (last " + host.lastAppliedLsn() + "); versions come from getWithVersion or a commit's LSN");
+        }
+        checks.add(Map.entry(k, condition));
+        return this;
+    }
+
+    @Override
+    public Txn increment(byte[] key, long delta) {
+        requireOpen("increment");
+        byte[] k = host.checkKey(key, "increment");
+        if (writes.containsKey(k) && !increments.containsKey(k)) {
+            throw new IllegalStateException("increment: key " + describe(k) + " is already put or deleted in this transaction");
+        }
+        if (!increments.containsKey(k)) {
+            record(k, new byte[Deferred.COUNTER_BYTES]); // placeholder of the counter's size, replaced at commit
+        }
+        increments.merge(k, delta, (a, b) -> {
+            try {
+                return Math.addExact(a, b);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("increment: the deltas for key " + describe(k) + " overflow a long");
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public long counter(byte[] key) {
+        if (state != State.COMMITTED) {
+            throw new IllegalStateException("cannot read counter: transaction is " + state + ", expected COMMITTED");
+        }
+        Long v = deferred == null ? null : deferred.result(key);
+        if (v == null) {
+            throw new IllegalArgumentException("counter: this transaction did not increment key " + describe(key));
+        }
+        return v;
+    }
+
     @Override
     public Txn put(byte[] key, byte[] value) {
         requireOpen("put");
         byte[] k = host.checkKey(key, "put");
+        refuseCounter(k, "put");
         byte[] v = host.checkValue(value, "put");
         record(k, v);
         return this;
@@ -65,8 +125,16 @@ public final class TxnImpl implements Txn {
     @Override
     public Txn delete(byte[] key) {
         requireOpen("delete");
-        record(host.checkKey(key, "delete"), DELETED);
+        byte[] k = host.checkKey(key, "delete");
+        refuseCounter(k, "delete");
+        record(k, DELETED);
         return this;
+    }
+
+    private void refuseCounter(byte[] k, String op) {
+        if (increments.containsKey(k)) {
+            throw new IllegalStateException(op + ": key " + describe(k) + " is incremented in this transaction");
+        }
     }
 
     private void record(byte[] k, byte[] v) {
@@ -101,7 +169,12 @@ public final class TxnImpl implements Txn {
         }
         CompletableFuture<Lsn> f;
         try {
-            f = host.commit(ops);
+            if (checks.isEmpty() && increments.isEmpty()) {
+                f = host.commit(ops);
+            } else {
+                deferred = new Deferred(checks, increments);
+                f = host.commit(ops, deferred);
+            }
         } catch (RuntimeException e) {
             state = State.FAILED;
             throw e;
@@ -117,6 +190,8 @@ public final class TxnImpl implements Txn {
         }
         requireOpen("abort");
         writes.clear();
+        checks.clear();
+        increments.clear();
         state = State.ABORTED;
     }
 
