@@ -63,6 +63,18 @@ public final class StoreActions {
         return out;
     }
 
+    /** Buffers {@code ops} in {@code t}, in order (a null value is a delete); returns {@code t}. */
+    static Txn stage(Txn t, List<Op> ops) {
+        for (Op op : ops) {
+            if (op.value() == null) {
+                t.delete(op.key());
+            } else {
+                t.put(op.key(), op.value());
+            }
+        }
+        return t;
+    }
+
     static final Gen<Op> OP = Gen.frequency(weight(3, r -> new Op(KEY.next(r), VALUE.next(r))), weight(1, r -> new Op(KEY.next(r), null)));
     static final Gen<List<Op>> OPS = Gen.listOf(OP, 1, 5);
 
@@ -186,15 +198,7 @@ public final class StoreActions {
     record Abort(List<Op> ops) implements Action<StoreHarness> {
         @Override
         public void run(StoreHarness h) {
-            Txn t = h.store.begin();
-            for (Op op : ops) {
-                if (op.value() == null) {
-                    t.delete(op.key());
-                } else {
-                    t.put(op.key(), op.value());
-                }
-            }
-            t.abort();
+            stage(h.store.begin(), ops).abort();
         }
 
         @Override
@@ -262,15 +266,7 @@ public final class StoreActions {
             boolean holds = mode == 0 ? cur == null : mode == 1 && cur != null;
             Lsn before = h.store.lastAppliedLsn();
             try (Txn t = h.store.begin()) {
-                t.check(checkKey, c);
-                for (Op op : ops) {
-                    if (op.value() == null) {
-                        t.delete(op.key());
-                    } else {
-                        t.put(op.key(), op.value());
-                    }
-                }
-                t.commit();
+                stage(t.check(checkKey, c), ops).commit();
                 if (!holds) {
                     throw new AssertionError(this + " committed although its condition does not hold");
                 }
@@ -437,15 +433,7 @@ public final class StoreActions {
         public void run(StoreHarness h) throws Exception {
             List<CompletableFuture<Lsn>> futures = new ArrayList<>();
             for (List<Op> ops : txns) {
-                Txn t = h.store.begin();
-                for (Op op : ops) {
-                    if (op.value() == null) {
-                        t.delete(op.key());
-                    } else {
-                        t.put(op.key(), op.value());
-                    }
-                }
-                futures.add(t.commitAsync());
+                futures.add(stage(h.store.begin(), ops).commitAsync());
             }
             h.client.crash();
             int acked = 0;

@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
 public final class LedgerKvCli {
 
     public static void main(String[] args) {
+        // ZooKeeper's client logs every failed connection attempt as a WARN with a stack trace; a
+        // command that cannot reach the cluster says so itself, once, when connectTimeout runs out.
+        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.zookeeper.ClientCnxn",
+                org.apache.logging.log4j.Level.ERROR);
         System.exit(run(args));
     }
 
