@@ -52,7 +52,14 @@ public interface LocalIndex {
         /** The same entries, in descending key order when {@code descending}. */
         Iterator<byte[][]> scan(byte[] from, byte[] to, boolean descending);
 
+        /** Every live entry at this position with the LSN of its last write, ascending. Internal arrays. */
+        Iterator<Entry> scanVersioned();
+
         @Override
         void close();
+    }
+
+    /** A key, its value and its version (the LSN that wrote it). */
+    record Entry(byte[] key, byte[] value, Lsn version) {
     }
 }

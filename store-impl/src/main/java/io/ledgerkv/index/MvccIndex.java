@@ -73,8 +73,16 @@ public final class MvccIndex implements LocalIndex {
      * {@link #apply} and before any reader: checkpoint restore builds the index, then opens it.
      */
     public void load(byte[] key, byte[] value) {
+        load(key, value, null);
+    }
+
+    /**
+     * Loads one checkpoint entry with the version it had when the checkpoint was taken ({@code null}:
+     * the checkpoint's own LSN, for checkpoints written before versions were recorded).
+     */
+    public void load(byte[] key, byte[] value, Lsn version) {
         Position p = visible;
-        Version prev = map.put(key, new Version(p.seq, p.lsn, value, null));
+        Version prev = map.put(key, new Version(p.seq, version == null ? p.lsn : version, value, null));
         if (prev != null) {
             throw new IllegalStateException("checkpoint holds a key twice");
         }
@@ -249,10 +257,50 @@ public final class MvccIndex implements LocalIndex {
         }
 
         private byte[] resolve(Version v) {
+            Version at = resolveVersion(v);
+            return at == null ? null : at.value;
+        }
+
+        private Version resolveVersion(Version v) {
             while (v != null && v.seq > seq) {
                 v = v.older;
             }
-            return v == null ? null : v.value;
+            return v;
+        }
+
+        @Override
+        public Iterator<Entry> scanVersioned() {
+            checkOpen();
+            Iterator<Map.Entry<byte[], Version>> it = map.entrySet().iterator();
+            return new Iterator<>() {
+                Entry next = advance();
+
+                private Entry advance() {
+                    while (it.hasNext()) {
+                        Map.Entry<byte[], Version> e = it.next();
+                        Version v = resolveVersion(e.getValue());
+                        if (v != null && v.value != null) {
+                            return new Entry(e.getKey(), v.value, v.lsn);
+                        }
+                    }
+                    return null;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public Entry next() {
+                    if (next == null) {
+                        throw new NoSuchElementException();
+                    }
+                    Entry r = next;
+                    next = advance();
+                    return r;
+                }
+            };
         }
 
         @Override

@@ -710,7 +710,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 step(CheckpointStep.WRITTEN);
                 try (CodecCache codecs = new CodecCache(dicts)) {
                     long[] n = {0};
-                    checkpoints.read(written, codecs, (k, v) -> n[0]++);
+                    checkpoints.read(written, codecs, (k, v, version) -> n[0]++);
                 } catch (RuntimeException e) {
                     checkpoints.deleteQuietly(written.ledgerId());
                     throw new LedgerKvException("store '" + name + "': checkpoint did not read back intact; not registered: "

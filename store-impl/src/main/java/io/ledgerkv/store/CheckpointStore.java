@@ -2,6 +2,7 @@ package io.ledgerkv.store;
 
 import io.ledgerkv.api.CorruptEntryException;
 import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.checkpoint.CheckpointChunks;
 import io.ledgerkv.checkpoint.CheckpointInfo;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import org.apache.bookkeeper.client.BKException;
 import org.apache.bookkeeper.client.LedgerHandle;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
@@ -88,7 +88,7 @@ public final class CheckpointStore {
         AtomicInteger firstError = new AtomicInteger(BKException.Code.OK);
         CheckpointChunks.Summary s;
         try {
-            s = CheckpointChunks.write(pin.scan(null, null), encoder, epoch, pin.seq(), cfg.checkpointChunkBytes(),
+            s = CheckpointChunks.writeVersioned(pin.scanVersioned(), encoder, epoch, pin.seq(), cfg.checkpointChunkBytes(),
                     System.currentTimeMillis(), (index, entry) -> {
                         window.acquire();
                         if (firstError.get() != BKException.Code.OK) {
@@ -126,7 +126,13 @@ public final class CheckpointStore {
      * count, the aggregate checksum and the key count, and hands each entry to {@code sink} in key
      * order. Throws {@link CorruptEntryException} naming the ledger and chunk on any mismatch.
      */
-    void read(CheckpointInfo cp, CodecCache codecs, BiConsumer<byte[], byte[]> sink) {
+    /** Receives a checkpoint's entries; {@code version} is null for checkpoints written before versions were kept. */
+    @FunctionalInterface
+    interface EntrySink {
+        void accept(byte[] key, byte[] value, Lsn version);
+    }
+
+    void read(CheckpointInfo cp, CodecCache codecs, EntrySink sink) {
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
         long[] keys = {0};
         int[] chunks = {0};
@@ -138,16 +144,17 @@ public final class CheckpointStore {
                         + cp.chunks() + " chunks, its ledger has " + (last + 1));
             }
             WalLedgers.read(lh, 0, last, (entryId, data) -> {
-                List<Mutation> ops;
+                CheckpointChunks.Chunk chunk;
                 try {
-                    ops = CheckpointChunks.decode(data, (int) entryId, cp.txnSeq(), WalEntry.CodecSource.of(codecs));
+                    chunk = CheckpointChunks.decodeChunk(data, (int) entryId, cp.txnSeq(), WalEntry.CodecSource.of(codecs));
                 } catch (WalFormatException e) {
                     throw new CorruptEntryException(store, cp.ledgerId(), entryId, "checkpoint " + cp.id() + ": " + e.getMessage(), e);
                 }
                 agg.add(data);
                 chunks[0]++;
-                for (Mutation m : ops) {
-                    sink.accept(m.key(), m.value());
+                List<Mutation> ops = chunk.ops();
+                for (int i = 0; i < ops.size(); i++) {
+                    sink.accept(ops.get(i).key(), ops.get(i).value(), chunk.versions() == null ? null : chunk.versions().get(i));
                     keys[0]++;
                 }
             });

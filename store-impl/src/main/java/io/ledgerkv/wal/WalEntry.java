@@ -42,7 +42,14 @@ public final class WalEntry {
     public enum Type {
         BATCH(1), TXN_PART(2), TXN_COMMIT(3),
         /** A chunk of a checkpoint or backup: one record of PUT operations; count = chunk index. */
-        CHECKPOINT_CHUNK(4);
+        CHECKPOINT_CHUNK(4),
+        /**
+         * A checkpoint chunk that also carries each key's version: a 4-byte record length, the
+         * record of PUT operations, then per operation the LSN of the key's last write (8-byte
+         * ledger sequence, 8-byte entry id, 4-byte slot). Written by checkpoints since versions
+         * became part of the API; backups keep writing {@link #CHECKPOINT_CHUNK}.
+         */
+        CHECKPOINT_CHUNK_VERSIONED(5);
 
         final int code;
 

@@ -176,4 +176,39 @@ class ConditionalWriteTest {
             reopened.replace(b("hits"), hitsBefore.version(), ByteBuffer.allocate(8).putLong(0).array());
         }
     }
+
+    @Test
+    void versionsSurviveAReopenFromACheckpoint() {
+        DefaultLedgerKv kv = CLUSTER.connect();
+        String name = freshName("cas-ckpt");
+        BookKeeperStore store = kv.open(name, config().build(), WriterHooks.NONE);
+        for (int i = 0; i < 50; i++) {
+            store.put(b("k" + i), b("v" + i)); // 50 different versions
+        }
+        store.increment(b("hits"), 42);
+        java.util.Map<String, Lsn> versions = new java.util.TreeMap<>();
+        for (int i = 0; i < 50; i++) {
+            versions.put("k" + i, store.getWithVersion(b("k" + i)).version());
+        }
+        Lsn hits = store.getWithVersion(b("hits")).version();
+        store.checkpoint();
+        store.put(b("k7"), b("after")); // one key moves on after the checkpoint
+        store.close();
+
+        try (BookKeeperStore reopened = CLUSTER.connect().open(name, config().build(), WriterHooks.NONE)) {
+            assertThat(reopened.replayStats().checkpointId()).as("the reopen starts from the checkpoint").isPositive();
+            for (int i = 0; i < 50; i++) {
+                VersionedValue v = reopened.getWithVersion(b("k" + i));
+                if (i == 7) {
+                    assertThat(v.version()).isGreaterThan(versions.get("k7"));
+                } else {
+                    assertThat(v.version()).as("k" + i).isEqualTo(versions.get("k" + i));
+                }
+            }
+            assertThat(reopened.getWithVersion(b("hits")).version()).isEqualTo(hits);
+            reopened.replace(b("k3"), versions.get("k3"), b("cas after reopen")); // the old version still works
+            assertThatThrownBy(() -> reopened.replace(b("k7"), versions.get("k7"), b("stale"))).isInstanceOf(ConditionFailedException.class);
+            assertThat(reopened.increment(b("hits"), 1)).isEqualTo(43);
+        }
+    }
 }
