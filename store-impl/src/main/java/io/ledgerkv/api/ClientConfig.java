@@ -16,6 +16,11 @@ import java.util.regex.Pattern;
  *
  * <p>{@code meterRegistry} is the host application's Micrometer registry, where every store this
  * client opens registers its {@code ledgerkv.*} meters; null (the default) keeps no metrics.
+ *
+ * <p>{@code zkDigest} ({@code user:password}, null by default) is this service's ZooKeeper
+ * identity: the client authenticates with it, and the namespaces and stores it creates are
+ * readable and writable by that identity only, so another service can neither read their metadata
+ * nor fence their writer nor delete them. Never printed ({@link #toString()} hides it).
  */
 public record ClientConfig(
         String connectString,
@@ -26,7 +31,8 @@ public record ClientConfig(
         String ledgersRootPath,
         Duration addEntryTimeout,
         Duration readEntryTimeout,
-        MeterRegistry meterRegistry) {
+        MeterRegistry meterRegistry,
+        String zkDigest) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
@@ -45,9 +51,22 @@ public record ClientConfig(
         positive("operationTimeout", operationTimeout);
         positive("addEntryTimeout", addEntryTimeout);
         positive("readEntryTimeout", readEntryTimeout);
+        if (zkDigest != null && (zkDigest.indexOf(':') <= 0 || zkDigest.indexOf(':') == zkDigest.length() - 1)) {
+            throw new InvalidConfigException("zkDigest", "expected user:password with both parts non-empty (the value is not shown)");
+        }
         if (ledgersRootPath == null || !ledgersRootPath.startsWith("/") || ledgersRootPath.endsWith("/")) {
             throw new InvalidConfigException("ledgersRootPath", "must start with '/' and not end with '/', got '" + ledgersRootPath + "'");
         }
+    }
+
+    /** Like the record's, with the ZooKeeper secret hidden. */
+    @Override
+    public String toString() {
+        return "ClientConfig[connectString=" + connectString + ", namespace=" + namespace + ", sessionTimeout=" + sessionTimeout
+                + ", connectTimeout=" + connectTimeout + ", operationTimeout=" + operationTimeout + ", ledgersRootPath="
+                + ledgersRootPath + ", addEntryTimeout=" + addEntryTimeout + ", readEntryTimeout=" + readEntryTimeout
+                + ", zkDigest=" + (zkDigest == null ? "none" : "user " + zkDigest.substring(0, zkDigest.indexOf(':')) + ", password hidden")
+                + "]";
     }
 
     private static void positive(String field, Duration d) {
@@ -81,7 +100,7 @@ public record ClientConfig(
     public Builder toBuilder() {
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
-                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry);
+                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest);
     }
 
     public static final class Builder {
@@ -94,6 +113,7 @@ public record ClientConfig(
         private Duration addEntryTimeout = Duration.ofSeconds(5);
         private Duration readEntryTimeout = Duration.ofSeconds(5);
         private MeterRegistry meterRegistry;
+        private String zkDigest;
 
         private Builder(String connectString) {
             this.connectString = connectString;
@@ -144,9 +164,15 @@ public record ClientConfig(
             return this;
         }
 
+        /** This service's ZooKeeper identity, {@code user:password} (digest scheme); null for none. */
+        public Builder zkDigest(String userColonPassword) {
+            zkDigest = userColonPassword;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
-                    ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry);
+                    ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest);
         }
     }
 }

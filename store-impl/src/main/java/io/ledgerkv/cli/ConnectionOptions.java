@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class ConnectionOptions {
     /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
     static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
-            "ledgersRootPath", "passwordFile");
+            "ledgersRootPath", "passwordFile", "zkDigestFile");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -46,6 +46,10 @@ final class ConnectionOptions {
 
     @Option(names = "--password-file", description = "File holding the store's ledger password (default: $LEDGERKV_PASSWORD)")
     Path passwordFile;
+
+    @Option(names = "--zk-digest-file", description = "File holding this service's ZooKeeper identity, user:password; the "
+            + "namespaces and stores it creates are then readable and writable by that identity only")
+    Path zkDigestFile;
 
     @Option(names = "--connect-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "How long to try reaching ZooKeeper (default: ${DEFAULT-VALUE})")
@@ -110,23 +114,18 @@ final class ConnectionOptions {
         if (s.containsKey("ledgersRootPath")) {
             b.ledgersRootPath(s.get("ledgersRootPath"));
         }
+        Path digestFile = zkDigestFile != null ? zkDigestFile : s.containsKey("zkDigestFile") ? Path.of(s.get("zkDigestFile")) : null;
+        if (digestFile != null) {
+            b.zkDigest(new String(readSecret(digestFile, "--zk-digest-file"), java.nio.charset.StandardCharsets.UTF_8));
+        }
         return b.build();
     }
 
     byte[] password() {
         Path file = passwordFile != null ? passwordFile
                 : settings().containsKey("passwordFile") ? Path.of(settings().get("passwordFile")) : null;
-        try {
-            if (file != null) {
-                byte[] pw = Files.readAllBytes(file);
-                int end = pw.length;
-                while (end > 0 && (pw[end - 1] == '\n' || pw[end - 1] == '\r')) {
-                    end--;
-                }
-                return java.util.Arrays.copyOf(pw, end);
-            }
-        } catch (IOException e) {
-            throw new InvalidConfigException("--password-file", "cannot read " + file + ": " + e.getMessage());
+        if (file != null) {
+            return readSecret(file, "--password-file");
         }
         String env = System.getenv("LEDGERKV_PASSWORD");
         if (env == null || env.isEmpty()) {
@@ -134,6 +133,20 @@ final class ConnectionOptions {
                     + " or set passwordFile in a --config file");
         }
         return env.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A secret from a file, without its trailing newline. */
+    private static byte[] readSecret(Path file, String option) {
+        try {
+            byte[] pw = Files.readAllBytes(file);
+            int end = pw.length;
+            while (end > 0 && (pw[end - 1] == '\n' || pw[end - 1] == '\r')) {
+                end--;
+            }
+            return java.util.Arrays.copyOf(pw, end);
+        } catch (IOException e) {
+            throw new InvalidConfigException(option, "cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     /** The settings file's store settings and the password; flags are applied on top by the caller. */

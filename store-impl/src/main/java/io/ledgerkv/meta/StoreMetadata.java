@@ -237,6 +237,13 @@ public final class StoreMetadata {
     }
 
     /** Runs a ZooKeeper call, turning connection problems into {@link ClusterUnavailableException}. */
+    /** ZooKeeper's "not authenticated" refusal, as the error a caller can act on. */
+    static io.ledgerkv.api.AccessDeniedException accessDenied(KeeperException e) {
+        return new io.ledgerkv.api.AccessDeniedException("ZooKeeper refused access to " + (e.getPath() == null ? "a store's metadata"
+                : e.getPath()) + ": this client's identity (ClientConfig.zkDigest) is not the one the namespace belongs to; nothing "
+                + "was changed", e);
+    }
+
     static <T> T call(ZkCall<T> c) {
         try {
             return c.call();
@@ -245,6 +252,8 @@ public final class StoreMetadata {
         } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
                  | KeeperException.OperationTimeoutException e) {
             throw new ClusterUnavailableException("ZooKeeper unavailable: " + e.getMessage(), e);
+        } catch (KeeperException.NoAuthException e) {
+            throw accessDenied(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MetadataException("interrupted during a ZooKeeper call", e);

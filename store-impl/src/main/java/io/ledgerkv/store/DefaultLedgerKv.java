@@ -102,12 +102,16 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (config == null) {
             throw new InvalidConfigException("config", "must not be null");
         }
-        CuratorFramework zk = CuratorFrameworkFactory.builder()
+        CuratorFrameworkFactory.Builder zb = CuratorFrameworkFactory.builder()
                 .connectString(config.connectString())
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) config.connectTimeout().toMillis())
-                .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5))
-                .build();
+                .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5));
+        if (config.zkDigest() != null) {
+            zb.authorization("digest", config.zkDigest().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .aclProvider(new io.ledgerkv.meta.ZkAcls());
+        }
+        CuratorFramework zk = zb.build();
         zk.start();
         try {
             if (!zk.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
