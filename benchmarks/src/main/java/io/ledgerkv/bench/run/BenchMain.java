@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -119,8 +118,8 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private org.openjdk.jmh.runner.options.Options options(Preset.Suite s, Path dir) {
-        // benchmarkClass is a class (every method) or Class.method (one method, no trailing dot in JMH's name)
-        ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + Pattern.quote(s.benchmarkClass()) + "(\\..*|$)")
+        // benchmarkClass is a regex over a class (every method) or Class.method (no trailing dot in JMH's name)
+        ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + s.benchmarkClass() + "(\\..*|$)")
                 .forks(forks > 0 ? forks : s.forks()).warmupIterations(s.warmups()).measurementIterations(s.iterations())
                 .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-" + s.name() + ".json").toString())
                 .output(dir.resolve("jmh-" + s.name() + ".log").toString()).shouldFailOnError(true);
