@@ -31,7 +31,8 @@ public final class BenchCluster implements AutoCloseable {
     public static final String PASSWORD = "benchmark";
 
     /** The external cluster's ZooKeeper connect string, or null for the embedded one. */
-    public static final String EXTERNAL_ZK = System.getProperty("ledgerkv.bench.zk");
+    public static final String ZK_PROPERTY = "ledgerkv.bench.zk";
+    public static final String EXTERNAL_ZK = System.getProperty(ZK_PROPERTY);
 
     private final LocalCluster cluster;
     private final ClientConfig.Builder config;

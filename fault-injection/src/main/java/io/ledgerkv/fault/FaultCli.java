@@ -93,10 +93,9 @@ public final class FaultCli {
             Path dir = out != null ? out : Path.of("results", LocalDate.now() + "-fault");
             List<FaultKind> kinds = faults != null ? faults : Arrays.stream(FaultKind.values())
                     .filter(k -> zk == null || !k.needsEmbeddedCluster()).toList();
-            if (zk != null && kinds.stream().anyMatch(FaultKind::needsEmbeddedCluster)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--faults " + kinds.stream()
-                        .filter(FaultKind::needsEmbeddedCluster).toList() + " act on bookies, which the nemesis controls only in the "
-                        + "embedded cluster; with --zk, kill and pause bookies from the orchestrator (deploy/README.md)");
+            if (zk != null && FaultKind.refusedWithoutEmbeddedCluster(kinds) != null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--faults with --zk: "
+                        + FaultKind.refusedWithoutEmbeddedCluster(kinds));
             }
             ProgressBar bar = quiet || System.console() == null ? null
                     : new ProgressBarBuilder().setTaskName("fault runs").setInitialMax(runs).setStyle(ProgressBarStyle.ASCII).build();

@@ -72,6 +72,18 @@ public final class ConfigFile {
         }
     }
 
+    /**
+     * The error for a settings key that is not one of {@code valid}: names the key, the source, the
+     * nearest valid key for a typo, the whole list when it is short, and where a password belongs
+     * when the key looks like one (secrets never go in settings files).
+     */
+    public static InvalidConfigException unknownSetting(String key, Collection<String> valid, String source) {
+        return new InvalidConfigException(key, "unknown setting in " + source + didYouMean(key, valid)
+                + (valid.size() <= 10 ? "; valid: " + new java.util.TreeSet<>(valid) : "")
+                + (key.toLowerCase(Locale.ROOT).contains("password")
+                ? "; the ledger password never goes in a settings file (use passwordFile, --password-file or LEDGERKV_PASSWORD)" : ""));
+    }
+
     /** {@code " (did you mean X?)"} for the valid key closest to a mistyped one, or {@code ""} if none is close. */
     public static String didYouMean(String key, Collection<String> valid) {
         LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();

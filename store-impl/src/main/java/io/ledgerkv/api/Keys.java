@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** How error messages show a key: as text when it is printable ASCII, else as hex; long keys are cut. */
-final class Keys {
+public final class Keys {
     private static final int SHOWN = 64;
 
     private Keys() {
     }
 
-    static String describe(byte[] key) {
+    public static String describe(byte[] key) {
         int n = Math.min(key.length, SHOWN);
         boolean printable = true;
         for (int i = 0; i < n && printable; i++) {

@@ -183,9 +183,7 @@ public final class StoreConfig {
         for (Map.Entry<String, String> e : settings.entrySet()) {
             Method setter = SETTERS.get(e.getKey());
             if (setter == null) {
-                throw new InvalidConfigException(e.getKey(), "unknown setting in " + source + ConfigFile.didYouMean(e.getKey(), keys())
-                        + (e.getKey().toLowerCase(Locale.ROOT).contains("password")
-                        ? "; the ledger password never goes in a settings file (use --password-file or LEDGERKV_PASSWORD)" : ""));
+                throw ConfigFile.unknownSetting(e.getKey(), keys(), source);
             }
             Class<?> type = setter.getParameterTypes()[0];
             Object value;

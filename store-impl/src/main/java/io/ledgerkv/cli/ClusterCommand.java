@@ -31,8 +31,7 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
             java.util.Map<String, String> s = io.ledgerkv.api.ConfigFile.read(config);
             for (String k : s.keySet()) {
                 if (!KEYS.contains(k)) {
-                    throw new io.ledgerkv.api.InvalidConfigException(k, "unknown setting in " + config
-                            + io.ledgerkv.api.ConfigFile.didYouMean(k, KEYS) + "; valid: " + new java.util.TreeSet<>(KEYS));
+                    throw io.ledgerkv.api.ConfigFile.unknownSetting(k, KEYS, config.toString());
                 }
             }
             try {

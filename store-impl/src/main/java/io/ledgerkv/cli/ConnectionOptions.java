@@ -65,10 +65,7 @@ final class ConnectionOptions {
             valid.addAll(CONNECTION_KEYS);
             for (String k : settings.keySet()) {
                 if (!valid.contains(k)) {
-                    throw new InvalidConfigException(k, "unknown setting in " + config + ConfigFile.didYouMean(k, valid)
-                            + (k.toLowerCase(java.util.Locale.ROOT).contains("password") && !k.equals("passwordFile")
-                            ? "; the ledger password never goes in a settings file (use passwordFile, --password-file or LEDGERKV_PASSWORD)"
-                            : ""));
+                    throw ConfigFile.unknownSetting(k, valid, String.valueOf(config));
                 }
             }
         }

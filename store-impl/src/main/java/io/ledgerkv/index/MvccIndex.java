@@ -271,36 +271,7 @@ public final class MvccIndex implements LocalIndex {
         @Override
         public Iterator<Entry> scanVersioned() {
             checkOpen();
-            Iterator<Map.Entry<byte[], Version>> it = map.entrySet().iterator();
-            return new Iterator<>() {
-                Entry next = advance();
-
-                private Entry advance() {
-                    while (it.hasNext()) {
-                        Map.Entry<byte[], Version> e = it.next();
-                        Version v = resolveVersion(e.getValue());
-                        if (v != null && v.value != null) {
-                            return new Entry(e.getKey(), v.value, v.lsn);
-                        }
-                    }
-                    return null;
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return next != null;
-                }
-
-                @Override
-                public Entry next() {
-                    if (next == null) {
-                        throw new NoSuchElementException();
-                    }
-                    Entry r = next;
-                    next = advance();
-                    return r;
-                }
-            };
+            return live(map, (k, v) -> new Entry(k, v.value, v.lsn));
         }
 
         @Override
@@ -316,16 +287,21 @@ public final class MvccIndex implements LocalIndex {
             } else {
                 sub = map;
             }
-            Iterator<Map.Entry<byte[], Version>> it = (descending ? sub.descendingMap() : sub).entrySet().iterator();
-            return new Iterator<>() {
-                byte[][] next = advance();
+            return live(descending ? sub.descendingMap() : sub, (k, v) -> new byte[][] {k, v.value});
+        }
 
-                private byte[][] advance() {
+        /** The keys of {@code sub} live at this position, in its order, each as {@code f(key, its version here)}. */
+        private <T> Iterator<T> live(NavigableMap<byte[], Version> sub, java.util.function.BiFunction<byte[], Version, T> f) {
+            Iterator<Map.Entry<byte[], Version>> it = sub.entrySet().iterator();
+            return new Iterator<>() {
+                T next = advance();
+
+                private T advance() {
                     while (it.hasNext()) {
                         Map.Entry<byte[], Version> e = it.next();
-                        byte[] v = resolve(e.getValue());
-                        if (v != null) {
-                            return new byte[][] {e.getKey(), v};
+                        Version v = resolveVersion(e.getValue());
+                        if (v != null && v.value != null) {
+                            return f.apply(e.getKey(), v);
                         }
                     }
                     return null;
@@ -337,11 +313,11 @@ public final class MvccIndex implements LocalIndex {
                 }
 
                 @Override
-                public byte[][] next() {
+                public T next() {
                     if (next == null) {
                         throw new NoSuchElementException();
                     }
-                    byte[][] r = next;
+                    T r = next;
                     next = advance();
                     return r;
                 }

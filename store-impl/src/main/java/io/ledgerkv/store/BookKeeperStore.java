@@ -341,17 +341,17 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         if (ops.isEmpty()) {
             return CompletableFuture.completedFuture(index.lastLsn());
         }
-        byte[] record = TxnRecord.encode(ops);
-        if (record.length > cfg.maxTxnBytes()) {
-            throw new LimitExceededException("transaction (" + ops.size() + " operations)", "maxTxnBytes",
-                    record.length, cfg.maxTxnBytes());
-        }
-        return committer.enqueue(ops, record);
+        return enqueue(ops, null);
     }
 
     @Override
     public CompletableFuture<Lsn> commit(List<Mutation> ops, io.ledgerkv.txn.Deferred deferred) {
         checkWritable();
+        return enqueue(ops, deferred);
+    }
+
+    /** Encodes, checks the size limit and hands the transaction to the committer ({@code deferred} null for a plain one). */
+    private CompletableFuture<Lsn> enqueue(List<Mutation> ops, io.ledgerkv.txn.Deferred deferred) {
         byte[] record = TxnRecord.encode(ops);
         if (record.length > cfg.maxTxnBytes()) {
             throw new LimitExceededException("transaction (" + ops.size() + " operations)", "maxTxnBytes",

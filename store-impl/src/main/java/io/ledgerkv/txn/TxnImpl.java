@@ -1,6 +1,7 @@
 package io.ledgerkv.txn;
 
 import io.ledgerkv.api.Condition;
+import io.ledgerkv.api.Keys;
 import io.ledgerkv.api.LimitExceededException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.Txn;
@@ -51,7 +52,7 @@ public final class TxnImpl implements Txn {
             throw new NullPointerException("get: key must not be null");
         }
         if (increments.containsKey(key)) {
-            throw new IllegalStateException("get: counter " + describe(key) + " is incremented in this transaction; its value is "
+            throw new IllegalStateException("get: counter " + Keys.describe(key) + " is incremented in this transaction; its value is "
                     + "decided at commit (read counter(key) after the commit)");
         }
         byte[] v = writes.get(key);
@@ -59,10 +60,6 @@ public final class TxnImpl implements Txn {
             return v == DELETED ? null : v.clone();
         }
         return host.get(key);
-    }
-
-    private static String describe(byte[] key) {
-        return new Mutation(key, null).toString().replace("DEL", "key");
     }
 
     @Override
@@ -85,7 +82,7 @@ public final class TxnImpl implements Txn {
         requireOpen("increment");
         byte[] k = host.checkKey(key, "increment");
         if (writes.containsKey(k) && !increments.containsKey(k)) {
-            throw new IllegalStateException("increment: key " + describe(k) + " is already put or deleted in this transaction");
+            throw new IllegalStateException("increment: key " + Keys.describe(k) + " is already put or deleted in this transaction");
         }
         if (!increments.containsKey(k)) {
             record(k, new byte[Deferred.COUNTER_BYTES]); // placeholder of the counter's size, replaced at commit
@@ -94,7 +91,7 @@ public final class TxnImpl implements Txn {
             try {
                 return Math.addExact(a, b);
             } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("increment: the deltas for key " + describe(k) + " overflow a long");
+                throw new IllegalArgumentException("increment: the deltas for key " + Keys.describe(k) + " overflow a long");
             }
         });
         return this;
@@ -107,7 +104,7 @@ public final class TxnImpl implements Txn {
         }
         Long v = deferred == null ? null : deferred.result(key);
         if (v == null) {
-            throw new IllegalArgumentException("counter: this transaction did not increment key " + describe(key));
+            throw new IllegalArgumentException("counter: this transaction did not increment key " + Keys.describe(key));
         }
         return v;
     }
@@ -133,7 +130,7 @@ public final class TxnImpl implements Txn {
 
     private void refuseCounter(byte[] k, String op) {
         if (increments.containsKey(k)) {
-            throw new IllegalStateException(op + ": key " + describe(k) + " is incremented in this transaction");
+            throw new IllegalStateException(op + ": key " + Keys.describe(k) + " is incremented in this transaction");
         }
     }
 

@@ -85,7 +85,7 @@ public final class BenchMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
         }
         if (zk != null) {
-            System.setProperty("ledgerkv.bench.zk", zk); // the latency driver runs in this JVM
+            System.setProperty(io.ledgerkv.bench.BenchCluster.ZK_PROPERTY, zk); // the latency driver runs in this JVM
         }
         Preset preset = which.full ? Preset.FULL : which.gate ? Preset.GATE : Preset.QUICK;
         String name = preset.name().toLowerCase(Locale.ROOT);
@@ -135,7 +135,7 @@ public final class BenchMain implements Callable<Integer> {
             jvmArgs.add("-Dledgerkv.bench.slowdown=" + slowdown);
         }
         if (zk != null) {
-            jvmArgs.add("-Dledgerkv.bench.zk=" + zk);
+            jvmArgs.add("-D" + io.ledgerkv.bench.BenchCluster.ZK_PROPERTY + "=" + zk);
         }
         if (!jvmArgs.isEmpty()) {
             b.jvmArgsPrepend(jvmArgs.toArray(new String[0]));

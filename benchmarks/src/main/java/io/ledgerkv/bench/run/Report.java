@@ -35,7 +35,7 @@ public final class Report {
         sb.append("| | |\n|---|---|\n");
         sb.append("| command | `").append(command).append("` |\n");
         Environment.describe().forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-        String zk = System.getProperty("ledgerkv.bench.zk");
+        String zk = System.getProperty(io.ledgerkv.bench.BenchCluster.ZK_PROPERTY);
         sb.append(zk == null ? "| cluster | embedded: ZooKeeper + 3 bookies in each forked JVM, journalSyncData=true, "
                 + "journalFlushWhenQueueEmpty=true, client throttle off, ensemble 3 / write 3 / ack 2, CRC32C |\n"
                 : "| cluster | external at " + zk + " (bookie settings are the cluster's), a fresh namespace per trial, client throttle "

@@ -58,10 +58,8 @@ public final class Campaign {
     }
 
     public static Result run(Config c) {
-        if (c.zk() != null && c.faults().stream().anyMatch(FaultKind::needsEmbeddedCluster)) {
-            throw new IllegalArgumentException("fault kinds " + c.faults().stream().filter(FaultKind::needsEmbeddedCluster).toList()
-                    + " act on bookies, which the nemesis controls only in the embedded cluster; against " + c.zk()
-                    + " the orchestrator kills and pauses bookies (see deploy/README.md)");
+        if (c.zk() != null && FaultKind.refusedWithoutEmbeddedCluster(c.faults()) != null) {
+            throw new IllegalArgumentException(FaultKind.refusedWithoutEmbeddedCluster(c.faults()) + " (cluster " + c.zk() + ")");
         }
         long t0 = System.nanoTime();
         Map<String, Object> meta = new LinkedHashMap<>();

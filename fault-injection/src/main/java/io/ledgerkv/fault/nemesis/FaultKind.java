@@ -30,6 +30,13 @@ public enum FaultKind {
      * Against an external cluster (ledgerkv fault run --zk) only the writer-side faults run; the
      * orchestrator kills and pauses bookies (deploy/README.md).
      */
+    /** Why {@code kinds} cannot run against an external cluster, or null if they can. */
+    public static String refusedWithoutEmbeddedCluster(java.util.List<FaultKind> kinds) {
+        java.util.List<FaultKind> bookie = kinds.stream().filter(FaultKind::needsEmbeddedCluster).toList();
+        return bookie.isEmpty() ? null : "fault kinds " + bookie + " act on bookies, which the nemesis controls only in the embedded "
+                + "cluster; against an external cluster the orchestrator kills and pauses bookies (see deploy/README.md)";
+    }
+
     public boolean needsEmbeddedCluster() {
         return switch (this) {
             case EXPIRE_WRITER_SESSION, CRASH_WRITER, SUCCESSOR_FENCES_WRITER -> false;

@@ -39,10 +39,8 @@ public final class Nemesis implements Runnable {
     /** @param cluster the embedded cluster, or null against an external one (then only writer-side kinds) */
     public Nemesis(LocalCluster cluster, WriterSupervisor writers, History history, long seed, List<FaultKind> kinds,
                    long deadlineNanos) {
-        if (cluster == null && kinds.stream().anyMatch(FaultKind::needsEmbeddedCluster)) {
-            throw new IllegalArgumentException("fault kinds " + kinds.stream().filter(FaultKind::needsEmbeddedCluster).toList()
-                    + " act on bookies and need the embedded cluster; against an external cluster the orchestrator kills and "
-                    + "pauses bookies (see deploy/README.md) and the nemesis runs only writer-side faults");
+        if (cluster == null && FaultKind.refusedWithoutEmbeddedCluster(kinds) != null) {
+            throw new IllegalArgumentException(FaultKind.refusedWithoutEmbeddedCluster(kinds));
         }
         this.cluster = cluster;
         this.writers = writers;
