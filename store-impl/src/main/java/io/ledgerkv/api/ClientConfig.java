@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * identity: the client authenticates with it, and the namespaces and stores it creates are
  * readable and writable by that identity only, so another service can neither read their metadata
  * nor fence their writer nor delete them. Never printed ({@link #toString()} hides it).
+ *
+ * <p>{@code clock} is the writer's clock: it stamps every WAL entry and decides when values put
+ * with a time to live expire (the system UTC clock by default; tests pass a controllable one).
  */
 public record ClientConfig(
         String connectString,
@@ -32,7 +35,8 @@ public record ClientConfig(
         Duration addEntryTimeout,
         Duration readEntryTimeout,
         MeterRegistry meterRegistry,
-        String zkDigest) {
+        String zkDigest,
+        java.time.Clock clock) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
@@ -53,6 +57,9 @@ public record ClientConfig(
         positive("readEntryTimeout", readEntryTimeout);
         if (zkDigest != null && (zkDigest.indexOf(':') <= 0 || zkDigest.indexOf(':') == zkDigest.length() - 1)) {
             throw new InvalidConfigException("zkDigest", "expected user:password with both parts non-empty (the value is not shown)");
+        }
+        if (clock == null) {
+            throw new InvalidConfigException("clock", "must not be null (the default is the system UTC clock)");
         }
         if (ledgersRootPath == null || !ledgersRootPath.startsWith("/") || ledgersRootPath.endsWith("/")) {
             throw new InvalidConfigException("ledgersRootPath", "must start with '/' and not end with '/', got '" + ledgersRootPath + "'");
@@ -100,7 +107,7 @@ public record ClientConfig(
     public Builder toBuilder() {
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
-                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest);
+                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest).clock(clock);
     }
 
     public static final class Builder {
@@ -113,6 +120,7 @@ public record ClientConfig(
         private Duration addEntryTimeout = Duration.ofSeconds(5);
         private Duration readEntryTimeout = Duration.ofSeconds(5);
         private MeterRegistry meterRegistry;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
         private String zkDigest;
 
         private Builder(String connectString) {
@@ -170,9 +178,15 @@ public record ClientConfig(
             return this;
         }
 
+        /** The writer's clock (WAL entry times, expiry of values put with a ttl); the system UTC clock by default. */
+        public Builder clock(java.time.Clock v) {
+            clock = v;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
-                    ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest);
+                    ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest, clock);
         }
     }
 }

@@ -121,6 +121,21 @@ public interface KvStore extends AutoCloseable {
     /** All entries in one atomic transaction, in list order (a later entry for the same key wins). */
     CompletableFuture<Lsn> putAllAsync(List<KvEntry> entries);
 
+    /**
+     * Puts {@code value} with a time to live in its own transaction (see {@link Txn#put(byte[], byte[],
+     * java.time.Duration)}): from {@code ttl} after now on the writer's clock the key reads as absent,
+     * and the writer deletes it through the WAL soon after. Zero or negative ttl: {@link IllegalArgumentException}.
+     */
+    default CompletableFuture<Lsn> putAsync(byte[] key, byte[] value, java.time.Duration ttl) {
+        Txn t = begin();
+        t.put(key, value, ttl);
+        return t.commitAsync();
+    }
+
+    default Lsn put(byte[] key, byte[] value, java.time.Duration ttl) {
+        return Futures.join(putAsync(key, value, ttl));
+    }
+
     CompletableFuture<Lsn> deleteAsync(byte[] key);
 
     CompletableFuture<Lsn> deleteAllAsync(List<byte[]> keys);

@@ -41,6 +41,14 @@ public interface Txn extends AutoCloseable {
 
     Txn put(byte[] key, byte[] value);
 
+    /**
+     * Puts {@code value} with a time to live: from {@code ttl} after now on the writer's clock the key
+     * reads as absent everywhere (gets, scans, counts, conditions, counters), and the writer later
+     * deletes it through an ordinary WAL delete. A later put of the key without a ttl keeps it for
+     * good. A zero or negative {@code ttl} is an {@link IllegalArgumentException}; nothing is buffered.
+     */
+    Txn put(byte[] key, byte[] value, java.time.Duration ttl);
+
     Txn delete(byte[] key);
 
     /**

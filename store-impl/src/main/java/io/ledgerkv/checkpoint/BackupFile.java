@@ -57,11 +57,12 @@ public final class BackupFile {
 
     /**
      * Writes a backup of {@code entries} (key order) to {@code file} atomically: through a temporary
-     * file in the same directory, moved into place only when complete.
+     * file in the same directory, moved into place only when complete. {@code stateTimeMillis} is the
+     * writer time the state was judged at (expiry); a restored store starts its log time there.
      */
-    public static Manifest write(Path file, Iterator<byte[][]> entries, long keyCount, String namespace, String store,
+    public static Manifest write(Path file, Iterator<io.ledgerkv.index.LocalIndex.Entry> entries, long keyCount, String namespace, String store,
                                  Map<String, Object> meta, String lsn, long txnSeq, long epoch, int chunkBytes,
-                                 Progress progress) throws IOException {
+                                 long stateTimeMillis, Progress progress) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".partial");
@@ -73,15 +74,15 @@ public final class BackupFile {
                 long[] offset = {MAGIC.length};
                 List<Chunk> chunks = new ArrayList<>();
                 long[] keys = {0};
-                Iterator<byte[][]> counted = new Iterator<>() {
+                Iterator<io.ledgerkv.index.LocalIndex.Entry> counted = new Iterator<>() {
                     @Override
                     public boolean hasNext() {
                         return entries.hasNext();
                     }
 
                     @Override
-                    public byte[][] next() {
-                        byte[][] kv = entries.next();
+                    public io.ledgerkv.index.LocalIndex.Entry next() {
+                        io.ledgerkv.index.LocalIndex.Entry kv = entries.next();
                         if (++keys[0] % 10_000 == 0) {
                             progress.update("writing", keys[0], keyCount);
                         }
@@ -90,7 +91,7 @@ public final class BackupFile {
                 };
                 WalEntry.Encoder enc = new WalEntry.Encoder(CodecType.ZSTD.newCodec(), 64, 0.05);
                 CheckpointChunks.Summary s = CheckpointChunks.write(counted, enc, epoch, txnSeq, chunkBytes,
-                        System.currentTimeMillis(), (index, entry) -> {
+                        stateTimeMillis, (index, entry) -> {
                             CRC32C crc = new CRC32C();
                             crc.update(entry);
                             out.writeInt(entry.length);

@@ -15,7 +15,9 @@ import java.util.zip.CRC32C;
 /**
  * The chunk format shared by checkpoint ledgers and backup files: a state is cut into WAL-framed
  * {@code CHECKPOINT_CHUNK} entries (codec, CRC32C and all), each holding one record of PUT
- * operations in key order, about {@code chunkBytes} of payload each. The entry header's
+ * operations in key order (PUT_TTL for values that expire), about {@code chunkBytes} of payload each.
+ * The entry header's writer time is the time the state was judged at (a reader loading it starts
+ * its log time there). The entry header's
  * transaction sequence is the snapshot's, its count field the chunk index. Checkpoints write
  * {@code CHECKPOINT_CHUNK_VERSIONED} entries, which also keep each key's version (the LSN of its
  * last write) so that versions survive a reopen from a checkpoint; backups do not (a restored
@@ -35,21 +37,13 @@ public final class CheckpointChunks {
     public record Summary(long keyCount, long logicalBytes, long storedBytes, int chunks, int checksum) {
     }
 
-    /** Cuts {@code entries} (key, value pairs in key order) into {@code CHECKPOINT_CHUNK}s (no versions: backups). */
-    public static Summary write(Iterator<byte[][]> entries, WalEntry.Encoder encoder, long epoch, long txnSeq, int chunkBytes,
-                                long writerTimeMillis, ChunkSink sink) throws Exception {
-        return write(new Iterator<LocalIndex.Entry>() {
-            @Override
-            public boolean hasNext() {
-                return entries.hasNext();
-            }
-
-            @Override
-            public LocalIndex.Entry next() {
-                byte[][] kv = entries.next();
-                return new LocalIndex.Entry(kv[0], kv[1], null);
-            }
-        }, false, encoder, epoch, txnSeq, chunkBytes, writerTimeMillis, sink);
+    /**
+     * Cuts {@code entries} (in key order) into {@code CHECKPOINT_CHUNK}s without versions (backups);
+     * expiry times are kept, in the operations themselves.
+     */
+    public static Summary write(Iterator<LocalIndex.Entry> entries, WalEntry.Encoder encoder, long epoch, long txnSeq,
+                                int chunkBytes, long writerTimeMillis, ChunkSink sink) throws Exception {
+        return write(entries, false, encoder, epoch, txnSeq, chunkBytes, writerTimeMillis, sink);
     }
 
     /** Cuts {@code entries} (in key order) into {@code CHECKPOINT_CHUNK_VERSIONED}s that keep each key's version. */
@@ -70,7 +64,7 @@ public final class CheckpointChunks {
         int index = 0;
         while (entries.hasNext()) {
             LocalIndex.Entry kv = entries.next();
-            Mutation m = new Mutation(kv.key(), kv.value());
+            Mutation m = new Mutation(kv.key(), kv.value(), kv.expireAt());
             ops.add(m);
             versions.add(kv.version());
             opsBytes += m.encodedSize() + (versioned ? VERSION_BYTES : 0);
@@ -103,8 +97,11 @@ public final class CheckpointChunks {
         return b.array();
     }
 
-    /** A decoded chunk: its PUT operations and, for versioned chunks, each one's version (else null). */
-    public record Chunk(List<Mutation> ops, List<Lsn> versions) {
+    /**
+     * A decoded chunk: its PUT operations (with their expiry times), for versioned chunks each one's
+     * version (else null), and the writer time the state was judged at when the chunk was written.
+     */
+    public record Chunk(List<Mutation> ops, List<Lsn> versions, long writerTimeMillis) {
     }
 
     /**
@@ -155,7 +152,7 @@ public final class CheckpointChunks {
                 throw new WalFormatException("a checkpoint chunk holds a delete");
             }
         }
-        return new Chunk(ops, versions);
+        return new Chunk(ops, versions, e.writerTimeMillis());
     }
 
     /** The CRC32C stored in an encoded entry's header. */

@@ -35,15 +35,30 @@ public final class MvccIndex implements LocalIndex {
         final long seq;
         final Lsn lsn;
         final byte[] value; // null = tombstone
+        /** Writer-clock millis from which this value reads as absent; {@link Mutation#NEVER} for none. */
+        final long expireAt;
         volatile Version older;
 
-        Version(long seq, Lsn lsn, byte[] value, Version older) {
+        Version(long seq, Lsn lsn, byte[] value, long expireAt, Version older) {
             this.seq = seq;
             this.lsn = lsn;
             this.value = value;
+            this.expireAt = expireAt;
             this.older = older;
         }
+
+        /** A live value at time {@code now}: not a tombstone, not expired. */
+        boolean liveAt(long now) {
+            return value != null && expireAt > now;
+        }
     }
+
+    /** A current value with a time to live, in the order the reaper wants them: soonest first. */
+    private record Expiry(long at, long seq, byte[] key) {
+    }
+
+    private static final java.util.Comparator<Expiry> EXPIRY_ORDER = java.util.Comparator.comparingLong(Expiry::at)
+            .thenComparingLong(Expiry::seq).thenComparing(Expiry::key, Arrays::compareUnsigned);
 
     private record Tombstone(byte[] key, Version version) {
     }
@@ -51,9 +66,17 @@ public final class MvccIndex implements LocalIndex {
     private final ConcurrentSkipListMap<byte[], Version> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final TreeMap<Long, Integer> pins = new TreeMap<>();
     private final ArrayDeque<Tombstone> tombstones = new ArrayDeque<>();
-    /** Last applied transaction; one volatile reference so that seq and LSN are read together. */
-    private record Position(long seq, Lsn lsn) {
+    /** The head versions that expire, soonest first (an overwrite or delete removes its predecessor's). */
+    private final java.util.concurrent.ConcurrentSkipListSet<Expiry> expiries = new java.util.concurrent.ConcurrentSkipListSet<>(EXPIRY_ORDER);
+    /**
+     * Last applied transaction; one volatile reference so that seq, LSN and log time are read
+     * together. {@code logTime} is the newest writer clock reading recorded in the applied WAL.
+     */
+    private record Position(long seq, Lsn lsn, long logTime) {
     }
+
+    /** The writer's clock once this index belongs to a writer; null while it only follows the log. */
+    private volatile java.util.function.LongSupplier writerClock;
 
     private volatile Position visible;
     private volatile long keyCount;
@@ -65,7 +88,32 @@ public final class MvccIndex implements LocalIndex {
 
     /** An empty index positioned after {@code seq} (e.g. when the WAL before it is gone). */
     public MvccIndex(long seq, Lsn lsn) {
-        this.visible = new Position(seq, lsn);
+        this(seq, lsn, 0);
+    }
+
+    /** An empty index positioned after {@code seq}, whose log time is {@code logTime} (a checkpoint's). */
+    public MvccIndex(long seq, Lsn lsn, long logTime) {
+        this.visible = new Position(seq, lsn, logTime);
+    }
+
+    /**
+     * Makes this index judge expiry by the writer's clock (never earlier than the log's time, so a
+     * writer whose clock is behind its predecessor's hides nothing less than the log already did).
+     * Without it, expiry is judged by the newest writer time recorded in the applied WAL: a replica
+     * agrees with the log it has read, whatever its own clock says.
+     */
+    public void useWriterClock(java.util.function.LongSupplier clock) {
+        this.writerClock = clock;
+    }
+
+    @Override
+    public long now() {
+        return now(visible);
+    }
+
+    private long now(Position p) {
+        java.util.function.LongSupplier c = writerClock;
+        return c == null ? p.logTime : Math.max(c.getAsLong(), p.logTime);
     }
 
     /**
@@ -73,25 +121,34 @@ public final class MvccIndex implements LocalIndex {
      * {@link #apply} and before any reader: checkpoint restore builds the index, then opens it.
      */
     public void load(byte[] key, byte[] value) {
-        load(key, value, null);
+        load(key, value, null, Mutation.NEVER);
     }
 
     /**
      * Loads one checkpoint entry with the version it had when the checkpoint was taken ({@code null}:
      * the checkpoint's own LSN, for checkpoints written before versions were recorded).
      */
-    public void load(byte[] key, byte[] value, Lsn version) {
+    public void load(byte[] key, byte[] value, Lsn version, long expireAt) {
         Position p = visible;
-        Version prev = map.put(key, new Version(p.seq, version == null ? p.lsn : version, value, null));
+        Version prev = map.put(key, new Version(p.seq, version == null ? p.lsn : version, value, expireAt, null));
         if (prev != null) {
             throw new IllegalStateException("checkpoint holds a key twice");
+        }
+        if (expireAt != Mutation.NEVER) {
+            expiries.add(new Expiry(expireAt, p.seq, key));
         }
         keyCount++;
         liveBytes += key.length + value.length;
     }
 
+    /** Sets the log time of a freshly loaded index (a checkpoint's); only before the first apply and any reader. */
+    public void startLogTimeAt(long logTime) {
+        Position p = visible;
+        visible = new Position(p.seq, p.lsn, Math.max(p.logTime, logTime));
+    }
+
     @Override
-    public void apply(long txnSeq, Lsn lsn, List<Mutation> ops) {
+    public void apply(long txnSeq, Lsn lsn, long writerTimeMillis, List<Mutation> ops) {
         if (txnSeq <= visible.seq) {
             throw new IllegalStateException("transaction " + txnSeq + " applied after " + visible.seq);
         }
@@ -104,7 +161,13 @@ public final class MvccIndex implements LocalIndex {
         for (Mutation m : ops) {
             Version head = map.get(m.key());
             boolean wasLive = head != null && head.value != null;
-            Version v = new Version(txnSeq, lsn, m.value(), head);
+            Version v = new Version(txnSeq, lsn, m.value(), m.expireAt(), head);
+            if (wasLive && head.expireAt != Mutation.NEVER) {
+                expiries.remove(new Expiry(head.expireAt, head.seq, m.key()));
+            }
+            if (m.expires()) {
+                expiries.add(new Expiry(m.expireAt(), txnSeq, m.key()));
+            }
             if (head == null) {
                 Version raced = map.putIfAbsent(m.key(), v);
                 if (raced != null) {
@@ -127,7 +190,9 @@ public final class MvccIndex implements LocalIndex {
         }
         keyCount = count;
         liveBytes = bytes;
-        visible = new Position(txnSeq, lsn); // publish: readers now see the whole transaction
+        Position before = visible;
+        // publish: readers now see the whole transaction
+        visible = new Position(txnSeq, lsn, Math.max(before.logTime, writerTimeMillis));
         removeDeadTombstones(bound);
     }
 
@@ -155,13 +220,34 @@ public final class MvccIndex implements LocalIndex {
     @Override
     public byte[] get(byte[] key) {
         Version v = latest(key);
-        return v == null ? null : v.value;
+        return v == null || !v.liveAt(now()) ? null : v.value;
     }
 
     @Override
     public io.ledgerkv.api.VersionedValue getVersioned(byte[] key) {
         Version v = latest(key);
-        return v == null || v.value == null ? null : new io.ledgerkv.api.VersionedValue(v.value, v.lsn);
+        return v == null || !v.liveAt(now()) ? null : new io.ledgerkv.api.VersionedValue(v.value, v.lsn, v.expireAt);
+    }
+
+    @Override
+    public List<Entry> expired(long now, int max) {
+        List<Entry> out = new java.util.ArrayList<>();
+        for (Expiry e : expiries) {
+            if (e.at > now || out.size() >= max) {
+                break;
+            }
+            Version head = map.get(e.key);
+            if (head != null && head.seq == e.seq && head.value != null) {
+                out.add(new Entry(e.key, head.value, head.lsn, head.expireAt));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean expiredAt(byte[] key, Lsn version, long now) {
+        Version v = latest(key);
+        return v != null && v.value != null && v.lsn.equals(version) && v.expireAt <= now;
     }
 
     /** The newest version visible now (possibly a tombstone), or null. */
@@ -194,7 +280,7 @@ public final class MvccIndex implements LocalIndex {
             p = visible;
             pins.merge(p.seq, 1, Integer::sum);
         }
-        return new PinImpl(p.seq, p.lsn);
+        return new PinImpl(p.seq, p.lsn, now(p));
     }
 
     private void unpin(long seq) {
@@ -222,7 +308,15 @@ public final class MvccIndex implements LocalIndex {
 
     @Override
     public long keyCount() {
-        return keyCount;
+        long n = keyCount;
+        long now = now();
+        for (Expiry e : expiries) {
+            if (e.at > now) {
+                break;
+            }
+            n--; // expired, not yet reaped: already absent to every read
+        }
+        return Math.max(0, n);
     }
 
     @Override
@@ -233,11 +327,19 @@ public final class MvccIndex implements LocalIndex {
     private final class PinImpl implements Pin {
         private final long seq;
         private final Lsn lsn;
+        /** Expiry is judged at the time the position was pinned, so a pinned view stays stable. */
+        private final long now;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        PinImpl(long seq, Lsn lsn) {
+        PinImpl(long seq, Lsn lsn, long now) {
             this.seq = seq;
             this.lsn = lsn;
+            this.now = now;
+        }
+
+        @Override
+        public long now() {
+            return now;
         }
 
         @Override
@@ -258,7 +360,7 @@ public final class MvccIndex implements LocalIndex {
 
         private byte[] resolve(Version v) {
             Version at = resolveVersion(v);
-            return at == null ? null : at.value;
+            return at == null || !at.liveAt(now) ? null : at.value;
         }
 
         private Version resolveVersion(Version v) {
@@ -269,9 +371,11 @@ public final class MvccIndex implements LocalIndex {
         }
 
         @Override
-        public Iterator<Entry> scanVersioned() {
+        public Iterator<Entry> scanVersioned(boolean includeExpired) {
             checkOpen();
-            return live(map, (k, v) -> new Entry(k, v.value, v.lsn));
+            // Expired values are kept: the state at this position, with each key's expiry, is what a
+            // checkpoint must reproduce; readers of the checkpoint judge expiry themselves.
+            return live(map, includeExpired ? Long.MIN_VALUE : now, (k, v) -> new Entry(k, v.value, v.lsn, v.expireAt));
         }
 
         @Override
@@ -287,11 +391,12 @@ public final class MvccIndex implements LocalIndex {
             } else {
                 sub = map;
             }
-            return live(descending ? sub.descendingMap() : sub, (k, v) -> new byte[][] {k, v.value});
+            return live(descending ? sub.descendingMap() : sub, now, (k, v) -> new byte[][] {k, v.value});
         }
 
-        /** The keys of {@code sub} live at this position, in its order, each as {@code f(key, its version here)}. */
-        private <T> Iterator<T> live(NavigableMap<byte[], Version> sub, java.util.function.BiFunction<byte[], Version, T> f) {
+        /** The keys of {@code sub} live at this position and time {@code at}, in its order, each as {@code f(key, its version here)}. */
+        private <T> Iterator<T> live(NavigableMap<byte[], Version> sub, long at,
+                                     java.util.function.BiFunction<byte[], Version, T> f) {
             Iterator<Map.Entry<byte[], Version>> it = sub.entrySet().iterator();
             return new Iterator<>() {
                 T next = advance();
@@ -300,7 +405,7 @@ public final class MvccIndex implements LocalIndex {
                     while (it.hasNext()) {
                         Map.Entry<byte[], Version> e = it.next();
                         Version v = resolveVersion(e.getValue());
-                        if (v != null && v.value != null) {
+                        if (v != null && v.liveAt(at)) {
                             return f.apply(e.getKey(), v);
                         }
                     }

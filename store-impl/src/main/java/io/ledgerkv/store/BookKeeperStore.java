@@ -268,6 +268,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         if (autoTrainer != null) {
             autoTrainer.attach(committer);
         }
+        index.useWriterClock(client.config().clock()::millis);
         committer.start();
         BookKeeperStore store = new BookKeeperStore(client, name, cfg, Role.WRITER, meta, ledgers, dicts, checkpoints, index,
                 claim, committer, hooks, rs, null, metrics);
@@ -314,6 +315,27 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             throw new LimitExceededException(op + ": value", "maxValueBytes", value.length, cfg.maxValueBytes());
         }
         return value.clone();
+    }
+
+    @Override
+    public long expireAt(Duration ttl, String op) {
+        if (ttl == null) {
+            throw new NullPointerException(op + ": ttl must not be null (use put without a ttl for a value that never expires)");
+        }
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException(op + ": ttl must be > 0, got " + ttl + "; nothing was written");
+        }
+        long now = index.now();
+        long millis;
+        try {
+            millis = Math.addExact(now, ttl.toMillis());
+        } catch (ArithmeticException e) {
+            millis = Long.MAX_VALUE;
+        }
+        if (millis >= Mutation.NEVER) {
+            throw new IllegalArgumentException(op + ": ttl " + ttl + " runs past the end of time; use put without a ttl");
+        }
+        return Math.max(millis, now + 1); // a sub-millisecond ttl still expires after now, not at it
     }
 
     @Override
@@ -367,7 +389,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             throw new NullPointerException("getWithVersion: key must not be null");
         }
         io.ledgerkv.api.VersionedValue v = index.getVersioned(key);
-        return v == null ? null : new io.ledgerkv.api.VersionedValue(v.value().clone(), v.version());
+        return v == null ? null : new io.ledgerkv.api.VersionedValue(v.value().clone(), v.version(), v.expireAtMillis());
     }
 
     // ---- KvStore ----------------------------------------------------------------------------------
@@ -637,9 +659,63 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         }
     }
 
-    /** Runs every statsInterval on the client's scheduler: publishes stats, starts due checkpoints. */
+    /** Most deletes one reaper transaction carries. */
+    static final int REAP_BATCH_KEYS = 1000;
+    private final AtomicBoolean reaping = new AtomicBoolean();
+
+    /**
+     * Deletes values whose time to live has run out, through ordinary WAL deletes (one transaction of
+     * up to {@value #REAP_BATCH_KEYS} keys and half of maxTxnBytes), so that replicas and replay see
+     * them go at the same LSN. A key rewritten between this call and the commit keeps its new value.
+     * Runs every statsInterval; completes with the number of keys deleted (0 when nothing was due,
+     * or a reap is already running, or this handle cannot write).
+     */
+    public CompletableFuture<Integer> reapExpired() {
+        if (role != Role.WRITER || closed.get() || committer.failure() != null || !reaping.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(0);
+        }
+        try {
+            java.util.TreeMap<byte[], Lsn> due = new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+            List<Mutation> ops = new ArrayList<>();
+            long bytes = 5;
+            for (LocalIndex.Entry e : index.expired(index.now(), REAP_BATCH_KEYS)) {
+                Mutation m = new Mutation(e.key(), null);
+                if (bytes + m.encodedSize() > cfg.maxTxnBytes() / 2) {
+                    break;
+                }
+                bytes += m.encodedSize();
+                due.put(e.key(), e.version());
+                ops.add(m);
+            }
+            if (ops.isEmpty()) {
+                reaping.set(false);
+                return CompletableFuture.completedFuture(0);
+            }
+            io.ledgerkv.txn.Deferred d = io.ledgerkv.txn.Deferred.reaping(due);
+            return enqueue(ops, d).handle((lsn, err) -> {
+                reaping.set(false);
+                if (err != null) {
+                    throw err instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(err);
+                }
+                return d.reaped();
+            });
+        } catch (RuntimeException e) {
+            reaping.set(false);
+            throw e;
+        }
+    }
+
+    /** Runs every statsInterval on the client's scheduler: publishes stats, reaps expired values, starts due checkpoints. */
     private void periodic() {
         publishStatsQuietly();
+        try {
+            reapExpired().exceptionally(e -> {
+                LOG.debug("store '{}': reaping expired values failed: {}", name, e.toString());
+                return 0;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("store '{}': reaping expired values failed: {}", name, e.toString());
+        }
         if (closed.get() || committer.failure() != null || checkpointRunning) {
             return;
         }
@@ -710,7 +786,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 step(CheckpointStep.WRITTEN);
                 try (CodecCache codecs = new CodecCache(dicts)) {
                     long[] n = {0};
-                    checkpoints.read(written, codecs, (k, v, version) -> n[0]++);
+                    checkpoints.read(written, codecs, (k, v, version, expireAt) -> n[0]++);
                 } catch (RuntimeException e) {
                     checkpoints.deleteQuietly(written.ledgerId());
                     throw new LedgerKvException("store '" + name + "': checkpoint did not read back intact; not registered: "

@@ -89,7 +89,7 @@ public final class CheckpointStore {
         CheckpointChunks.Summary s;
         try {
             s = CheckpointChunks.writeVersioned(pin.scanVersioned(), encoder, epoch, pin.seq(), cfg.checkpointChunkBytes(),
-                    System.currentTimeMillis(), (index, entry) -> {
+                    pin.now(), (index, entry) -> {
                         window.acquire();
                         if (firstError.get() != BKException.Code.OK) {
                             throw BKException.create(firstError.get());
@@ -126,13 +126,30 @@ public final class CheckpointStore {
      * count, the aggregate checksum and the key count, and hands each entry to {@code sink} in key
      * order. Throws {@link CorruptEntryException} naming the ledger and chunk on any mismatch.
      */
-    /** Receives a checkpoint's entries; {@code version} is null for checkpoints written before versions were kept. */
+    /**
+     * Receives a checkpoint's entries; {@code version} is null for checkpoints written before versions
+     * were kept; {@code expireAt} is {@link Mutation#NEVER} for values without a time to live.
+     */
     @FunctionalInterface
     interface EntrySink {
-        void accept(byte[] key, byte[] value, Lsn version);
+        void accept(byte[] key, byte[] value, Lsn version, long expireAt);
+    }
+
+    /**
+     * {@link #read}, also returning the writer time the checkpoint's state was judged at (the
+     * newest chunk header time; 0 if the checkpoint is empty).
+     */
+    long readWithTime(CheckpointInfo cp, CodecCache codecs, EntrySink sink) {
+        long[] time = {0};
+        read(cp, codecs, sink, t -> time[0] = Math.max(time[0], t));
+        return time[0];
     }
 
     void read(CheckpointInfo cp, CodecCache codecs, EntrySink sink) {
+        read(cp, codecs, sink, t -> { });
+    }
+
+    private void read(CheckpointInfo cp, CodecCache codecs, EntrySink sink, java.util.function.LongConsumer chunkTimes) {
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
         long[] keys = {0};
         int[] chunks = {0};
@@ -152,9 +169,11 @@ public final class CheckpointStore {
                 }
                 agg.add(data);
                 chunks[0]++;
+                chunkTimes.accept(chunk.writerTimeMillis());
                 List<Mutation> ops = chunk.ops();
                 for (int i = 0; i < ops.size(); i++) {
-                    sink.accept(ops.get(i).key(), ops.get(i).value(), chunk.versions() == null ? null : chunk.versions().get(i));
+                    Mutation m = ops.get(i);
+                    sink.accept(m.key(), m.value(), chunk.versions() == null ? null : chunk.versions().get(i), m.expireAt());
                     keys[0]++;
                 }
             });

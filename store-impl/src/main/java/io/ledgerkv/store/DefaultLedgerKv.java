@@ -253,8 +253,8 @@ public final class DefaultLedgerKv implements LedgerKv {
              LocalIndex.Pin pin = s.pinForExport()) {
             Map<String, Object> meta = Json.MAPPER.convertValue(new StoreMetadata(zk, config.namespace(), store).readMeta().value(),
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-            BackupFile.Manifest m = BackupFile.write(file, pin.scan(null, null), s.keyCount(), config.namespace(), store, meta,
-                    pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), progress::update);
+            BackupFile.Manifest m = BackupFile.write(file, pin.scanVersioned(false), s.keyCount(), config.namespace(),
+                    store, meta, pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), pin.now(), progress::update);
             return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), Files.size(file), file);
         } catch (java.io.IOException e) {
             throw new LedgerKvException("cannot write backup file " + file + ": " + e.getMessage(), e);

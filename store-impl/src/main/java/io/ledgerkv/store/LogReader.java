@@ -81,7 +81,7 @@ final class LogReader implements AutoCloseable {
                 pastLimit = true;
                 return;
             }
-            index.apply(seq, lsn, ops);
+            index.apply(seq, lsn, time, ops);
         });
         if (hooks.applyPartsOnReplay()) {
             r.applyFirstPartOnly();
@@ -110,9 +110,9 @@ final class LogReader implements AutoCloseable {
             if (limit != null && Lsn.parse(cp.lsn()).compareTo(limit) > 0) {
                 continue;
             }
-            MvccIndex candidate = new MvccIndex(cp.txnSeq(), Lsn.parse(cp.lsn()));
+            MvccIndex candidate;
             try {
-                checkpoints.read(cp, codecs, candidate::load);
+                candidate = read(checkpoints, cp);
             } catch (CorruptEntryException e) {
                 String why = "checkpoint " + cp.id() + " at " + cp.lsn() + " is unusable: " + e.getMessage();
                 LOG.warn("store '{}': {}; falling back to an older checkpoint", store, why);
@@ -126,10 +126,17 @@ final class LogReader implements AutoCloseable {
         }
     }
 
+    /** A new index holding checkpoint {@code cp}'s state, its log time the one the checkpoint was judged at. */
+    private MvccIndex read(CheckpointStore checkpoints, CheckpointInfo cp) {
+        MvccIndex candidate = new MvccIndex(cp.txnSeq(), Lsn.parse(cp.lsn()));
+        long time = checkpoints.readWithTime(cp, codecs, candidate::load);
+        candidate.startLogTimeAt(time);
+        return candidate;
+    }
+
     /** Uses a given checkpoint only (point-in-time open at a named checkpoint). */
     void loadExactly(CheckpointStore checkpoints, CheckpointInfo cp) {
-        MvccIndex candidate = new MvccIndex(cp.txnSeq(), Lsn.parse(cp.lsn()));
-        checkpoints.read(cp, codecs, candidate::load);
+        MvccIndex candidate = read(checkpoints, cp);
         index = candidate;
         checkpoint = cp;
         replayer = newReplayer();

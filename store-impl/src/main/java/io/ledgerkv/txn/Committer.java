@@ -83,12 +83,16 @@ public final class Committer {
         final int payloadLength;
         final long firstSeq;
         final int partIndex;
+        /** The writer clock reading recorded in the entry's header (expiry is judged against it). */
+        final long writerTime;
         OpenLedger ledger;
         long entryId = -1;
         int rc = PENDING;
         boolean done;
 
-        WalWrite(byte[] data, WalEntry.Type type, List<PendingTxn> txns, int payloadLength, long firstSeq, int partIndex) {
+        WalWrite(byte[] data, WalEntry.Type type, List<PendingTxn> txns, int payloadLength, long firstSeq, int partIndex,
+                 long writerTime) {
+            this.writerTime = writerTime;
             this.data = data;
             this.type = type;
             this.txns = txns;
@@ -410,8 +414,9 @@ public final class Committer {
         }
         if (ops != t.ops) {
             byte[] record = TxnRecord.encode(ops);
-            if (record.length != t.record.length) {
-                throw new IllegalStateException("counter values changed the record size: " + t.record.length + " -> " + record.length);
+            if (record.length > t.record.length) {
+                // Counters replace same-sized placeholders and the reaper only drops deletes: never larger.
+                throw new IllegalStateException("resolving grew the record: " + t.record.length + " -> " + record.length);
             }
             t.ops = ops;
             t.record = record;
@@ -436,11 +441,11 @@ public final class Committer {
             p += t.size();
             observer.written(t.ops);
         }
-        byte[] data = encoder.encode(WalEntry.Type.BATCH, claim.epoch(), firstSeq, batch.size(),
-                System.currentTimeMillis(), payload, 0, len);
+        long time = index.now();
+        byte[] data = encoder.encode(WalEntry.Type.BATCH, claim.epoch(), firstSeq, batch.size(), time, payload, 0, len);
         metrics.batch(batch.size(), len);
         hooks.beforeSubmit(WalEntry.Type.BATCH, firstSeq, 0);
-        submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len, firstSeq, 0));
+        submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len, firstSeq, 0, time));
     }
 
     /** A transaction larger than one entry: TXN_PART entries, then a TXN_COMMIT entry carrying the last part. */
@@ -450,18 +455,19 @@ public final class Committer {
         metrics.batch(1, t.size());
         int chunk = cfg.maxBatchBytes();
         int parts = (t.size() + chunk - 1) / chunk;
+        long time = index.now();
         for (int i = 0; i < parts; i++) {
             int off = i * chunk;
             int len = Math.min(chunk, t.size() - off);
             boolean last = i == parts - 1;
             WalEntry.Type type = last ? WalEntry.Type.TXN_COMMIT : WalEntry.Type.TXN_PART;
-            byte[] data = encoder.encode(type, claim.epoch(), t.seq, i, System.currentTimeMillis(), t.record, off, len);
+            byte[] data = encoder.encode(type, claim.epoch(), t.seq, i, time, t.record, off, len);
             hooks.beforeSubmit(type, t.seq, i);
             if (failure != null) {
                 finish(t, null, failure);
                 return;
             }
-            submit(new WalWrite(data, type, last ? List.of(t) : List.of(), len, t.seq, i));
+            submit(new WalWrite(data, type, last ? List.of(t) : List.of(), len, t.seq, i, time));
         }
     }
 
@@ -559,7 +565,7 @@ public final class Committer {
         for (int i = 0; i < w.txns.size(); i++) {
             PendingTxn t = w.txns.get(i);
             Lsn lsn = new Lsn(w.ledger.seq, w.entryId, i);
-            index.apply(t.seq, lsn, t.ops);
+            index.apply(t.seq, lsn, w.writerTime, t.ops);
             t.lsn = lsn;
             w.ledger.lastTxnSeq = Math.max(w.ledger.lastTxnSeq, t.seq);
             if (t.markFinished()) {

@@ -25,14 +25,36 @@ public final class Deferred {
     private final List<Map.Entry<byte[], Condition>> checks;
     private final TreeMap<byte[], Long> increments;
     private final TreeMap<byte[], Long> results = new TreeMap<>(Arrays::compareUnsigned);
+    /** Reaper deletes: key -> the version that expired; a delete is dropped if the key was rewritten since. */
+    private final TreeMap<byte[], io.ledgerkv.api.Lsn> reap;
+    private volatile int reaped;
 
     public Deferred(List<Map.Entry<byte[], Condition>> checks, TreeMap<byte[], Long> increments) {
+        this(checks, increments, new TreeMap<>(Arrays::compareUnsigned));
+    }
+
+    private Deferred(List<Map.Entry<byte[], Condition>> checks, TreeMap<byte[], Long> increments,
+                     TreeMap<byte[], io.ledgerkv.api.Lsn> reap) {
         this.checks = List.copyOf(checks);
         this.increments = increments;
+        this.reap = reap;
+    }
+
+    /**
+     * The reaper's transaction: deletes of expired values, each kept at commit only if the key still
+     * holds the version that expired (so a value written meanwhile is never deleted).
+     */
+    public static Deferred reaping(TreeMap<byte[], io.ledgerkv.api.Lsn> expiredVersions) {
+        return new Deferred(List.of(), new TreeMap<>(Arrays::compareUnsigned), expiredVersions);
+    }
+
+    /** How many of a reaping transaction's deletes were still due at commit (and written). */
+    public int reaped() {
+        return reaped;
     }
 
     public boolean isEmpty() {
-        return checks.isEmpty() && increments.isEmpty();
+        return checks.isEmpty() && increments.isEmpty() && reap.isEmpty();
     }
 
     /** Keys whose counters this transaction increments (their placeholder puts are in the ops). */
@@ -80,6 +102,18 @@ public final class Deferred {
             if (!ok) {
                 throw new ConditionFailedException(store, c.getKey(), expected, seenValue, seen == null ? null : seen.version());
             }
+        }
+        if (!reap.isEmpty()) {
+            long now = index.now();
+            List<Mutation> due = new ArrayList<>(ops.size());
+            for (Mutation m : ops) {
+                io.ledgerkv.api.Lsn v = reap.get(m.key());
+                if (v == null || index.expiredAt(m.key(), v, now)) {
+                    due.add(m);
+                }
+            }
+            reaped = due.size();
+            ops = due;
         }
         if (increments.isEmpty()) {
             return ops;

@@ -13,6 +13,13 @@ public interface TxnHost {
     /** Checks a value (null, size) and returns a private copy. */
     byte[] checkValue(byte[] value, String op);
 
+    /**
+     * The writer-clock time from which a value put now with time to live {@code ttl} is absent.
+     * Throws {@link IllegalArgumentException} for a zero or negative ttl, {@link NullPointerException}
+     * for null.
+     */
+    long expireAt(java.time.Duration ttl, String op);
+
     /** The configured limit on a transaction's encoded size. */
     long maxTxnBytes();
 

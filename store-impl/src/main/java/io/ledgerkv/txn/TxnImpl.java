@@ -18,10 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * that would take it over {@code maxTxnBytes} is refused on the spot and leaves it unchanged.
  */
 public final class TxnImpl implements Txn {
-    private static final byte[] DELETED = new byte[0];
-
     private final TxnHost host;
-    private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
+    /** The transaction's operations by key (a later write to a key replaces the earlier one). */
+    private final TreeMap<byte[], Mutation> writes = new TreeMap<>(Arrays::compareUnsigned);
     private volatile State state = State.OPEN;
     /** Sum of encoded operation sizes; the record adds a varint count. */
     private long opBytes;
@@ -55,9 +54,9 @@ public final class TxnImpl implements Txn {
             throw new IllegalStateException("get: counter " + Keys.describe(key) + " is incremented in this transaction; its value is "
                     + "decided at commit (read counter(key) after the commit)");
         }
-        byte[] v = writes.get(key);
-        if (v != null) {
-            return v == DELETED ? null : v.clone();
+        Mutation m = writes.get(key);
+        if (m != null) {
+            return m.isDelete() ? null : m.value().clone();
         }
         return host.get(key);
     }
@@ -85,7 +84,7 @@ public final class TxnImpl implements Txn {
             throw new IllegalStateException("increment: key " + Keys.describe(k) + " is already put or deleted in this transaction");
         }
         if (!increments.containsKey(k)) {
-            record(k, new byte[Deferred.COUNTER_BYTES]); // placeholder of the counter's size, replaced at commit
+            record(new Mutation(k, new byte[Deferred.COUNTER_BYTES])); // placeholder of the counter's size, replaced at commit
         }
         increments.merge(k, delta, (a, b) -> {
             try {
@@ -115,7 +114,17 @@ public final class TxnImpl implements Txn {
         byte[] k = host.checkKey(key, "put");
         refuseCounter(k, "put");
         byte[] v = host.checkValue(value, "put");
-        record(k, v);
+        record(new Mutation(k, v));
+        return this;
+    }
+
+    @Override
+    public Txn put(byte[] key, byte[] value, java.time.Duration ttl) {
+        requireOpen("put");
+        byte[] k = host.checkKey(key, "put");
+        refuseCounter(k, "put");
+        byte[] v = host.checkValue(value, "put");
+        record(new Mutation(k, v, host.expireAt(ttl, "put")));
         return this;
     }
 
@@ -124,7 +133,7 @@ public final class TxnImpl implements Txn {
         requireOpen("delete");
         byte[] k = host.checkKey(key, "delete");
         refuseCounter(k, "delete");
-        record(k, DELETED);
+        record(new Mutation(k, null));
         return this;
     }
 
@@ -134,20 +143,16 @@ public final class TxnImpl implements Txn {
         }
     }
 
-    private void record(byte[] k, byte[] v) {
-        byte[] prev = writes.get(k);
-        long next = opBytes + opSize(k, v) - (prev == null ? 0 : opSize(k, prev));
+    private void record(Mutation m) {
+        Mutation prev = writes.get(m.key());
+        long next = opBytes + m.encodedSize() - (prev == null ? 0 : prev.encodedSize());
         long total = next + 5; // varint operation count
         if (total > host.maxTxnBytes()) {
             throw new LimitExceededException("transaction (" + (writes.size() + (prev == null ? 1 : 0)) + " operations)",
                     "maxTxnBytes", total, host.maxTxnBytes());
         }
-        writes.put(k, v);
+        writes.put(m.key(), m);
         opBytes = next;
-    }
-
-    private static long opSize(byte[] k, byte[] v) {
-        return new Mutation(k, v == DELETED ? null : v).encodedSize();
     }
 
     @Override
@@ -160,10 +165,7 @@ public final class TxnImpl implements Txn {
         requireOpen("commit");
         host.checkWritable();
         state = State.COMMITTING;
-        List<Mutation> ops = new ArrayList<>(writes.size());
-        for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
-            ops.add(new Mutation(e.getKey(), e.getValue() == DELETED ? null : e.getValue()));
-        }
+        List<Mutation> ops = new ArrayList<>(writes.values());
         CompletableFuture<Lsn> f;
         try {
             if (checks.isEmpty() && increments.isEmpty()) {

@@ -8,7 +8,9 @@ import java.util.List;
  *
  * <pre>
  * txn  := varint opCount, op*
- * op   := u8 type (1 = PUT, 2 = DELETE), varint keyLength, key, [varint valueLength, value]   (value only for PUT)
+ * op   := u8 type (1 = PUT, 2 = DELETE, 3 = PUT_TTL), varint keyLength, key,
+ *         [8-byte big-endian expireAt]   (PUT_TTL only: writer-clock epoch millis from which the key is absent)
+ *         [varint valueLength, value]     (PUT and PUT_TTL)
  * </pre>
  *
  * A batch entry's payload is its transactions back to back; a transaction too large for one entry
@@ -17,12 +19,13 @@ import java.util.List;
 public final class TxnRecord {
     static final int OP_PUT = 1;
     static final int OP_DELETE = 2;
+    static final int OP_PUT_TTL = 3;
 
     private TxnRecord() {
     }
 
     public static int encodedSize(Mutation m) {
-        int n = 1 + varintSize(m.key().length) + m.key().length;
+        int n = 1 + varintSize(m.key().length) + m.key().length + (m.expires() ? 8 : 0);
         if (m.value() != null) {
             n += varintSize(m.value().length) + m.value().length;
         }
@@ -42,10 +45,15 @@ public final class TxnRecord {
         byte[] out = new byte[encodedSize(ops)];
         int p = putVarint(out, 0, ops.size());
         for (Mutation m : ops) {
-            out[p++] = (byte) (m.value() == null ? OP_DELETE : OP_PUT);
+            out[p++] = (byte) (m.value() == null ? OP_DELETE : m.expires() ? OP_PUT_TTL : OP_PUT);
             p = putVarint(out, p, m.key().length);
             System.arraycopy(m.key(), 0, out, p, m.key().length);
             p += m.key().length;
+            if (m.expires()) {
+                for (int s = 56; s >= 0; s -= 8) {
+                    out[p++] = (byte) (m.expireAt() >>> s);
+                }
+            }
             if (m.value() != null) {
                 p = putVarint(out, p, m.value().length);
                 System.arraycopy(m.value(), 0, out, p, m.value().length);
@@ -88,10 +96,7 @@ public final class TxnRecord {
             int count = getVarint(buf, pos, end);
             for (int i = 0; i < count; i++) {
                 int start = pos[0];
-                int type = buf[pos[0]++] & 0xff;
-                byte[] key = getBytes(buf, pos, end);
-                byte[] value = type == OP_PUT ? getBytes(buf, pos, end) : null;
-                ops.add(new Mutation(key, value));
+                ops.add(decodeOp(buf, pos, end));
                 if (pos[0] <= start) {
                     break;
                 }
@@ -112,15 +117,34 @@ public final class TxnRecord {
             if (pos[0] >= end) {
                 throw new WalFormatException("record ends inside operation " + i + " of " + count);
             }
-            int type = buf[pos[0]++] & 0xff;
-            if (type != OP_PUT && type != OP_DELETE) {
-                throw new WalFormatException("unknown operation type " + type + " (written by a newer version?)");
-            }
-            byte[] key = getBytes(buf, pos, end);
-            byte[] value = type == OP_PUT ? getBytes(buf, pos, end) : null;
-            ops.add(new Mutation(key, value));
+            ops.add(decodeOp(buf, pos, end));
         }
         return ops;
+    }
+
+    private static Mutation decodeOp(byte[] buf, int[] pos, int end) throws WalFormatException {
+        int type = buf[pos[0]++] & 0xff;
+        if (type != OP_PUT && type != OP_DELETE && type != OP_PUT_TTL) {
+            throw new WalFormatException("unknown operation type " + type + " (written by a newer version?)");
+        }
+        byte[] key = getBytes(buf, pos, end);
+        if (type == OP_DELETE) {
+            return new Mutation(key, null);
+        }
+        long expireAt = Mutation.NEVER;
+        if (type == OP_PUT_TTL) {
+            if (end - pos[0] < 8) {
+                throw new WalFormatException("record ends inside an expiry time");
+            }
+            expireAt = 0;
+            for (int i = 0; i < 8; i++) {
+                expireAt = (expireAt << 8) | (buf[pos[0]++] & 0xff);
+            }
+            if (expireAt <= 0 || expireAt == Mutation.NEVER) {
+                throw new WalFormatException("bad expiry time " + expireAt);
+            }
+        }
+        return new Mutation(key, getBytes(buf, pos, end), expireAt);
     }
 
     private static byte[] getBytes(byte[] buf, int[] pos, int end) throws WalFormatException {

@@ -29,7 +29,7 @@ class MvccIndexTest {
 
     private void apply(Mutation... ops) {
         seq++;
-        index.apply(seq, new Lsn(1, seq, 0), List.of(ops));
+        index.apply(seq, new Lsn(1, seq, 0), 0, List.of(ops));
     }
 
     private static List<String> scan(LocalIndex.Pin pin, String from, String to) {
