@@ -68,6 +68,8 @@ public final class StoreActions {
         for (Op op : ops) {
             if (op.value() == null) {
                 t.delete(op.key());
+            } else if (op.ttlMillis() > 0) {
+                t.put(op.key(), op.value(), java.time.Duration.ofMillis(op.ttlMillis()));
             } else {
                 t.put(op.key(), op.value());
             }
@@ -75,13 +77,22 @@ public final class StoreActions {
         return t;
     }
 
-    static final Gen<Op> OP = Gen.frequency(weight(3, r -> new Op(KEY.next(r), VALUE.next(r))), weight(1, r -> new Op(KEY.next(r), null)));
+    /** Times to live that straddle the clock steps of {@link AdvanceClock}, down to one millisecond. */
+    static final Gen<Long> TTL = Gen.oneOf(1L, 100L, 101L, 1_000L, 5_000L);
+    /** Clock steps: some land exactly on an expiry time. */
+    static final Gen<Long> STEP = Gen.oneOf(1L, 99L, 100L, 1_000L, 4_000L);
+
+    static final Gen<Op> OP = Gen.frequency(weight(3, r -> new Op(KEY.next(r), VALUE.next(r))), weight(1, r -> new Op(KEY.next(r), null)),
+            weight(1, r -> new Op(KEY.next(r), VALUE.next(r), TTL.next(r))));
     static final Gen<List<Op>> OPS = Gen.listOf(OP, 1, 5);
 
     /** The generator: most actions write or read; a few crash, reopen, fence, kill bookies, checkpoint. */
     public static StatefulProperty.ActionGen<StoreHarness> generator() {
         Gen<Action<StoreHarness>> gen = Gen.frequency(
                 weight(14, r -> new Put(KEY.next(r), VALUE.next(r))),
+                weight(4, r -> new PutTtl(KEY.next(r), VALUE.next(r), TTL.next(r))),
+                weight(4, r -> new AdvanceClock(STEP.next(r))),
+                weight(1, r -> new Reap()),
                 weight(5, r -> new Delete(KEY.next(r))),
                 weight(5, r -> new PutAll(Gen.listOf(r2 -> new Op(KEY.next(r2), VALUE.next(r2)), 1, 5).next(r))),
                 weight(3, r -> new DeleteAll(Gen.listOf(KEY, 1, 4).next(r))),
@@ -119,6 +130,53 @@ public final class StoreActions {
         @Override
         public String toString() {
             return "put " + new Op(key, value);
+        }
+    }
+
+    /** A put with a time to live; the model records its expiry at its own now + ttl. */
+    record PutTtl(byte[] key, byte[] value, long ttlMillis) implements Action<StoreHarness> {
+        @Override
+        public void run(StoreHarness h) {
+            h.store.put(key, value, java.time.Duration.ofMillis(ttlMillis));
+            h.model.apply(List.of(new Op(key, value, ttlMillis)));
+            VersionedValue v = h.store.getWithVersion(key);
+            long want = h.model.now() + ttlMillis;
+            if (v == null || v.expireAtMillis() != want) {
+                throw new AssertionError(this + ": store says it expires at " + (v == null ? "(absent)" : v.expireAtMillis())
+                        + ", model at " + want);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "put " + new Op(key, value, ttlMillis);
+        }
+    }
+
+    /** Moves the writers' clock and the model's together; the invariants then check expired keys are gone at once. */
+    record AdvanceClock(long millis) implements Action<StoreHarness> {
+        @Override
+        public void run(StoreHarness h) {
+            h.clock.advance(java.time.Duration.ofMillis(millis));
+            h.model.advance(millis);
+        }
+
+        @Override
+        public String toString() {
+            return "advance clock " + millis + "ms";
+        }
+    }
+
+    /** Runs the writer's reaper now (it also runs on its own every second): its WAL deletes change no visible state. */
+    record Reap() implements Action<StoreHarness> {
+        @Override
+        public void run(StoreHarness h) {
+            h.store.reapExpired().join();
+        }
+
+        @Override
+        public String toString() {
+            return "reap expired keys";
         }
     }
 
@@ -172,11 +230,7 @@ public final class StoreActions {
             Model view = h.model.copy();
             try (Txn t = h.store.begin()) {
                 for (Op op : ops) {
-                    if (op.value() == null) {
-                        t.delete(op.key());
-                    } else {
-                        t.put(op.key(), op.value());
-                    }
+                    stage(t, List.of(op));
                     view.apply(List.of(op));
                     byte[] seen = t.get(op.key());
                     if (!Arrays.equals(seen, view.get(op.key()))) {

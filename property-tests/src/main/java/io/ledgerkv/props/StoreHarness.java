@@ -35,13 +35,15 @@ public final class StoreHarness {
     /** Model as of each checkpoint id taken in this try. */
     final Map<Integer, Model> atCheckpoint = new HashMap<>();
     final List<Integer> killed = new ArrayList<>();
+    /** The writers' clock; only {@code AdvanceClock} moves it, together with the model's. */
+    final io.ledgerkv.api.ManualClock clock = new io.ledgerkv.api.ManualClock(java.time.Instant.ofEpochMilli(Model.T0));
 
     StoreHarness(LocalCluster cluster, WriterHooks hooks) {
         this.cluster = cluster;
         this.hooks = hooks;
         this.name = "props-" + NAMES.incrementAndGet();
         this.cfg = baseConfig().build();
-        this.client = DefaultLedgerKv.connect(cluster.clientConfig().build());
+        this.client = DefaultLedgerKv.connect(cluster.clientConfig().clock(clock).build());
         this.store = client.open(name, cfg, hooks);
     }
 
@@ -54,7 +56,7 @@ public final class StoreHarness {
     /** Opens the writer again with a fresh client (after a crash or a fence), with {@code codec}. */
     void reopen(CodecType codec) {
         cfg = cfg.toBuilder().codec(codec).build();
-        client = DefaultLedgerKv.connect(cluster.clientConfig().build());
+        client = DefaultLedgerKv.connect(cluster.clientConfig().clock(clock).build());
         store = client.open(name, cfg, hooks);
     }
 

@@ -24,8 +24,16 @@ class WalFormatProperties {
         }
     }
 
-    static final Gen<Mutation> MUTATION = r -> new Mutation(Gen.bytes(Gen.ints(0, 40)).next(r),
-            r.nextInt(5) == 0 ? null : Gen.bytes(Gen.frequency(Gen.weight(5, Gen.ints(0, 50)), Gen.weight(1, Gen.ints(0, 3000)))).next(r));
+    static final Gen<Mutation> MUTATION = r -> {
+        byte[] key = Gen.bytes(Gen.ints(0, 40)).next(r);
+        if (r.nextInt(5) == 0) {
+            return new Mutation(key, null);
+        }
+        byte[] value = Gen.bytes(Gen.frequency(Gen.weight(5, Gen.ints(0, 50)), Gen.weight(1, Gen.ints(0, 3000)))).next(r);
+        // One put in four expires, at times whose every byte matters (1 ms .. far future).
+        long expireAt = r.nextInt(4) == 0 ? 1 + (r.nextLong() >>> (1 + r.nextInt(62))) % (Mutation.NEVER - 1) : Mutation.NEVER;
+        return new Mutation(key, value, expireAt);
+    };
     static final Gen<Batch> BATCH = r -> new Batch(Gen.oneOf(CodecType.NONE, CodecType.LZ4, CodecType.LZ4_HC, CodecType.ZSTD).next(r),
             Gen.listOf(Gen.listOf(MUTATION, 0, 6), 1, 8).next(r));
 
@@ -58,6 +66,7 @@ class WalFormatProperties {
                     for (int j = 0; j < back.get(i).size(); j++) {
                         assertThat(back.get(i).get(j).key()).isEqualTo(b.txns().get(i).get(j).key());
                         assertThat(back.get(i).get(j).value()).isEqualTo(b.txns().get(i).get(j).value());
+                        assertThat(back.get(i).get(j).expireAt()).isEqualTo(b.txns().get(i).get(j).expireAt());
                     }
                 }
             } catch (WalFormatException ex) {
