@@ -57,6 +57,32 @@ public final class TypedStore<K, V> {
         return store.put(key(key), value(value));
     }
 
+    /** {@link KvStore#put(byte[], byte[], java.time.Duration)}: the key reads as absent once {@code ttl} has passed. */
+    public Lsn put(K key, V value, java.time.Duration ttl) {
+        return store.put(key(key), value(value), ttl);
+    }
+
+    /** {@link KvStore#putIfAbsent}: {@link ConditionFailedException} if the key has a value. */
+    public Lsn putIfAbsent(K key, V value) {
+        return store.putIfAbsent(key(key), value(value));
+    }
+
+    /** The version (LSN of the last write) of {@code key}'s value, or null if absent; pass it to {@link #replace}. */
+    public Lsn version(K key) {
+        VersionedValue v = store.getWithVersion(key(key));
+        return v == null ? null : v.version();
+    }
+
+    /** {@link KvStore#replace}: writes only if the key is still at {@code expectedVersion}. */
+    public Lsn replace(K key, Lsn expectedVersion, V value) {
+        return store.replace(key(key), expectedVersion, value(value));
+    }
+
+    /** {@link KvStore#delete(byte[], Lsn)}: deletes only if the key is still at {@code expectedVersion}. */
+    public Lsn delete(K key, Lsn expectedVersion) {
+        return store.delete(key(key), expectedVersion);
+    }
+
     public Lsn putAll(Map<K, V> entries) {
         List<KvEntry> raw = new ArrayList<>(entries.size());
         entries.forEach((k, v) -> raw.add(new KvEntry(key(k), value(v))));

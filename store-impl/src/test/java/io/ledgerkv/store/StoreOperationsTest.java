@@ -208,6 +208,20 @@ class StoreOperationsTest {
                 it.forEachRemaining(e -> keys.add(e.key() + "=" + e.value()));
             }
             assertThat(keys).containsExactly("acct-1=900", "acct-2=25");
+
+            // Conditional writes and ttl through the typed view.
+            Lsn v1 = scores.version("acct-1");
+            assertThat(v1).isNotNull();
+            assertThat(scores.version("none")).isNull();
+            scores.replace("acct-1", v1, 901L);
+            assertThatThrownBy(() -> scores.replace("acct-1", v1, 0L)).isInstanceOf(io.ledgerkv.api.ConditionFailedException.class);
+            assertThatThrownBy(() -> scores.putIfAbsent("acct-1", 0L)).isInstanceOf(io.ledgerkv.api.ConditionFailedException.class);
+            scores.putIfAbsent("acct-9", 9L);
+            scores.delete("acct-9", scores.version("acct-9"));
+            assertThat(scores.get("acct-9")).isNull();
+            scores.put("session", 1L, java.time.Duration.ofHours(1));
+            assertThat(s.getWithVersion(b("session")).expiresAt()).isPresent();
+            assertThat(scores.get("acct-1")).isEqualTo(901L);
         }
         try (KvStore s = kv.open(freshName("typed-long"), config().build())) {
             TypedStore<Long, String> byNumber = s.typed(Serdes.longs(), Serdes.string());
