@@ -59,6 +59,7 @@ public final class StoreConfig {
     private final int checkpointChunkBytes;
     private final Duration standbyPollInterval;
     private final byte[] ledgerPassword;
+    private final EncryptionKeys encryption;
 
     private StoreConfig(Builder b) {
         this.ensembleSize = b.ensembleSize;
@@ -89,6 +90,7 @@ public final class StoreConfig {
         this.checkpointChunkBytes = b.checkpointChunkBytes;
         this.standbyPollInterval = b.standbyPollInterval;
         this.ledgerPassword = b.ledgerPassword == null ? null : b.ledgerPassword.clone();
+        this.encryption = b.encryption;
         validate();
     }
 
@@ -139,6 +141,8 @@ public final class StoreConfig {
                 "standbyPollInterval", "must be > 0, got " + standbyPollInterval);
         require(ledgerPassword != null && ledgerPassword.length > 0, "ledgerPassword",
                 "must be set (from configuration, e.g. the LEDGERKV_PASSWORD environment variable); ledgers are created and opened with it");
+        require(encryption == null || codec != CodecType.ZSTD_DICT, "encryption",
+                "cannot be combined with codec ZSTD_DICT: a trained dictionary holds samples of values and is stored unencrypted");
     }
 
     private static void require(boolean ok, String field, String message) {
@@ -167,7 +171,7 @@ public final class StoreConfig {
         Map<String, Method> m = new TreeMap<>();
         for (Method setter : Builder.class.getMethods()) {
             if (setter.getParameterCount() == 1 && setter.getReturnType() == Builder.class
-                    && !setter.getName().equals("ledgerPassword")) {
+                    && !setter.getName().equals("ledgerPassword") && !setter.getName().equals("encryption")) {
                 m.put(setter.getName(), setter);
             }
         }
@@ -263,6 +267,7 @@ public final class StoreConfig {
         b.checkpointChunkBytes = checkpointChunkBytes;
         b.standbyPollInterval = standbyPollInterval;
         b.ledgerPassword = ledgerPassword.clone();
+        b.encryption = encryption;
         return b;
     }
 
@@ -402,6 +407,11 @@ public final class StoreConfig {
         return ledgerPassword.clone();
     }
 
+    /** The keys WAL entries and checkpoint chunks are encrypted with (AES-GCM), or null for none. */
+    public EncryptionKeys encryption() {
+        return encryption;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof StoreConfig c)) {
@@ -419,7 +429,7 @@ public final class StoreConfig {
                 && statsInterval.equals(c.statsInterval) && checkpointEveryBytes == c.checkpointEveryBytes
                 && checkpointInterval.equals(c.checkpointInterval) && checkpointRetention == c.checkpointRetention
                 && checkpointChunkBytes == c.checkpointChunkBytes && standbyPollInterval.equals(c.standbyPollInterval)
-                && Arrays.equals(ledgerPassword, c.ledgerPassword);
+                && Arrays.equals(ledgerPassword, c.ledgerPassword) && Objects.equals(encryption, c.encryption);
     }
 
     @Override
@@ -443,7 +453,7 @@ public final class StoreConfig {
                 + ", checkpointEveryBytes=" + checkpointEveryBytes + ", checkpointInterval=" + checkpointInterval
                 + ", checkpointRetention=" + checkpointRetention + ", checkpointChunkBytes=" + checkpointChunkBytes
                 + ", standbyPollInterval=" + standbyPollInterval
-                + ", ledgerPassword=<redacted>}";
+                + ", ledgerPassword=<redacted>, encryption=" + (encryption == null ? "off" : encryption) + "}";
     }
 
     /** Builder with production defaults; only {@link #ledgerPassword} has none. */
@@ -476,6 +486,7 @@ public final class StoreConfig {
         private int checkpointChunkBytes = 1024 * 1024;
         private Duration standbyPollInterval = Duration.ofMillis(100);
         private byte[] ledgerPassword;
+        private EncryptionKeys encryption;
 
         private Builder() {
         }
@@ -632,6 +643,15 @@ public final class StoreConfig {
 
         public Builder ledgerPassword(byte[] v) {
             ledgerPassword = v == null ? null : v.clone();
+            return this;
+        }
+
+        /**
+         * Encrypts every WAL entry and checkpoint chunk (and backup) of the store with AES-GCM under
+         * {@code keys}' active key, after compression; null (the default) for none. Not with ZSTD_DICT.
+         */
+        public Builder encryption(EncryptionKeys keys) {
+            encryption = keys;
             return this;
         }
 

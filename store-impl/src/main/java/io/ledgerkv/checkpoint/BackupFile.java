@@ -62,7 +62,7 @@ public final class BackupFile {
      */
     public static Manifest write(Path file, Iterator<io.ledgerkv.index.LocalIndex.Entry> entries, long keyCount, String namespace, String store,
                                  Map<String, Object> meta, String lsn, long txnSeq, long epoch, int chunkBytes,
-                                 long stateTimeMillis, Progress progress) throws IOException {
+                                 long stateTimeMillis, io.ledgerkv.wal.EntryCipher cipher, Progress progress) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".partial");
@@ -89,7 +89,7 @@ public final class BackupFile {
                         return kv;
                     }
                 };
-                WalEntry.Encoder enc = new WalEntry.Encoder(CodecType.ZSTD.newCodec(), 64, 0.05);
+                WalEntry.Encoder enc = new WalEntry.Encoder(CodecType.ZSTD.newCodec(), 64, 0.05, cipher);
                 CheckpointChunks.Summary s = CheckpointChunks.write(counted, enc, epoch, txnSeq, chunkBytes,
                         stateTimeMillis, (index, entry) -> {
                             CRC32C crc = new CRC32C();
@@ -198,7 +198,16 @@ public final class BackupFile {
      * and finally the key count and aggregate checksum against the manifest.
      */
     public static Manifest read(Path file, ChunkReader reader, Progress progress) {
+        return read(file, null, reader, progress);
+    }
+
+    /**
+     * {@link #read(Path, ChunkReader, Progress)} for a backup that may be encrypted: {@code keys}
+     * (null: none) decrypt chunks sealed for the backed-up store (the manifest's namespace/store).
+     */
+    public static Manifest read(Path file, io.ledgerkv.api.EncryptionKeys encryption, ChunkReader reader, Progress progress) {
         Manifest m = readManifest(file);
+        io.ledgerkv.wal.EntryCipher cipher = io.ledgerkv.wal.EntryCipher.forStore(encryption, m.namespace(), m.store());
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
         long keys = 0;
         WalEntry.CodecSource codecs = WalEntry.CodecSource.plain();
@@ -220,7 +229,7 @@ public final class BackupFile {
                 }
                 List<Mutation> ops;
                 try {
-                    ops = CheckpointChunks.decode(entry, i, m.txnSeq(), codecs);
+                    ops = CheckpointChunks.decode(entry, i, m.txnSeq(), codecs, cipher);
                 } catch (WalFormatException e) {
                     throw new BadBackupException(file, "chunk " + i + " at offset " + ch.offset() + ": " + e.getMessage(), e);
                 }
@@ -229,7 +238,7 @@ public final class BackupFile {
                 reader.accept(i, entry, ops);
                 progress.update("reading", i + 1, m.chunks().size());
             }
-        } catch (BadBackupException e) {
+        } catch (BadBackupException | io.ledgerkv.api.EncryptionKeyException e) {
             throw e;
         } catch (Exception e) {
             throw new BadBackupException(file, "cannot read: " + e.getMessage(), e);

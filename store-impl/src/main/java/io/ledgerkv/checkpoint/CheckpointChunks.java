@@ -108,15 +108,15 @@ public final class CheckpointChunks {
      * Decodes chunk {@code expectedIndex} of a snapshot at {@code expectedTxnSeq}, checking its
      * type, sequence number and index as well as its CRC.
      */
-    public static List<Mutation> decode(byte[] entry, int expectedIndex, long expectedTxnSeq, WalEntry.CodecSource codecs)
-            throws WalFormatException {
-        return decodeChunk(entry, expectedIndex, expectedTxnSeq, codecs).ops();
+    public static List<Mutation> decode(byte[] entry, int expectedIndex, long expectedTxnSeq, WalEntry.CodecSource codecs,
+                                        io.ledgerkv.wal.EntryCipher cipher) throws WalFormatException {
+        return decodeChunk(entry, expectedIndex, expectedTxnSeq, codecs, cipher).ops();
     }
 
     /** {@link #decode}, with the keys' versions when the chunk carries them. */
-    public static Chunk decodeChunk(byte[] entry, int expectedIndex, long expectedTxnSeq, WalEntry.CodecSource codecs)
-            throws WalFormatException {
-        WalEntry e = WalEntry.decode(entry, codecs);
+    public static Chunk decodeChunk(byte[] entry, int expectedIndex, long expectedTxnSeq, WalEntry.CodecSource codecs,
+                                    io.ledgerkv.wal.EntryCipher cipher) throws WalFormatException {
+        WalEntry e = WalEntry.decode(entry, codecs, cipher);
         boolean versioned = e.type() == WalEntry.Type.CHECKPOINT_CHUNK_VERSIONED;
         if (e.type() != WalEntry.Type.CHECKPOINT_CHUNK && !versioned) {
             throw new WalFormatException("expected a checkpoint chunk, found a " + e.type() + " entry");

@@ -9,12 +9,19 @@ package io.ledgerkv.checkpoint;
  * @param checksum     CRC32C over the chunks' own CRC32C fields, in order (detects a missing, extra or reordered chunk)
  * @param logicalBytes uncompressed chunk payload bytes
  * @param storedBytes  chunk entry bytes as stored
+ * @param sealedFor    the store identity ({@code namespace/store}) encrypted chunks are bound to, when it is not
+ *                     this store's (a checkpoint restored from another store's backup); null otherwise
  */
 public record CheckpointInfo(int id, long ledgerId, String lsn, long txnSeq, long epoch, long keyCount, long logicalBytes,
-                             long storedBytes, int chunks, int checksum, String codec, long createdAtMillis) {
+                             long storedBytes, int chunks, int checksum, String codec, long createdAtMillis, String sealedFor) {
+
+    public CheckpointInfo(int id, long ledgerId, String lsn, long txnSeq, long epoch, long keyCount, long logicalBytes,
+                          long storedBytes, int chunks, int checksum, String codec, long createdAtMillis) {
+        this(id, ledgerId, lsn, txnSeq, epoch, keyCount, logicalBytes, storedBytes, chunks, checksum, codec, createdAtMillis, null);
+    }
 
     public CheckpointInfo withId(int newId) {
         return new CheckpointInfo(newId, ledgerId, lsn, txnSeq, epoch, keyCount, logicalBytes, storedBytes, chunks, checksum,
-                codec, createdAtMillis);
+                codec, createdAtMillis, sealedFor);
     }
 }

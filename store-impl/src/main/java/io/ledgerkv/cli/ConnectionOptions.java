@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class ConnectionOptions {
     /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
     static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
-            "ledgersRootPath", "passwordFile", "zkDigestFile");
+            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -50,6 +50,10 @@ final class ConnectionOptions {
     @Option(names = "--zk-digest-file", description = "File holding this service's ZooKeeper identity, user:password; the "
             + "namespaces and stores it creates are then readable and writable by that identity only")
     Path zkDigestFile;
+
+    @Option(names = "--encryption-key-file", description = {"File with the store's AES keys (active=<id>, key.<id>=<base64>);",
+        "entries are then encrypted with AES-GCM, and encrypted entries can be read"})
+    Path encryptionKeyFile;
 
     @Option(names = "--connect-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "How long to try reaching ZooKeeper (default: ${DEFAULT-VALUE})")
@@ -150,7 +154,10 @@ final class ConnectionOptions {
     StoreConfig.Builder storeConfig() {
         Map<String, String> storeSettings = new LinkedHashMap<>(settings());
         storeSettings.keySet().removeAll(CONNECTION_KEYS);
-        return StoreConfig.apply(StoreConfig.builder(), storeSettings, String.valueOf(config)).ledgerPassword(password());
+        Path keys = encryptionKeyFile != null ? encryptionKeyFile
+                : settings().containsKey("encryptionKeyFile") ? Path.of(settings().get("encryptionKeyFile")) : null;
+        return StoreConfig.apply(StoreConfig.builder(), storeSettings, String.valueOf(config)).ledgerPassword(password())
+                .encryption(keys == null ? null : io.ledgerkv.api.EncryptionKeys.read(keys));
     }
 
     /**

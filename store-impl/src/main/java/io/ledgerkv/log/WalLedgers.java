@@ -27,11 +27,23 @@ public final class WalLedgers {
     private final BookKeeper bk;
     private final String storeId;
     private final byte[] password;
+    private final io.ledgerkv.wal.EntryCipher cipher;
 
     public WalLedgers(BookKeeper bk, String namespace, String store, byte[] password) {
+        this(bk, namespace, store, password, null);
+    }
+
+    /** With {@code keys} (null: none), every entry this store writes is encrypted and encrypted entries can be read. */
+    public WalLedgers(BookKeeper bk, String namespace, String store, byte[] password, io.ledgerkv.api.EncryptionKeys keys) {
         this.bk = bk;
         this.storeId = namespace + "/" + store;
         this.password = password.clone();
+        this.cipher = io.ledgerkv.wal.EntryCipher.forStore(keys, namespace, store);
+    }
+
+    /** The store's entry cipher, bound to its identity; null without encryption. */
+    public io.ledgerkv.wal.EntryCipher cipher() {
+        return cipher;
     }
 
     /** A BookKeeper client for {@code cc}: throttle off (backpressure is ours), CRC32C, bounded timeouts. */

@@ -166,11 +166,11 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             throw new LedgerKvException("store '" + name + "' is the target of a restore that has not finished (or failed "
                     + "part way); delete it (ledgerkv drop) and restore again");
         }
-        WalLedgers ledgers = new WalLedgers(client.bookKeeper(), ns, name, cfg.ledgerPassword());
+        WalLedgers ledgers = new WalLedgers(client.bookKeeper(), ns, name, cfg.ledgerPassword(), cfg.encryption());
         if (role == Role.WRITER) {
             // Check the password before claiming the epoch: an opener that cannot read the WAL
             // must not fence the writer that can.
-            probeAccess(name, ledgers, meta.readLedgers().value());
+            probeAccess(name, ledgers, meta.readLedgers().value(), new CheckpointStore(meta, ledgers, name));
         }
         EpochClaim claim = role == Role.WRITER ? meta.claimEpoch() : null;
         Versioned<LedgerList> list = meta.readLedgers();
@@ -276,20 +276,71 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return store;
     }
 
-    private static void probeAccess(String name, WalLedgers ledgers, LedgerList list) {
-        LedgerRef last = list.last();
-        if (last == null) {
-            return;
+    /** Ledgers (newest first) {@link #probeAccess} looks through for an entry, for a store without keys. */
+    private static final int PROBE_LEDGERS = 3;
+
+    /**
+     * Checks the ledger password and the encryption keys before a writer claims the store: opens the
+     * newest WAL ledger (a wrong password fails here) and checks that the configured keys read the
+     * first entry of every retained WAL ledger (one writer session, so one key id, per ledger) and
+     * the first chunk of the newest checkpoint; without keys, that the newest entries are not
+     * encrypted. Wrong, missing or dropped-too-early keys fail here, so an opener that could not
+     * read the store does not fence the writer that can.
+     */
+    private static void probeAccess(String name, WalLedgers ledgers, LedgerList list, CheckpointStore checkpoints) {
+        List<LedgerRef> refs = list.ledgers();
+        int budget = ledgers.cipher() != null ? refs.size() : PROBE_LEDGERS;
+        for (int i = refs.size() - 1, seen = 0; i >= 0 && seen < budget; i--, seen++) {
+            long id = refs.get(i).ledgerId();
+            LedgerHandle lh = null;
+            try {
+                lh = ledgers.openNoRecovery(id);
+                if (lh.getLastAddConfirmed() >= 0) {
+                    probeEntry(name, "ledger " + id + " entry 0", lh.readEntries(0, 0).nextElement().getEntry(), ledgers.cipher());
+                    if (ledgers.cipher() == null) {
+                        break;
+                    }
+                }
+            } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
+                break; // reported with context during replay
+            } catch (BKException e) {
+                throw ledgers.failure("opening ledger " + id, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
+            } finally {
+                if (lh != null) {
+                    WalLedgers.closeQuietly(lh);
+                }
+            }
         }
+        List<CheckpointInfo> cps = checkpoints.list();
+        if (!cps.isEmpty()) {
+            CheckpointInfo cp = cps.get(cps.size() - 1);
+            try (LedgerHandle lh = ledgers.openNoRecovery(cp.ledgerId())) {
+                if (lh.getLastAddConfirmed() >= 0) {
+                    probeEntry(name, "checkpoint " + cp.id() + " (ledger " + cp.ledgerId() + ")",
+                            lh.readEntries(0, 0).nextElement().getEntry(), cp.sealedFor() == null || ledgers.cipher() == null
+                                    ? ledgers.cipher() : ledgers.cipher().forIdentity(cp.sealedFor()));
+                }
+            } catch (BKException e) {
+                // a damaged checkpoint is reported (and fallen back from) during replay
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
+            }
+        }
+    }
+
+    private static void probeEntry(String name, String where, byte[] entry, io.ledgerkv.wal.EntryCipher cipher) {
         try {
-            WalLedgers.closeQuietly(ledgers.openNoRecovery(last.ledgerId()));
-        } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
-            // reported with context during replay
-        } catch (BKException e) {
-            throw ledgers.failure("opening ledger " + last.ledgerId(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
+            WalEntry.checkReadable(entry, cipher);
+        } catch (io.ledgerkv.api.EncryptionKeyException e) {
+            throw new io.ledgerkv.api.EncryptionKeyException("store '" + name + "': cannot read " + where + ": " + e.getMessage()
+                    + "; the store was not opened and its writer was not fenced");
+        } catch (io.ledgerkv.wal.WalFormatException e) {
+            throw new io.ledgerkv.api.EncryptionKeyException("store '" + name + "': cannot read " + where + " with the configured "
+                    + "keys: " + e.getMessage() + "; the store was not opened and its writer was not fenced");
         }
     }
 
@@ -781,7 +832,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             try (LocalIndex.Pin pin = index.pin()) {
                 step(CheckpointStep.PINNED);
                 Codec codec = cfg.codec() == CodecType.ZSTD_DICT ? committer.codec() : cfg.codec().newCodec(cfg.codecLevel(), null);
-                WalEntry.Encoder enc = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings());
+                WalEntry.Encoder enc = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings(),
+                        ledgers.cipher());
                 CheckpointInfo written = checkpoints.write(pin, claim.epoch(), cfg, enc);
                 step(CheckpointStep.WRITTEN);
                 try (CodecCache codecs = new CodecCache(dicts)) {
@@ -969,7 +1021,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             }
         }
         client.forget(this);
-        probeAccess(name, ledgers, meta.readLedgers().value());
+        probeAccess(name, ledgers, meta.readLedgers().value(), checkpoints);
         EpochClaim newClaim = meta.claimEpoch();
         Versioned<LedgerList> list = meta.readLedgers();
         long start = System.nanoTime();

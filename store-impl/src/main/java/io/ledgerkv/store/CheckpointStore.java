@@ -163,7 +163,9 @@ public final class CheckpointStore {
             WalLedgers.read(lh, 0, last, (entryId, data) -> {
                 CheckpointChunks.Chunk chunk;
                 try {
-                    chunk = CheckpointChunks.decodeChunk(data, (int) entryId, cp.txnSeq(), WalEntry.CodecSource.of(codecs));
+                    chunk = CheckpointChunks.decodeChunk(data, (int) entryId, cp.txnSeq(), WalEntry.CodecSource.of(codecs),
+                            cp.sealedFor() == null || ledgers.cipher() == null ? ledgers.cipher()
+                                    : ledgers.cipher().forIdentity(cp.sealedFor()));
                 } catch (WalFormatException e) {
                     throw new CorruptEntryException(store, cp.ledgerId(), entryId, "checkpoint " + cp.id() + ": " + e.getMessage(), e);
                 }

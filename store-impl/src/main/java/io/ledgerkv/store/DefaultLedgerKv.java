@@ -221,7 +221,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (!md.exists()) {
             throw new StoreNotFoundException(config.namespace(), store);
         }
-        WalLedgers wl = new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword());
+        WalLedgers wl = new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption());
         md.claimEpoch(); // fences the writer at the next metadata update
         List<Long> owned = new ArrayList<>();
         for (LedgerRef r : md.readLedgers().value().ledgers()) {
@@ -254,7 +254,8 @@ public final class DefaultLedgerKv implements LedgerKv {
             Map<String, Object> meta = Json.MAPPER.convertValue(new StoreMetadata(zk, config.namespace(), store).readMeta().value(),
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
             BackupFile.Manifest m = BackupFile.write(file, pin.scanVersioned(false), s.keyCount(), config.namespace(),
-                    store, meta, pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), pin.now(), progress::update);
+                    store, meta, pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), pin.now(),
+                    io.ledgerkv.wal.EntryCipher.forStore(cfg.encryption(), config.namespace(), store), progress::update);
             return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), Files.size(file), file);
         } catch (java.io.IOException e) {
             throw new LedgerKvException("cannot write backup file " + file + ": " + e.getMessage(), e);
@@ -389,7 +390,7 @@ public final class DefaultLedgerKv implements LedgerKv {
             }
             byte[] bytes = trainer.train();
             StoreMetadata md = new StoreMetadata(zk, config.namespace(), store);
-            StoreDictionaries dicts = new StoreDictionaries(md, new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword()), store);
+            StoreDictionaries dicts = new StoreDictionaries(md, new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption()), store);
             Dictionary d = dicts.register(bytes, trainer.samples(), trainer.sampleBytes(), cfg);
             return dicts.list().stream().filter(i -> i.id() == d.id()).map(DefaultLedgerKv::toStatus).findFirst().orElseThrow();
         }

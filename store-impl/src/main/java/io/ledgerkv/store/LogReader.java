@@ -206,7 +206,7 @@ final class LogReader implements AutoCloseable {
     private void accept(long ledgerSeq, long ledgerId, long entryId, byte[] data) {
         WalEntry e;
         try {
-            e = WalEntry.decode(data, WalEntry.CodecSource.of(codecs));
+            e = WalEntry.decode(data, WalEntry.CodecSource.of(codecs), ledgers.cipher());
         } catch (WalFormatException ex) {
             throw new CorruptEntryException(store, ledgerId, entryId, ex.getMessage(), ex);
         }

@@ -35,7 +35,7 @@ final class StoreRestorer {
     }
 
     BackupSummary restore(Path file, String store, StoreConfig cfg, boolean force, Progress progress) {
-        BackupFile.Manifest m = BackupFile.read(file, (i, entry, ops) -> { }, (phase, done, total) ->
+        BackupFile.Manifest m = BackupFile.read(file, cfg.encryption(), (i, entry, ops) -> { }, (phase, done, total) ->
                 progress.update("verifying", done, total));
         String ns = client.config().namespace();
         StoreMetadata meta = new StoreMetadata(client.zk(), ns, store);
@@ -63,13 +63,13 @@ final class StoreRestorer {
 
     private BackupSummary importInto(Path file, BackupFile.Manifest m, String store, StoreConfig cfg, StoreMetadata meta,
                                      Progress progress) {
-        WalLedgers ledgers = new WalLedgers(client.bookKeeper(), client.config().namespace(), store, cfg.ledgerPassword());
+        WalLedgers ledgers = new WalLedgers(client.bookKeeper(), client.config().namespace(), store, cfg.ledgerPassword(), cfg.encryption());
         EpochClaim claim = meta.claimEpoch();
         long ledgerId;
         try (LedgerHandle lh = ledgers.createCheckpointLedger(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(),
                 cfg.digestType())) {
             ledgerId = lh.getId();
-            BackupFile.read(file, (i, entry, ops) -> lh.addEntry(entry), (phase, done, total) ->
+            BackupFile.read(file, cfg.encryption(), (i, entry, ops) -> lh.addEntry(entry), (phase, done, total) ->
                     progress.update("importing", done, total));
         } catch (LedgerKvException e) {
             throw e;
@@ -82,7 +82,9 @@ final class StoreRestorer {
         CheckpointStore checkpoints = new CheckpointStore(meta, ledgers, store);
         long storedBytes = m.chunks().stream().mapToLong(BackupFile.Chunk::length).sum();
         CheckpointInfo cp = new CheckpointInfo(0, ledgerId, m.lsn(), m.txnSeq(), m.epoch(), m.keyCount(), m.logicalBytes(),
-                storedBytes, m.chunks().size(), m.checksum(), "ZSTD", System.currentTimeMillis());
+                storedBytes, m.chunks().size(), m.checksum(), "ZSTD", System.currentTimeMillis(),
+                // The chunks are copied as they are: encrypted ones stay bound to the backed-up store.
+                io.ledgerkv.wal.EntryCipher.identity(m.namespace(), m.store()));
         try {
             checkpoints.register(claim, cp);
             Versioned<LedgerList> list = meta.readLedgers();

@@ -164,7 +164,7 @@ public final class Committer {
         this.claim = claim;
         this.ledgerList = ledgerList;
         this.index = index;
-        this.encoder = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings());
+        this.encoder = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings(), ledgers.cipher());
         this.observer = observer == null ? CommitObserver.NONE : observer;
         this.completions = completions;
         this.hooks = hooks;

@@ -13,10 +13,11 @@ import java.util.zip.CRC32C;
  *  0     2    magic 0x4C4B ("LK")
  *  2     1    format version (1)
  *  3     1    codec id ({@link CodecType#id()})
- *  4     1    flags: bit 0 RAW = payload stored uncompressed although the codec is not NONE
+ *  4     1    flags: bit 0 RAW = payload stored uncompressed although the codec is not NONE;
+ *                    bit 1 ENCRYPTED = stored payload is AES-GCM: nonce || ciphertext || tag (see {@link EntryCipher})
  *  5     1    type: 1 BATCH (whole transactions), 2 TXN_PART, 3 TXN_COMMIT (last part of a large transaction),
  *                   4 CHECKPOINT_CHUNK (checkpoint ledgers and backup files only)
- *  6     2    reserved, 0
+ *  6     2    encryption key id (ENCRYPTED entries; 0 otherwise)
  *  8     4    dictionary id (0 = none)
  * 12     8    writer epoch
  * 20     8    first transaction sequence number in this entry
@@ -24,12 +25,15 @@ import java.util.zip.CRC32C;
  * 32     8    writer wall clock, millis
  * 40     4    uncompressed payload length
  * 44     4    stored payload length
- * 48     4    CRC32C over bytes [0, 48) and the uncompressed payload
+ * 48     4    CRC32C over bytes [0, 48) and the uncompressed payload (ENCRYPTED: and the stored payload)
  * 52     ..   stored payload
  * </pre>
  *
  * The CRC covers the header as well as the payload, so any flipped bit or truncation is detected;
- * it is checked after decompression, so a codec fault cannot yield a silently wrong value.
+ * it is checked after decompression, so a codec fault cannot yield a silently wrong value. An
+ * encrypted entry's CRC covers the ciphertext instead (a checksum of the plaintext would help guess
+ * low-entropy values); its integrity and the header's are authenticated by AES-GCM, checked before
+ * decompression.
  */
 public final class WalEntry {
     public static final int MAGIC = 0x4C4B;
@@ -37,6 +41,7 @@ public final class WalEntry {
     public static final int HEADER_BYTES = 52;
     static final int CRC_OFFSET = 48;
     public static final int FLAG_RAW = 1;
+    public static final int FLAG_ENCRYPTED = 2;
 
     /** What an entry holds. */
     public enum Type {
@@ -111,12 +116,23 @@ public final class WalEntry {
         private volatile Codec codec;
         private final int minCompressBytes;
         private final double minSavings;
+        private final EntryCipher cipher;
         private byte[] scratch = new byte[0];
 
         public Encoder(Codec codec, int minCompressBytes, double minSavings) {
+            this(codec, minCompressBytes, minSavings, null);
+        }
+
+        /** An encoder that also encrypts every payload with {@code cipher}'s active key (null: none). */
+        public Encoder(Codec codec, int minCompressBytes, double minSavings, EntryCipher cipher) {
             this.codec = codec;
             this.minCompressBytes = minCompressBytes;
             this.minSavings = minSavings;
+            this.cipher = cipher;
+        }
+
+        public EntryCipher cipher() {
+            return cipher;
         }
 
         public Codec codec() {
@@ -156,13 +172,26 @@ public final class WalEntry {
                 out = new byte[HEADER_BYTES + len];
                 System.arraycopy(payload, off, out, HEADER_BYTES, len);
             }
+            int keyId = 0;
+            byte[] body = null;
+            if (cipher != null) {
+                body = out;
+                out = new byte[body.length + EntryCipher.OVERHEAD];
+                flags |= FLAG_ENCRYPTED;
+                keyId = cipher.activeKeyId();
+            }
             ByteBuffer h = ByteBuffer.wrap(out, 0, HEADER_BYTES);
             h.putShort((short) MAGIC).put((byte) FORMAT_VERSION).put((byte) ct.id()).put((byte) flags).put((byte) type.code)
-                    .putShort((short) 0).putInt(dictId).putLong(epoch).putLong(firstTxnSeq).putInt(count)
+                    .putShort((short) keyId).putInt(dictId).putLong(epoch).putLong(firstTxnSeq).putInt(count)
                     .putLong(writerTimeMillis).putInt(len).putInt(out.length - HEADER_BYTES);
             CRC32C crc = new CRC32C();
             crc.update(out, 0, CRC_OFFSET);
-            crc.update(payload, off, len);
+            if (body != null) {
+                cipher.seal(out, CRC_OFFSET, body, HEADER_BYTES, body.length - HEADER_BYTES, out, HEADER_BYTES);
+                crc.update(out, HEADER_BYTES, out.length - HEADER_BYTES);
+            } else {
+                crc.update(payload, off, len);
+            }
             h.putInt((int) crc.getValue());
             return out;
         }
@@ -183,8 +212,39 @@ public final class WalEntry {
         }
     }
 
-    /** Parses and verifies an entry; every failure says exactly which check failed. */
+    /**
+     * Checks that {@code cipher} (null: no keys) can read this entry: for an encrypted entry, that its
+     * key is configured and authenticates it (no decompression); a plaintext entry always passes. Used
+     * before a writer claims a store, so that an opener with wrong keys fences nobody.
+     */
+    public static void checkReadable(byte[] data, EntryCipher cipher) throws WalFormatException {
+        if (data.length < HEADER_BYTES) {
+            throw new WalFormatException("entry is " + data.length + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
+        }
+        ByteBuffer h = ByteBuffer.wrap(data, 0, HEADER_BYTES);
+        int flags = h.get(4) & 0xff;
+        int keyId = h.getShort(6) & 0xffff;
+        if ((flags & FLAG_ENCRYPTED) == 0) {
+            return;
+        }
+        if (cipher == null) {
+            throw new io.ledgerkv.api.EncryptionKeyException("the store's entries are encrypted (key id " + keyId + ") but no "
+                    + "encryption keys are configured (StoreConfig.encryption, or --encryption-key-file / encryptionKeyFile)");
+        }
+        cipher.open(keyId, data, CRC_OFFSET, data, HEADER_BYTES, data.length - HEADER_BYTES);
+    }
+
+    /** Parses and verifies an entry of a store without encryption keys. */
     public static WalEntry decode(byte[] data, CodecSource codecs) throws WalFormatException {
+        return decode(data, codecs, null);
+    }
+
+    /**
+     * Parses and verifies an entry; every failure says exactly which check failed. {@code cipher}
+     * (null: no keys) decrypts ENCRYPTED entries; an encrypted entry without a cipher or with a key id
+     * it lacks is an {@link io.ledgerkv.api.EncryptionKeyException}.
+     */
+    public static WalEntry decode(byte[] data, CodecSource codecs, EntryCipher cipher) throws WalFormatException {
         if (data.length < HEADER_BYTES) {
             throw new WalFormatException("entry is " + data.length + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
         }
@@ -209,7 +269,7 @@ public final class WalEntry {
         if (type == null) {
             throw new WalFormatException("unknown entry type " + typeCode);
         }
-        h.getShort();
+        int keyId = h.getShort() & 0xffff;
         int dictId = h.getInt();
         long epoch = h.getLong();
         long firstTxnSeq = h.getLong();
@@ -222,13 +282,35 @@ public final class WalEntry {
             throw new WalFormatException("stored length " + stored + " does not match the " + (data.length - HEADER_BYTES)
                     + " payload bytes present (truncated or padded entry)");
         }
+        byte[] src = data;
+        int srcOff = HEADER_BYTES;
+        int srcLen = stored;
+        boolean encrypted = (flags & FLAG_ENCRYPTED) != 0;
+        if (encrypted) {
+            CRC32C crc = new CRC32C();
+            crc.update(data, 0, CRC_OFFSET);
+            crc.update(data, HEADER_BYTES, stored);
+            if ((int) crc.getValue() != expectedCrc) {
+                throw new WalFormatException(String.format("CRC32C mismatch: stored 0x%08x, computed 0x%08x",
+                        expectedCrc, (int) crc.getValue()));
+            }
+            if (cipher == null) {
+                throw new io.ledgerkv.api.EncryptionKeyException("entry is encrypted (key id " + keyId + ") but no encryption keys "
+                        + "are configured (StoreConfig.encryption, or --encryption-key-file / encryptionKeyFile)");
+            }
+            src = cipher.open(keyId, data, CRC_OFFSET, data, HEADER_BYTES, stored);
+            srcOff = 0;
+            srcLen = src.length;
+        } else if (keyId != 0) {
+            throw new WalFormatException("key id " + keyId + " on an entry that is not encrypted");
+        }
         byte[] payload;
         if (codec == CodecType.NONE || (flags & FLAG_RAW) != 0) {
-            if (stored != len) {
-                throw new WalFormatException("raw payload of " + stored + " bytes but uncompressed length " + len);
+            if (srcLen != len) {
+                throw new WalFormatException("raw payload of " + srcLen + " bytes but uncompressed length " + len);
             }
             payload = new byte[len];
-            System.arraycopy(data, HEADER_BYTES, payload, 0, len);
+            System.arraycopy(src, srcOff, payload, 0, len);
         } else {
             payload = new byte[len];
             Codec c;
@@ -242,23 +324,29 @@ public final class WalEntry {
                         + e.getMessage(), e);
             }
             try {
-                c.decompress(data, HEADER_BYTES, stored, payload, 0, len);
+                c.decompress(src, srcOff, srcLen, payload, 0, len);
             } catch (RuntimeException e) {
                 throw new WalFormatException(codec + " payload does not decompress: " + e.getMessage(), e);
             }
         }
-        CRC32C crc = new CRC32C();
-        crc.update(data, 0, CRC_OFFSET);
-        crc.update(payload, 0, len);
-        if ((int) crc.getValue() != expectedCrc) {
-            throw new WalFormatException(String.format("CRC32C mismatch: stored 0x%08x, computed 0x%08x",
-                    expectedCrc, (int) crc.getValue()));
+        if (!encrypted) {
+            CRC32C crc = new CRC32C();
+            crc.update(data, 0, CRC_OFFSET);
+            crc.update(payload, 0, len);
+            if ((int) crc.getValue() != expectedCrc) {
+                throw new WalFormatException(String.format("CRC32C mismatch: stored 0x%08x, computed 0x%08x",
+                        expectedCrc, (int) crc.getValue()));
+            }
         }
         return new WalEntry(codec, flags, type, dictId, epoch, firstTxnSeq, count, time, payload, stored);
     }
 
     public CodecType codec() {
         return codec;
+    }
+
+    public boolean isEncrypted() {
+        return (flags & FLAG_ENCRYPTED) != 0;
     }
 
     public boolean isRaw() {
