@@ -202,7 +202,7 @@ public final class BackupFile {
     }
 
     /**
-     * {@link #read(Path, ChunkReader, Progress)} for a backup that may be encrypted: {@code keys}
+     * {@link #read(Path, ChunkReader, Progress)} for a backup that may be encrypted: {@code encryption}
      * (null: none) decrypt chunks sealed for the backed-up store (the manifest's namespace/store).
      */
     public static Manifest read(Path file, io.ledgerkv.api.EncryptionKeys encryption, ChunkReader reader, Progress progress) {
@@ -210,8 +210,11 @@ public final class BackupFile {
         io.ledgerkv.wal.EntryCipher cipher = io.ledgerkv.wal.EntryCipher.forStore(encryption, m.namespace(), m.store());
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
         long keys = 0;
-        WalEntry.CodecSource codecs = WalEntry.CodecSource.plain();
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+        // One codec per codec id for the whole file (a plain source would create, and leave to the
+        // garbage collector, a native Zstandard context per chunk).
+        try (io.ledgerkv.codec.CodecCache cache = new io.ledgerkv.codec.CodecCache(io.ledgerkv.codec.CodecCache.NO_DICTIONARIES);
+             RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            WalEntry.CodecSource codecs = WalEntry.CodecSource.of(cache);
             for (int i = 0; i < m.chunks().size(); i++) {
                 Chunk ch = m.chunks().get(i);
                 raf.seek(ch.offset() - 4);

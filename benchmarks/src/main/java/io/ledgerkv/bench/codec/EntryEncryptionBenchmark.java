@@ -47,7 +47,9 @@ public class EntryEncryptionBenchmark {
     private EntryCipher cipher;
     private byte[] payload;
     private byte[] entry;
-    private final WalEntry.CodecSource codecs = WalEntry.CodecSource.plain();
+    /** Readers keep one codec per (codec, dictionary), as the store's readers do: creating a Zstandard context per entry would dominate. */
+    private final io.ledgerkv.codec.CodecCache cache = new io.ledgerkv.codec.CodecCache(io.ledgerkv.codec.CodecCache.NO_DICTIONARIES);
+    private final WalEntry.CodecSource codecs = WalEntry.CodecSource.of(cache);
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -57,6 +59,11 @@ public class EntryEncryptionBenchmark {
         encoder = new WalEntry.Encoder(codec.newCodec(), 64, 0.05, cipher);
         payload = DataShape.JSON.generate(size, 11);
         entry = encode();
+    }
+
+    @org.openjdk.jmh.annotations.TearDown(Level.Trial)
+    public void tearDown() {
+        cache.close();
     }
 
     @Benchmark
