@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
  * {@code ledgerkv bench compare BASE NEW} is the regression gate. For single suites with any JMH
  * option, run the jar's JMH main directly: {@code java -jar benchmarks/target/benchmarks.jar -h}.
  */
-@Command(name = "ledgerkv bench", mixinStandardHelpOptions = true, subcommands = BenchMain.CompareCmd.class,
+@Command(name = "ledgerkv bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.CompareCmd.class, BenchMain.RatioChartCmd.class},
         description = {"Runs a benchmark preset on embedded clusters and writes results/<date>-<preset>/ (JMH JSON, latency logs, "
                 + "charts, README).", "Regression gate: ledgerkv bench compare BASE NEW"})
 public final class BenchMain implements Callable<Integer> {
@@ -156,6 +156,32 @@ public final class BenchMain implements Callable<Integer> {
                     * latency.referenceSaturation()), dir.resolve("latency-at" + e.getKey() + ".png")));
         }
         return charts;
+    }
+
+    @Command(name = "ratio-chart", mixinStandardHelpOptions = true, description = {"Bar chart of in-run ratios: every configuration's "
+            + "score with --param at each value over its score at --base (e.g. encryption on / off)."})
+    static final class RatioChartCmd implements Callable<Integer> {
+        @Parameters(index = "0", description = "JMH JSON file or result folder")
+        Path results;
+
+        @Option(names = "--param", required = true, description = "The JMH parameter compared, e.g. encryption")
+        String param;
+
+        @Option(names = "--base", required = true, description = "Its value in the denominator, e.g. off")
+        String base;
+
+        @Option(names = "--title", defaultValue = "", description = "Chart title")
+        String title;
+
+        @Option(names = "--out", required = true, description = "PNG file to write")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Charts.ratioBars(JmhResults.load(results), param, base, title, out);
+            System.out.println("wrote " + out);
+            return 0;
+        }
     }
 
     @Command(name = "compare", mixinStandardHelpOptions = true, description = {"Regression gate: compares two runs (result folders or "

@@ -85,6 +85,45 @@ public final class Charts {
         return files;
     }
 
+    /**
+     * Bars of the in-run ratio score(param = value) / score(param = base) for every configuration of
+     * {@code scores} that has both (e.g. encryption on / off), one bar per other value of the param,
+     * labelled by method and the remaining parameters; a line at 1.0 is "no cost".
+     */
+    public static Path ratioBars(List<Score> scores, String param, String base, String title, Path png) throws IOException {
+        Map<String, Score> byKey = new TreeMap<>();
+        for (Score s : scores) {
+            byKey.put(s.key(), s);
+        }
+        org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
+        for (Score s : scores) {
+            String value = s.param(param);
+            if (value == null || value.equals(base)) {
+                continue;
+            }
+            Map<String, String> baseParams = new TreeMap<>(s.params());
+            baseParams.put(param, base);
+            Score b = byKey.get(s.shortName() + baseParams);
+            if (b == null) {
+                continue;
+            }
+            Map<String, String> rest = new TreeMap<>(s.params());
+            rest.remove(param);
+            String label = s.shortName().substring(s.shortName().indexOf('.') + 1) + " " + String.join(" ", rest.values());
+            data.addValue(s.primary().mean() / b.primary().mean(), param + "=" + value + " / " + base, label);
+        }
+        if (data.getColumnCount() == 0) {
+            throw new IllegalArgumentException("no configuration has both " + param + "=" + base + " and another value");
+        }
+        JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(title, "configuration", "ratio of scores (1 = no cost)", data,
+                org.jfree.chart.plot.PlotOrientation.HORIZONTAL, true, false, false);
+        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+        plot.addRangeMarker(new org.jfree.chart.plot.ValueMarker(1.0, Color.BLACK, new BasicStroke(1.5f)));
+        chart.setBackgroundPaint(Color.WHITE);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, Math.max(HEIGHT, 40 + 28 * data.getColumnCount()));
+        return png;
+    }
+
     /** Percentile curves (latency against percentile, on a "nines" axis) for every hlog of one offered rate. */
     public static Path latencyPercentiles(Map<String, Path> hlogs, String title, Path png) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
