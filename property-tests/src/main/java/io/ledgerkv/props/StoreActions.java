@@ -111,6 +111,7 @@ public final class StoreActions {
                 weight(3, r -> new CrashWithCommitsInFlight(Gen.listOf(OPS, 1, 6).next(r))),
                 weight(3, r -> new Reopen(Gen.oneOf(CodecType.NONE, CodecType.LZ4, CodecType.ZSTD, CodecType.LZ4_HC).next(r))),
                 weight(1, r -> new FenceByNewWriter()),
+                weight(1, r -> new RotateKey()),
                 weight(1, r -> new KillBookie(r.nextInt(4))),
                 weight(2, r -> new RestartBookie()),
                 weight(2, r -> new Checkpoint()),
@@ -535,6 +536,27 @@ public final class StoreActions {
         @Override
         public String toString() {
             return "reopen with " + codec;
+        }
+    }
+
+    /**
+     * In an encrypted try: reopen with one more key, the new one active. Replay must read entries and
+     * checkpoints written under every earlier key; new entries use the new one.
+     */
+    record RotateKey() implements Action<StoreHarness> {
+        @Override
+        public boolean precondition(StoreHarness h) {
+            return h.keyGen > 0;
+        }
+
+        @Override
+        public void run(StoreHarness h) {
+            h.rotateKey();
+        }
+
+        @Override
+        public String toString() {
+            return "rotate the encryption key";
         }
     }
 

@@ -37,12 +37,15 @@ public final class StoreHarness {
     final List<Integer> killed = new ArrayList<>();
     /** The writers' clock; only {@code AdvanceClock} moves it, together with the model's. */
     final io.ledgerkv.api.ManualClock clock = new io.ledgerkv.api.ManualClock(java.time.Instant.ofEpochMilli(Model.T0));
+    /** Encryption: 0 = off (every other try), else keys 1..keyGen with keyGen active ({@code RotateKey} adds one). */
+    int keyGen;
 
     StoreHarness(LocalCluster cluster, WriterHooks hooks) {
         this.cluster = cluster;
         this.hooks = hooks;
         this.name = "props-" + NAMES.incrementAndGet();
-        this.cfg = baseConfig().build();
+        this.keyGen = NAMES.get() % 2;
+        this.cfg = baseConfig().encryption(keys(keyGen)).build();
         this.client = DefaultLedgerKv.connect(cluster.clientConfig().clock(clock).build());
         this.store = client.open(name, cfg, hooks);
     }
@@ -51,6 +54,28 @@ public final class StoreHarness {
         return StoreConfig.builder().ledgerPassword("property-tests").quorum(3, 3, 2).maxBatchBytes(4096)
                 .maxKeyBytes(64).maxValueBytes(MAX_VALUE_BYTES).ledgerRollBytes(32 * 1024).checkpointChunkBytes(4096)
                 .checkpointRetention(2).codec(CodecType.NONE);
+    }
+
+    /** Keys 1..n, n active (null for n = 0): what a store that rotated its key n - 1 times is configured with. */
+    static io.ledgerkv.api.EncryptionKeys keys(int n) {
+        if (n == 0) {
+            return null;
+        }
+        Map<Integer, byte[]> m = new HashMap<>();
+        for (int i = 1; i <= n; i++) {
+            byte[] k = new byte[32];
+            Arrays.fill(k, (byte) (17 * i));
+            m.put(i, k);
+        }
+        return io.ledgerkv.api.EncryptionKeys.of(n, m);
+    }
+
+    /** Closes the writer and opens it with one more key, the new one active. */
+    void rotateKey() {
+        client.close();
+        keyGen++;
+        cfg = cfg.toBuilder().encryption(keys(keyGen)).build();
+        reopen(cfg.codec());
     }
 
     /** Opens the writer again with a fresh client (after a crash or a fence), with {@code codec}. */

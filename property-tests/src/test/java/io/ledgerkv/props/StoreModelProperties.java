@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * in flight, clean reopens with a codec switch, fencing by a second writer, bookie kills and
  * restarts, checkpoints and point-in-time reads of them, puts with a time to live under a clock
  * the test moves (expired keys must vanish from every read at once, through replay and checkpoints
- * too). After every action: the store equals the model, and its key count equals the model's size.
+ * too); every other try encrypts the store and rotates its key now and then. After every action: the store equals the model, and its key count equals the model's size.
  */
 class StoreModelProperties {
     private static LocalCluster cluster;
@@ -55,7 +55,7 @@ class StoreModelProperties {
         // The generator must reach the interesting actions, or the property checks little.
         if (s.tries() > 1) {
             assertThat(s.actionCounts()).containsKeys("CrashWithCommitsInFlight", "Commit", "Reopen", "Checkpoint", "PutTtl",
-                    "AdvanceClock", "Reap");
+                    "AdvanceClock", "Reap", "RotateKey");
         }
     }
 }
