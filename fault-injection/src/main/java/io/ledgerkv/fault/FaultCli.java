@@ -77,6 +77,9 @@ public final class FaultCli {
         @Option(names = "--out", description = "Results folder (default: results/<date>-fault)")
         Path out;
 
+        @Option(names = "--encrypt", description = "Run against a store with AES-GCM encryption at rest")
+        boolean encrypt;
+
         @Option(names = "--no-charts", description = "Skip the timeline charts")
         boolean noCharts;
 
@@ -102,7 +105,8 @@ public final class FaultCli {
             Progress p = bar == null ? Progress.NONE : (phase, done, total) -> bar.stepTo(done);
             CampaignRunner.Summary sum;
             try {
-                sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, zk, dir, !noCharts, p);
+                sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, zk, encrypt, dir, !noCharts,
+                        p);
             } finally {
                 if (bar != null) {
                     bar.close();

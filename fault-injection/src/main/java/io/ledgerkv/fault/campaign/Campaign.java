@@ -39,10 +39,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Campaign {
 
     /** What to run; {@code zk} null for a fresh embedded cluster per run, else an external cluster's connect string. */
-    public record Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug, String zk) {
+    public record Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug, String zk,
+                         boolean encrypt) {
         public Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug) {
-            this(seed, workload, duration, writers, faults, bug, null);
+            this(seed, workload, duration, writers, faults, bug, null, false);
         }
+
+        public Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug, String zk) {
+            this(seed, workload, duration, writers, faults, bug, zk, false);
+        }
+    }
+
+    /** The campaign store's key when it runs encrypted: fixed, the campaign tests the store, not key handling. */
+    private static io.ledgerkv.api.EncryptionKeys campaignKeys() {
+        byte[] k = new byte[32];
+        java.util.Arrays.fill(k, (byte) 0x5a);
+        return io.ledgerkv.api.EncryptionKeys.of(1, Map.of(1, k));
     }
 
     /** Deliberately broken store variants, to show the checker catches them. */
@@ -69,6 +81,7 @@ public final class Campaign {
         meta.put("writers", c.writers());
         meta.put("faults", c.faults().stream().map(Enum::name).toList());
         meta.put("bug", c.bug().name());
+        meta.put("encryption", c.encrypt() ? "AES-GCM" : "off");
         String storeName = c.zk() == null ? "campaign" : "campaign-" + c.seed() + "-" + System.currentTimeMillis();
         meta.put("cluster", c.zk() == null ? "embedded" : c.zk());
         meta.put("store", storeName);
@@ -91,7 +104,7 @@ public final class Campaign {
             };
         };
         StoreConfig cfg = StoreConfig.builder().ledgerPassword("fault-campaign").quorum(3, 3, 2).maxBatchBytes(4096)
-                .ledgerRollBytes(256 * 1024).codec(CodecType.LZ4).build();
+                .ledgerRollBytes(256 * 1024).codec(CodecType.LZ4).encryption(c.encrypt() ? campaignKeys() : null).build();
         Map<FaultKind, Integer> faults;
         LocalCluster cluster = c.zk() == null ? LocalCluster.start(5) : null;
         String connect = cluster != null ? cluster.connectString() : c.zk();

@@ -34,7 +34,7 @@ public final class CampaignRunner {
     }
 
     public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
-                              String workloadChoice, String zk, Path out, boolean charts, Progress progress) {
+                              String workloadChoice, String zk, boolean encrypt, Path out, boolean charts, Progress progress) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -58,7 +58,7 @@ public final class CampaignRunner {
                 default -> i % 2 == 0 ? "bank" : "list-append";
             };
             progress.update("runs", i, runs);
-            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug, zk));
+            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug, zk, encrypt));
             CheckResult c = r.check();
             String name = String.format(Locale.ROOT, "run-%03d-%s-seed%d", i, workload, s);
             long runOps = c.outcomes().values().stream().mapToLong(Long::longValue).sum();
@@ -102,7 +102,8 @@ public final class CampaignRunner {
             }
             // Rewritten after every run: a campaign stopped part way still leaves a true summary of what ran.
             writeSummary(out, new Summary(i + 1, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
-                    (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug, workloadChoice);
+                    (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug,
+                    workloadChoice + (encrypt ? ", AES-GCM encrypted store" : ""));
         }
         progress.update("runs", runs, runs);
         return new Summary(runs, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,

@@ -29,7 +29,7 @@ class FaultCampaignTest {
     void realStoreSurvivesEveryFaultKindWithoutAnomalies(@TempDir Path out) throws Exception {
         List<FaultKind> all = Arrays.asList(FaultKind.values());
 
-        CampaignRunner.Summary s = CampaignRunner.run(2, 20_261_127L, RUN, 3, all, Campaign.Bug.NONE, "alternate", null, out, true,
+        CampaignRunner.Summary s = CampaignRunner.run(2, 20_261_127L, RUN, 3, all, Campaign.Bug.NONE, "alternate", null, false, out, true,
                 Progress.NONE);
 
         assertThat(s.anomaliesByKind()).isEmpty();
