@@ -102,8 +102,7 @@ public final class CampaignRunner {
             }
             // Rewritten after every run: a campaign stopped part way still leaves a true summary of what ran.
             writeSummary(out, new Summary(i + 1, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
-                    (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug,
-                    workloadChoice + (encrypt ? ", AES-GCM encrypted store" : ""));
+                    (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug, workloadChoice, encrypt);
         }
         progress.update("runs", runs, runs);
         return new Summary(runs, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
@@ -111,14 +110,14 @@ public final class CampaignRunner {
     }
 
     private static void writeSummary(Path out, Summary sum, List<Map<String, Object>> perRun, int planned, long seed, Duration duration,
-                                     int writers, List<FaultKind> faults, Campaign.Bug bug, String workloadChoice) {
+                                     int writers, List<FaultKind> faults, Campaign.Bug bug, String workloadChoice, boolean encrypt) {
         try {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("plannedRuns", planned);
             json.put("summary", sum);
             json.put("runs", perRun);
             Files.write(out.resolve("summary.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-            String md = markdown(sum, perRun, seed, duration, writers, faults, bug, workloadChoice);
+            String md = markdown(sum, perRun, seed, duration, writers, faults, bug, workloadChoice, encrypt);
             if (sum.runs() < planned) {
                 md = "**In progress or interrupted: " + sum.runs() + " of " + planned + " planned runs done.**\n\n" + md;
             }
@@ -129,12 +128,13 @@ public final class CampaignRunner {
     }
 
     static String markdown(Summary s, List<Map<String, Object>> perRun, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
-                           String workload) {
+                           String workload, boolean encrypt) {
         StringBuilder sb = new StringBuilder();
         sb.append("| | |\n|---|---|\n");
         sb.append("| runs | ").append(s.runs()).append(" (seeds ").append(seed).append("..").append(seed + s.runs() - 1)
                 .append(", ").append(duration.toSeconds()).append(" s each, ").append(writers).append(" writer threads, workload ")
-                .append(workload).append(bug == Campaign.Bug.NONE ? "" : ", BUG " + bug).append(") |\n");
+                .append(workload).append(bug == Campaign.Bug.NONE ? "" : ", BUG " + bug)
+                .append(encrypt ? ", AES-GCM encrypted store" : "").append(") |\n");
         sb.append("| operations | ").append(String.format(Locale.ROOT, "%,d", s.operations())).append(" |\n");
         sb.append("| acknowledged commits | ").append(String.format(Locale.ROOT, "%,d", s.ackedCommits())).append(" |\n");
         sb.append("| failed commits (certainly not written) | ").append(s.failedCommits()).append(" |\n");
@@ -148,7 +148,7 @@ public final class CampaignRunner {
         sb.append("\nFault kinds enabled: ").append(faults).append("\n");
         sb.append("\nReplay one run: `./ledgerkv fault run --runs 1 --seed SEED --workload WORKLOAD --duration ")
                 .append(duration.toSeconds()).append(" --writers ").append(writers)
-                .append(bug == Campaign.Bug.NONE ? "" : " --bug " + bug).append("` (the same faults at the same points of the"
+                .append(bug == Campaign.Bug.NONE ? "" : " --bug " + bug).append(encrypt ? " --encrypt" : "").append("` (the same faults at the same points of the"
                         + " schedule; thread interleavings differ). Re-check a kept history: `./ledgerkv fault check FILE`.\n");
         sb.append("\n| run | ops | acked | indeterminate | faults | anomalies | s |\n|---|---:|---:|---:|---|---:|---:|\n");
         for (Map<String, Object> r : perRun) {
