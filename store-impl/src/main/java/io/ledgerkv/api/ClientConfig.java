@@ -22,6 +22,11 @@ import java.util.regex.Pattern;
  * readable and writable by that identity only, so another service can neither read their metadata
  * nor fence their writer nor delete them. Never printed ({@link #toString()} hides it).
  *
+ * <p>{@code tlsTrustStore} (a PKCS12 file) and {@code tlsTrustStorePasswordFile}, both or neither:
+ * with them, every connection to a bookie is TLS and a bookie must present a certificate the
+ * truststore trusts. Checked when connecting: a truststore that cannot be opened, or holds an
+ * expired certificate, is an {@link InvalidConfigException}.
+ *
  * <p>{@code clock} is the writer's clock: it stamps every WAL entry and decides when values put
  * with a time to live expire (the system UTC clock by default; tests pass a controllable one).
  */
@@ -36,7 +41,9 @@ public record ClientConfig(
         Duration readEntryTimeout,
         MeterRegistry meterRegistry,
         String zkDigest,
-        java.time.Clock clock) {
+        java.time.Clock clock,
+        java.nio.file.Path tlsTrustStore,
+        java.nio.file.Path tlsTrustStorePasswordFile) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
@@ -58,6 +65,10 @@ public record ClientConfig(
         if (zkDigest != null && (zkDigest.indexOf(':') <= 0 || zkDigest.indexOf(':') == zkDigest.length() - 1)) {
             throw new InvalidConfigException("zkDigest", "expected user:password with both parts non-empty (the value is not shown)");
         }
+        if ((tlsTrustStore == null) != (tlsTrustStorePasswordFile == null)) {
+            throw new InvalidConfigException("tlsTrustStore", "tlsTrustStore and tlsTrustStorePasswordFile go together (got "
+                    + (tlsTrustStore == null ? "only the password file" : "only the truststore") + ")");
+        }
         if (clock == null) {
             throw new InvalidConfigException("clock", "must not be null (the default is the system UTC clock)");
         }
@@ -73,7 +84,7 @@ public record ClientConfig(
                 + ", connectTimeout=" + connectTimeout + ", operationTimeout=" + operationTimeout + ", ledgersRootPath="
                 + ledgersRootPath + ", addEntryTimeout=" + addEntryTimeout + ", readEntryTimeout=" + readEntryTimeout
                 + ", zkDigest=" + (zkDigest == null ? "none" : "user " + zkDigest.substring(0, zkDigest.indexOf(':')) + ", password hidden")
-                + "]";
+                + ", tls=" + (tlsTrustStore == null ? "off" : "trust " + tlsTrustStore) + "]";
     }
 
     private static void positive(String field, Duration d) {
@@ -107,7 +118,8 @@ public record ClientConfig(
     public Builder toBuilder() {
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
-                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest).clock(clock);
+                .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest).clock(clock)
+                .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile);
     }
 
     public static final class Builder {
@@ -121,6 +133,8 @@ public record ClientConfig(
         private Duration readEntryTimeout = Duration.ofSeconds(5);
         private MeterRegistry meterRegistry;
         private java.time.Clock clock = java.time.Clock.systemUTC();
+        private java.nio.file.Path tlsTrustStore;
+        private java.nio.file.Path tlsTrustStorePasswordFile;
         private String zkDigest;
 
         private Builder(String connectString) {
@@ -184,9 +198,17 @@ public record ClientConfig(
             return this;
         }
 
+        /** TLS to the bookies, trusting the certificates in this PKCS12 truststore; both null for plain connections. */
+        public Builder tlsTrustStore(java.nio.file.Path trustStore, java.nio.file.Path passwordFile) {
+            tlsTrustStore = trustStore;
+            tlsTrustStorePasswordFile = passwordFile;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
-                    ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest, clock);
+                    ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest, clock, tlsTrustStore,
+                    tlsTrustStorePasswordFile);
         }
     }
 }

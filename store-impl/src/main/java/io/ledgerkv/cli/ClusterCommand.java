@@ -19,6 +19,10 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Keep data in this directory instead of a temporary one (kept on exit)")
     Path data;
 
+    @Option(names = "--tls", description = "Bookies serve TLS with a self-signed certificate generated at start; clients pass"
+            + " the printed --tls-trust-store options")
+    boolean tls;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (.properties/.yaml) with keys bookies, zkPort,"
             + " data; flags override it")
     Path config;
@@ -48,6 +52,9 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         if (data != null) {
             b.dataDir(data, false);
         }
+        if (tls) {
+            b.tls();
+        }
         LocalCluster cluster = b.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -64,7 +71,12 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)" : ""));
         out().println("Use it from another shell:");
         out().println("  export LEDGERKV_ZK=" + cluster.connectString() + " LEDGERKV_PASSWORD=<a secret>");
-        out().println("  ./ledgerkv put --store demo hello world && ./ledgerkv status --store demo");
+        String tlsFlags = cluster.tls() == null ? "" : " --tls-trust-store " + cluster.tls().trustStore()
+                + " --tls-trust-store-password-file " + cluster.tls().passwordFile();
+        if (cluster.tls() != null) {
+            out().println("  bookies use TLS  truststore " + cluster.tls().trustStore());
+        }
+        out().println("  ./ledgerkv put --store demo" + tlsFlags + " hello world && ./ledgerkv status --store demo" + tlsFlags);
         out().println("Ctrl-C stops it.");
         out().flush();
         stopped.await();

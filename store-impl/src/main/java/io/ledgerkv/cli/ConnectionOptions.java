@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class ConnectionOptions {
     /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
     static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
-            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile");
+            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -50,6 +50,12 @@ final class ConnectionOptions {
     @Option(names = "--zk-digest-file", description = "File holding this service's ZooKeeper identity, user:password; the "
             + "namespaces and stores it creates are then readable and writable by that identity only")
     Path zkDigestFile;
+
+    @Option(names = "--tls-trust-store", description = "PKCS12 truststore: connect to the bookies with TLS, trusting its certificates")
+    Path tlsTrustStore;
+
+    @Option(names = "--tls-trust-store-password-file", description = "File holding the truststore's password")
+    Path tlsTrustStorePasswordFile;
 
     @Option(names = "--encryption-key-file", description = {"File with the store's AES keys (active=<id>, key.<id>=<base64>);",
         "entries are then encrypted with AES-GCM, and encrypted entries can be read"})
@@ -115,6 +121,10 @@ final class ConnectionOptions {
         if (s.containsKey("ledgersRootPath")) {
             b.ledgersRootPath(s.get("ledgersRootPath"));
         }
+        Path trust = tlsTrustStore != null ? tlsTrustStore : s.containsKey("tlsTrustStore") ? Path.of(s.get("tlsTrustStore")) : null;
+        Path trustPw = tlsTrustStorePasswordFile != null ? tlsTrustStorePasswordFile
+                : s.containsKey("tlsTrustStorePasswordFile") ? Path.of(s.get("tlsTrustStorePasswordFile")) : null;
+        b.tlsTrustStore(trust, trustPw);
         Path digestFile = zkDigestFile != null ? zkDigestFile : s.containsKey("zkDigestFile") ? Path.of(s.get("zkDigestFile")) : null;
         if (digestFile != null) {
             b.zkDigest(new String(readSecret(digestFile, "--zk-digest-file"), java.nio.charset.StandardCharsets.UTF_8));

@@ -66,6 +66,7 @@ public final class LocalCluster implements AutoCloseable {
     private final boolean flushWhenQueueEmpty;
     private final Consumer<ServerConfiguration> bookieTweaks;
     private final int zkPort;
+    private final TlsMaterial tls;
     private ZooKeeperServer zks;
     private NIOServerCnxnFactory cnxn;
     private final List<Bookie> bookies = new ArrayList<>();
@@ -77,6 +78,7 @@ public final class LocalCluster implements AutoCloseable {
         this.flushWhenQueueEmpty = b.flushWhenQueueEmpty;
         this.bookieTweaks = b.bookieTweaks;
         this.zkPort = b.zkPort > 0 ? b.zkPort : freePort();
+        this.tls = b.tls ? TlsMaterial.generate(dir.resolve("tls"), "bookies", 30, false) : b.tlsMaterial;
         try {
             startZooKeeper();
             ServerConfiguration formatConf = new ServerConfiguration();
@@ -121,7 +123,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A client configuration for this cluster, to adjust and build. */
     public ClientConfig.Builder clientConfig() {
-        return ClientConfig.builder(connectString());
+        ClientConfig.Builder b = ClientConfig.builder(connectString());
+        return tls == null ? b : b.tlsTrustStore(tls.trustStore(), tls.passwordFile());
+    }
+
+    /** The bookies' TLS material (its truststore is what clients trust), or null without TLS. */
+    public TlsMaterial tls() {
+        return tls;
     }
 
     public Path dataDir() {
@@ -149,6 +157,9 @@ public final class LocalCluster implements AutoCloseable {
         conf.setProperty("journalPreAllocSizeMB", 4);
         conf.setZkTimeout(10_000);
         conf.setDiskCheckInterval(600_000);
+        if (tls != null) {
+            tls.applyToBookie(conf);
+        }
         if (bookieTweaks != null) {
             bookieTweaks.accept(conf);
         }
@@ -370,6 +381,23 @@ public final class LocalCluster implements AutoCloseable {
         private boolean flushWhenQueueEmpty = true;
         private int zkPort;
         private Consumer<ServerConfiguration> bookieTweaks;
+        private boolean tls;
+        private TlsMaterial tlsMaterial;
+
+        /**
+         * Bookies serve TLS with a self-signed certificate generated at start (under the data
+         * directory's {@code tls/}); {@link #clientConfig()} then trusts it.
+         */
+        public Builder tls() {
+            tls = true;
+            return this;
+        }
+
+        /** Bookies serve TLS with this material (e.g. an expired certificate, for tests). */
+        public Builder tls(TlsMaterial material) {
+            tlsMaterial = material;
+            return this;
+        }
 
         public Builder bookies(int n) {
             if (n < 1) {

@@ -58,13 +58,74 @@ public final class WalLedgers {
         // Readers (read-only handles, standbys, backups) learn the last confirmed entry from the
         // next entry's piggyback, or from this explicit push when the writer has gone quiet.
         conf.setExplictLacInterval(EXPLICIT_LAC_INTERVAL_MS);
+        if (cc.tlsTrustStore() != null) {
+            checkTrustStore(cc.tlsTrustStore(), cc.tlsTrustStorePasswordFile(), java.time.Instant.now());
+            conf.setTLSProviderFactoryClass(org.apache.bookkeeper.tls.TLSContextFactory.class.getName());
+            conf.setTLSProvider("JDK");
+            conf.setTLSTrustStoreType("PKCS12");
+            conf.setTLSTrustStore(cc.tlsTrustStore().toString());
+            conf.setTLSTrustStorePasswordPath(cc.tlsTrustStorePasswordFile().toString());
+        }
         try {
-            return BookKeeper.forConfig(conf).build();
+            BookKeeper bk = BookKeeper.forConfig(conf).build();
+            if (cc.tlsTrustStore() != null) {
+                synchronized (TLS_CLIENTS) {
+                    TLS_CLIENTS.put(bk, cc.tlsTrustStore().toString());
+                }
+            }
+            return bk;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterUnavailableException("interrupted while connecting to BookKeeper", e);
         } catch (Exception e) {
             throw new ClusterUnavailableException("cannot connect to BookKeeper at " + cc.metadataServiceUri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** BookKeeper clients that talk TLS, and their truststore: named in "bookies unreachable" errors. */
+    private static final Map<BookKeeper, String> TLS_CLIENTS = new java.util.WeakHashMap<>();
+
+    /**
+     * Opens a PKCS12 truststore and checks that it holds certificates and that none has expired or
+     * is not yet valid at {@code now}: the JDK accepts a trusted self-signed certificate past its
+     * expiry, so ledgerkv refuses it here. {@link io.ledgerkv.api.InvalidConfigException} names the
+     * file, the alias, the subject and the date.
+     */
+    public static void checkTrustStore(java.nio.file.Path trustStore, java.nio.file.Path passwordFile, java.time.Instant now) {
+        char[] pw;
+        try {
+            pw = java.nio.file.Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
+        } catch (java.io.IOException e) {
+            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStorePasswordFile", "cannot read " + passwordFile + ": " + e);
+        }
+        java.security.KeyStore ks;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(trustStore)) {
+            ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(in, pw);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", "cannot open the PKCS12 truststore " + trustStore
+                    + " with the password in " + passwordFile + ": " + e.getMessage());
+        }
+        int certs = 0;
+        try {
+            for (String alias : java.util.Collections.list(ks.aliases())) {
+                java.security.cert.Certificate c = ks.getCertificate(alias);
+                if (c instanceof java.security.cert.X509Certificate x) {
+                    certs++;
+                    try {
+                        x.checkValidity(java.util.Date.from(now));
+                    } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+                        throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", "certificate '" + alias + "' ("
+                                + x.getSubjectX500Principal().getName() + ") in " + trustStore + " is valid from " + x.getNotBefore().toInstant()
+                                + " to " + x.getNotAfter().toInstant() + ", not now (" + now + "); renew it");
+                    }
+                }
+            }
+        } catch (java.security.KeyStoreException e) {
+            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", "cannot list " + trustStore + ": " + e.getMessage());
+        }
+        if (certs == 0) {
+            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", trustStore + " holds no certificate");
         }
     }
 
@@ -150,12 +211,28 @@ public final class WalLedgers {
     }
 
     /** Wraps a BookKeeper failure with what we were doing. */
+    /**
+     * For messages about bookies that cannot be reached: with TLS, the likely cause named (an
+     * untrusted or expired certificate); empty without TLS.
+     */
+    public String tlsHint() {
+        String trust;
+        synchronized (TLS_CLIENTS) {
+            trust = TLS_CLIENTS.get(bk);
+        }
+        return trust == null ? "" : " (connections to bookies use TLS, trusting " + trust + ": a bookie whose certificate that"
+                + " truststore does not trust, or whose certificate has expired, cannot be reached)";
+    }
+
     public LedgerKvException failure(String what, Throwable cause) {
+        String hint = tlsHint();
         if (cause instanceof BKException.BKNotEnoughBookiesException
                 || cause instanceof BKException.BKBookieHandleNotAvailableException
                 || cause instanceof BKException.ZKException
-                || cause instanceof BKException.MetaStoreException) {
-            return new ClusterUnavailableException("store '" + storeId + "': " + what + ": " + cause.getMessage(), cause);
+                || cause instanceof BKException.MetaStoreException
+                // Over TLS, a bookie that fails the handshake answers no read either.
+                || (!hint.isEmpty() && cause instanceof BKException.BKReadException)) {
+            return new ClusterUnavailableException("store '" + storeId + "': " + what + ": " + cause.getMessage() + hint, cause);
         }
         if (cause instanceof BKException.BKUnauthorizedAccessException) {
             return new LedgerKvException("store '" + storeId + "': " + what

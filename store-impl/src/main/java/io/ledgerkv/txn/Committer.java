@@ -282,7 +282,7 @@ public final class Committer {
             while (failure == null) {
                 if (rollRequested) {
                     rollRequested = false;
-                    roll("an entry failed");
+                    rollAfterFailure();
                     continue;
                 }
                 if (current.bytes >= cfg.ledgerRollBytes()) {
@@ -382,7 +382,7 @@ public final class Committer {
         while (failure == null && index.lastSeq() < nextTxnSeq - 1) {
             if (rollRequested) {
                 rollRequested = false;
-                roll("an entry failed");
+                rollAfterFailure();
                 continue;
             }
             synchronized (lock) {
@@ -551,6 +551,7 @@ public final class Committer {
     }
 
     private void apply(WalWrite w) {
+        lastAckNanos = System.nanoTime();
         logicalBytes.addAndGet(w.payloadLength);
         storedBytes.addAndGet(w.data.length);
         entriesApplied.incrementAndGet();
@@ -608,6 +609,39 @@ public final class Committer {
     }
 
     // ---- rolling to a new ledger ---------------------------------------------------------------
+
+    /** When an entry was last acknowledged (any thread writes, the committer thread reads). */
+    private volatile long lastAckNanos = System.nanoTime();
+    // Committer thread only: the current run of rolls forced by failed entries with no acknowledgement in between.
+    private int failureRolls;
+    private long failureRollsSince;
+    private long lastFailureRollNanos;
+
+    /**
+     * Rolls after a failed entry, with a growing pause between rolls that follow each other without
+     * any entry acknowledged in between; after operationTimeout of that, the store fails
+     * (StoreFailedException) instead of creating ledger after ledger for bookies that accept nothing,
+     * e.g. ones a TLS client cannot connect to.
+     */
+    private void rollAfterFailure() throws InterruptedException {
+        long now = System.nanoTime();
+        if (lastAckNanos > lastFailureRollNanos) {
+            failureRolls = 0;
+        }
+        if (failureRolls == 0) {
+            failureRollsSince = now;
+        } else if (now - failureRollsSince > operationTimeout.toNanos()) {
+            fail(new StoreFailedException("store '" + store + "': no entry was acknowledged for "
+                    + Duration.ofNanos(now - failureRollsSince).toSeconds() + " s across " + failureRolls + " new ledgers (operationTimeout "
+                    + operationTimeout + "): the bookies are unreachable or refuse writes" + ledgers.tlsHint(), null));
+            return;
+        } else {
+            backoff(failureRolls);
+        }
+        failureRolls++;
+        lastFailureRollNanos = System.nanoTime();
+        roll("an entry failed");
+    }
 
     private void roll(String reason) throws InterruptedException {
         rollAttempts.incrementAndGet();
@@ -741,7 +775,7 @@ public final class Committer {
                 if (System.nanoTime() > deadline) {
                     deleteQuietly(lh);
                     StoreFailedException f = new StoreFailedException("store '" + store + "': could not create a new ledger within "
-                            + operationTimeout + ": " + e.getMessage(), e);
+                            + operationTimeout + ": " + e.getMessage() + ledgers.tlsHint(), e);
                     fail(f);
                     if (old == null) {
                         throw ledgers.failure("creating the first ledger", e);

@@ -1,0 +1,80 @@
+package io.ledgerkv.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Self-signed TLS material for an embedded cluster, made with the JDK's {@code keytool} (nothing to
+ * install): a PKCS12 keystore holding the bookies' key and certificate (CN=localhost, SAN
+ * 127.0.0.1), a PKCS12 truststore holding that certificate, and a file with their password.
+ * With {@code expired}, the certificate's one day of validity ended before today (for tests).
+ */
+public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
+
+    /** A fresh key pair and certificate valid from a day ago for {@code validDays} more days (at least 1), or already expired. */
+    public static TlsMaterial generate(Path dir, String name, int validDays, boolean expired) {
+        try {
+            Files.createDirectories(dir);
+            byte[] pw = new byte[18];
+            new SecureRandom().nextBytes(pw);
+            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(pw);
+            Path pwFile = dir.resolve(name + ".password");
+            Files.writeString(pwFile, password, StandardCharsets.UTF_8);
+            Path ks = dir.resolve(name + ".keystore.p12");
+            Path cert = dir.resolve(name + ".crt");
+            Path ts = dir.resolve(name + ".truststore.p12");
+            for (Path p : List.of(ks, cert, ts)) {
+                Files.deleteIfExists(p);
+            }
+            List<String> gen = new ArrayList<>(List.of("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
+                    "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                    "-keystore", ks.toString(), "-storepass", password, "-keypass", password));
+            // An expired certificate: valid for one day, starting (validDays + 1) days ago.
+            gen.addAll(expired ? List.of("-startdate", "-" + (validDays + 1) + "d", "-validity", "1")
+                    : List.of("-startdate", "-1d", "-validity", Integer.toString(Math.max(1, validDays) + 1)));
+            keytool(gen);
+            keytool(List.of("-exportcert", "-alias", name, "-keystore", ks.toString(), "-storepass", password, "-file", cert.toString()));
+            keytool(List.of("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-storetype", "PKCS12",
+                    "-keystore", ts.toString(), "-storepass", password));
+            return new TlsMaterial(ks, ts, pwFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write TLS material under " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void keytool(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool " + args.get(0) + " failed: " + out.replaceAll("storepass \\S+", "storepass ***"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running keytool", e);
+        }
+    }
+
+    /** Server side: every bookie of the embedded cluster serves TLS with this keystore. */
+    public void applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration conf) {
+        conf.setTLSProviderFactoryClass(org.apache.bookkeeper.tls.TLSContextFactory.class.getName());
+        conf.setTLSProvider("JDK");
+        conf.setTLSKeyStoreType("PKCS12");
+        conf.setTLSKeyStore(keyStore.toString());
+        conf.setTLSKeyStorePasswordPath(passwordFile.toString());
+        conf.setTLSTrustStoreType("PKCS12");
+        conf.setTLSTrustStore(trustStore.toString());
+        conf.setTLSTrustStorePasswordPath(passwordFile.toString());
+    }
+}
