@@ -51,7 +51,9 @@ class TlsTest {
                             .hasMessageContaining("connections to bookies use TLS, trusting " + other.trustStore());
                     // A new store opens (creating a ledger touches ZooKeeper only); its first write cannot reach a bookie.
                     try (KvStore fresh = intruder.open("other-store", config().build())) {
+                        // ... and the writer gives up after operationTimeout instead of rolling ledger after ledger.
                         assertThatThrownBy(() -> fresh.put(b("k"), b("v"))).isInstanceOf(io.ledgerkv.api.StoreFailedException.class)
+                                .hasMessageContaining("no entry was acknowledged")
                                 .hasMessageContaining("connections to bookies use TLS, trusting " + other.trustStore());
                     }
                 }
