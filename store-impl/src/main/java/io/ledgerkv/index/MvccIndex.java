@@ -51,6 +51,11 @@ public final class MvccIndex implements LocalIndex {
         boolean liveAt(long now) {
             return value != null && expireAt > now;
         }
+
+        /** {@link #liveAt} at the index's time, read only for a value that expires (keeps the clock off the plain read path). */
+        boolean liveNow(MvccIndex index) {
+            return value != null && (expireAt == Mutation.NEVER || expireAt > index.now());
+        }
     }
 
     /** A current value with a time to live, in the order the reaper wants them: soonest first. */
@@ -220,13 +225,13 @@ public final class MvccIndex implements LocalIndex {
     @Override
     public byte[] get(byte[] key) {
         Version v = latest(key);
-        return v == null || !v.liveAt(now()) ? null : v.value;
+        return v == null || !v.liveNow(this) ? null : v.value;
     }
 
     @Override
     public io.ledgerkv.api.VersionedValue getVersioned(byte[] key) {
         Version v = latest(key);
-        return v == null || !v.liveAt(now()) ? null : new io.ledgerkv.api.VersionedValue(v.value, v.lsn, v.expireAt);
+        return v == null || !v.liveNow(this) ? null : new io.ledgerkv.api.VersionedValue(v.value, v.lsn, v.expireAt);
     }
 
     @Override

@@ -46,6 +46,14 @@ public final class WalLedgers {
         return cipher;
     }
 
+    /**
+     * The cipher for entries bound to {@code identity} (a checkpoint restored from another store's
+     * backup), or this store's own when {@code identity} is null; null without encryption.
+     */
+    public io.ledgerkv.wal.EntryCipher cipher(String identity) {
+        return cipher == null || identity == null ? cipher : cipher.forIdentity(identity);
+    }
+
     /** A BookKeeper client for {@code cc}: throttle off (backpressure is ours), CRC32C, bounded timeouts. */
     public static BookKeeper newClient(ClientConfig cc) {
         ClientConfiguration conf = new ClientConfiguration();

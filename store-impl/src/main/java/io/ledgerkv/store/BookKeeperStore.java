@@ -320,8 +320,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             try (LedgerHandle lh = ledgers.openNoRecovery(cp.ledgerId())) {
                 if (lh.getLastAddConfirmed() >= 0) {
                     probeEntry(name, "checkpoint " + cp.id() + " (ledger " + cp.ledgerId() + ")",
-                            lh.readEntries(0, 0).nextElement().getEntry(), cp.sealedFor() == null || ledgers.cipher() == null
-                                    ? ledgers.cipher() : ledgers.cipher().forIdentity(cp.sealedFor()));
+                            lh.readEntries(0, 0).nextElement().getEntry(), ledgers.cipher(cp.sealedFor()));
                 }
             } catch (BKException e) {
                 // a damaged checkpoint is reported (and fallen back from) during replay
@@ -379,7 +378,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         long now = index.now();
         long millis;
         try {
-            millis = Math.addExact(now, ttl.toMillis());
+            millis = Math.addExact(now, ttl.toMillis()); // toMillis itself overflows for ttls beyond ~292 million years
         } catch (ArithmeticException e) {
             millis = Long.MAX_VALUE;
         }

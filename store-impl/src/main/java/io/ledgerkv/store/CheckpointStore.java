@@ -164,8 +164,7 @@ public final class CheckpointStore {
                 CheckpointChunks.Chunk chunk;
                 try {
                     chunk = CheckpointChunks.decodeChunk(data, (int) entryId, cp.txnSeq(), WalEntry.CodecSource.of(codecs),
-                            cp.sealedFor() == null || ledgers.cipher() == null ? ledgers.cipher()
-                                    : ledgers.cipher().forIdentity(cp.sealedFor()));
+                            ledgers.cipher(cp.sealedFor()));
                 } catch (WalFormatException e) {
                     throw new CorruptEntryException(store, cp.ledgerId(), entryId, "checkpoint " + cp.id() + ": " + e.getMessage(), e);
                 }

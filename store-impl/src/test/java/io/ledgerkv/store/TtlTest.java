@@ -210,6 +210,8 @@ class TtlTest {
                     .hasMessageContaining("ttl must not be null");
             assertThatThrownBy(() -> store.put(b("k"), b("v"), Duration.ofSeconds(Long.MAX_VALUE / 1000)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("past the end of time");
+            assertThatThrownBy(() -> store.put(b("k"), b("v"), Duration.ofSeconds(Long.MAX_VALUE)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("past the end of time");
             try (Txn t = store.begin()) {
                 t.put(b("k"), b("kept"));
                 assertThatThrownBy(() -> t.put(b("k"), b("v"), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
