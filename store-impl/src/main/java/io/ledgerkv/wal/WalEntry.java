@@ -227,11 +227,16 @@ public final class WalEntry {
         if ((flags & FLAG_ENCRYPTED) == 0) {
             return;
         }
+        decrypt(data, keyId, data.length - HEADER_BYTES, cipher);
+    }
+
+    /** The plaintext payload of an encrypted entry; without a cipher, an {@link io.ledgerkv.api.EncryptionKeyException}. */
+    private static byte[] decrypt(byte[] data, int keyId, int stored, EntryCipher cipher) throws WalFormatException {
         if (cipher == null) {
-            throw new io.ledgerkv.api.EncryptionKeyException("the store's entries are encrypted (key id " + keyId + ") but no "
-                    + "encryption keys are configured (StoreConfig.encryption, or --encryption-key-file / encryptionKeyFile)");
+            throw new io.ledgerkv.api.EncryptionKeyException("entry is encrypted (key id " + keyId + ") but no encryption keys "
+                    + "are configured (StoreConfig.encryption, or --encryption-key-file / encryptionKeyFile)");
         }
-        cipher.open(keyId, data, CRC_OFFSET, data, HEADER_BYTES, data.length - HEADER_BYTES);
+        return cipher.open(keyId, data, CRC_OFFSET, data, HEADER_BYTES, stored);
     }
 
     /** Parses and verifies an entry of a store without encryption keys. */
@@ -294,11 +299,7 @@ public final class WalEntry {
                 throw new WalFormatException(String.format("CRC32C mismatch: stored 0x%08x, computed 0x%08x",
                         expectedCrc, (int) crc.getValue()));
             }
-            if (cipher == null) {
-                throw new io.ledgerkv.api.EncryptionKeyException("entry is encrypted (key id " + keyId + ") but no encryption keys "
-                        + "are configured (StoreConfig.encryption, or --encryption-key-file / encryptionKeyFile)");
-            }
-            src = cipher.open(keyId, data, CRC_OFFSET, data, HEADER_BYTES, stored);
+            src = decrypt(data, keyId, stored, cipher);
             srcOff = 0;
             srcLen = src.length;
         } else if (keyId != 0) {
