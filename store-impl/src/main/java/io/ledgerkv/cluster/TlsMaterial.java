@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,11 +21,19 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
 
     /** A fresh key pair and certificate valid from a day ago for {@code validDays} more days (at least 1), or already expired. */
     public static TlsMaterial generate(Path dir, String name, int validDays, boolean expired) {
+        byte[] pw = new byte[18];
+        new SecureRandom().nextBytes(pw);
+        return generate(dir, name, validDays, expired, HexFormat.of().formatHex(pw));
+    }
+
+    /**
+     * As {@link #generate(Path, String, int, boolean)} with a given password. The password reaches
+     * keytool only through a file ({@code -storepass:file}): on the command line a password starting
+     * with {@code -J} is taken by the keytool launcher as a JVM option (and would show in {@code ps}).
+     */
+    static TlsMaterial generate(Path dir, String name, int validDays, boolean expired, String password) {
         try {
             Files.createDirectories(dir);
-            byte[] pw = new byte[18];
-            new SecureRandom().nextBytes(pw);
-            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(pw);
             Path pwFile = dir.resolve(name + ".password");
             Files.writeString(pwFile, password, StandardCharsets.UTF_8);
             Path ks = dir.resolve(name + ".keystore.p12");
@@ -36,14 +44,15 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
             }
             List<String> gen = new ArrayList<>(List.of("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
                     "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                    "-keystore", ks.toString(), "-storepass", password, "-keypass", password));
+                    "-keystore", ks.toString(), "-storepass:file", pwFile.toString(), "-keypass:file", pwFile.toString()));
             // An expired certificate: valid for one day, starting (validDays + 1) days ago.
             gen.addAll(expired ? List.of("-startdate", "-" + (validDays + 1) + "d", "-validity", "1")
                     : List.of("-startdate", "-1d", "-validity", Integer.toString(Math.max(1, validDays) + 1)));
             keytool(gen);
-            keytool(List.of("-exportcert", "-alias", name, "-keystore", ks.toString(), "-storepass", password, "-file", cert.toString()));
+            keytool(List.of("-exportcert", "-alias", name, "-keystore", ks.toString(), "-storepass:file", pwFile.toString(),
+                    "-file", cert.toString()));
             keytool(List.of("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-storetype", "PKCS12",
-                    "-keystore", ts.toString(), "-storepass", password));
+                    "-keystore", ts.toString(), "-storepass:file", pwFile.toString()));
             return new TlsMaterial(ks, ts, pwFile);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write TLS material under " + dir + ": " + e.getMessage(), e);
@@ -58,7 +67,7 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("keytool " + args.get(0) + " failed: " + out.replaceAll("storepass \\S+", "storepass ***"));
+                throw new IOException("keytool " + args.get(0) + " failed: " + out);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
