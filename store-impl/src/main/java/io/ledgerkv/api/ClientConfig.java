@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * <p>{@code tlsTrustStore} (a PKCS12 file) and {@code tlsTrustStorePasswordFile}, both or neither:
  * with them, every connection to a bookie is TLS and a bookie must present a certificate the
  * truststore trusts. Checked when connecting: a truststore that cannot be opened, or holds an
- * expired certificate, is an {@link InvalidConfigException}.
+ * expired certificate, is an {@link InvalidConfigException}. {@code zkTls} (off by default) makes
+ * the connections to ZooKeeper TLS as well, trusting the same truststore; the connect string then
+ * names ZooKeeper's secure client port.
  *
  * <p>{@code clock} is the writer's clock: it stamps every WAL entry and decides when values put
  * with a time to live expire (the system UTC clock by default; tests pass a controllable one).
@@ -43,7 +45,8 @@ public record ClientConfig(
         String zkDigest,
         java.time.Clock clock,
         java.nio.file.Path tlsTrustStore,
-        java.nio.file.Path tlsTrustStorePasswordFile) {
+        java.nio.file.Path tlsTrustStorePasswordFile,
+        boolean zkTls) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
@@ -69,6 +72,10 @@ public record ClientConfig(
             throw new InvalidConfigException("tlsTrustStore", "tlsTrustStore and tlsTrustStorePasswordFile go together (got "
                     + (tlsTrustStore == null ? "only the password file" : "only the truststore") + ")");
         }
+        if (zkTls && tlsTrustStore == null) {
+            throw new InvalidConfigException("zkTls", "TLS to ZooKeeper needs tlsTrustStore and tlsTrustStorePasswordFile (the"
+                    + " certificates to trust)");
+        }
         if (clock == null) {
             throw new InvalidConfigException("clock", "must not be null (the default is the system UTC clock)");
         }
@@ -84,7 +91,7 @@ public record ClientConfig(
                 + ", connectTimeout=" + connectTimeout + ", operationTimeout=" + operationTimeout + ", ledgersRootPath="
                 + ledgersRootPath + ", addEntryTimeout=" + addEntryTimeout + ", readEntryTimeout=" + readEntryTimeout
                 + ", zkDigest=" + (zkDigest == null ? "none" : "user " + zkDigest.substring(0, zkDigest.indexOf(':')) + ", password hidden")
-                + ", tls=" + (tlsTrustStore == null ? "off" : "trust " + tlsTrustStore) + "]";
+                + ", tls=" + (tlsTrustStore == null ? "off" : (zkTls ? "bookies and zookeeper" : "bookies") + ", trust " + tlsTrustStore) + "]";
     }
 
     private static void positive(String field, Duration d) {
@@ -119,7 +126,7 @@ public record ClientConfig(
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
                 .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest).clock(clock)
-                .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile);
+                .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile).zkTls(zkTls);
     }
 
     public static final class Builder {
@@ -136,6 +143,7 @@ public record ClientConfig(
         private java.nio.file.Path tlsTrustStore;
         private java.nio.file.Path tlsTrustStorePasswordFile;
         private String zkDigest;
+        private boolean zkTls;
 
         private Builder(String connectString) {
             this.connectString = connectString;
@@ -205,10 +213,16 @@ public record ClientConfig(
             return this;
         }
 
+        /** TLS to ZooKeeper too (its secure client port), trusting {@link #tlsTrustStore}'s truststore; off by default. */
+        public Builder zkTls(boolean v) {
+            zkTls = v;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
                     ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest, clock, tlsTrustStore,
-                    tlsTrustStorePasswordFile);
+                    tlsTrustStorePasswordFile, zkTls);
         }
     }
 }

@@ -19,8 +19,8 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Keep data in this directory instead of a temporary one (kept on exit)")
     Path data;
 
-    @Option(names = "--tls", description = "Bookies serve TLS with a self-signed certificate generated at start; clients pass"
-            + " the printed --tls-trust-store options")
+    @Option(names = "--tls", description = "Bookies and a second, TLS-only ZooKeeper port serve TLS with a self-signed"
+            + " certificate generated at start; clients pass the printed --zk, --zk-tls and --tls-trust-store options")
     boolean tls;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (.properties/.yaml) with keys bookies, zkPort,"
@@ -71,10 +71,11 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)" : ""));
         out().println("Use it from another shell:");
         out().println("  export LEDGERKV_ZK=" + cluster.connectString() + " LEDGERKV_PASSWORD=<a secret>");
-        String tlsFlags = cluster.tls() == null ? "" : " --tls-trust-store " + cluster.tls().trustStore()
-                + " --tls-trust-store-password-file " + cluster.tls().passwordFile();
+        String tlsFlags = cluster.tls() == null ? "" : " --zk " + cluster.secureConnectString() + " --zk-tls --tls-trust-store "
+                + cluster.tls().trustStore() + " --tls-trust-store-password-file " + cluster.tls().passwordFile();
         if (cluster.tls() != null) {
-            out().println("  bookies use TLS  truststore " + cluster.tls().trustStore());
+            out().println("  ZooKeeper TLS    " + cluster.secureConnectString() + " (the plain port above serves the bookies)");
+            out().println("  TLS truststore   " + cluster.tls().trustStore());
         }
         out().println("  ./ledgerkv put --store demo" + tlsFlags + " hello world && ./ledgerkv status --store demo" + tlsFlags);
         out().println("Ctrl-C stops it.");

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class ConnectionOptions {
     /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
     static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
-            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile");
+            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile", "zkTls");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -56,6 +56,10 @@ final class ConnectionOptions {
 
     @Option(names = "--tls-trust-store-password-file", description = "File holding the truststore's password")
     Path tlsTrustStorePasswordFile;
+
+    @Option(names = "--zk-tls", description = "Connect to ZooKeeper with TLS too (--zk then names its secure client port),"
+            + " trusting --tls-trust-store")
+    boolean zkTls;
 
     @Option(names = "--encryption-key-file", description = {"File with the store's AES keys (active=<id>, key.<id>=<base64>);",
         "entries are then encrypted with AES-GCM, and encrypted entries can be read"})
@@ -125,6 +129,15 @@ final class ConnectionOptions {
         Path trustPw = tlsTrustStorePasswordFile != null ? tlsTrustStorePasswordFile
                 : s.containsKey("tlsTrustStorePasswordFile") ? Path.of(s.get("tlsTrustStorePasswordFile")) : null;
         b.tlsTrustStore(trust, trustPw);
+        if (zkTls) {
+            b.zkTls(true);
+        } else if (s.containsKey("zkTls")) {
+            String v = s.get("zkTls").trim();
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new InvalidConfigException("zkTls", "in " + config + ": expected true or false, got '" + v + "'");
+            }
+            b.zkTls(Boolean.parseBoolean(v));
+        }
         Path digestFile = zkDigestFile != null ? zkDigestFile : s.containsKey("zkDigestFile") ? Path.of(s.get("zkDigestFile")) : null;
         if (digestFile != null) {
             b.zkDigest(new String(readSecret(digestFile, "--zk-digest-file"), java.nio.charset.StandardCharsets.UTF_8));

@@ -69,6 +69,9 @@ public final class LocalCluster implements AutoCloseable {
     private final TlsMaterial tls;
     private ZooKeeperServer zks;
     private NIOServerCnxnFactory cnxn;
+    /** ZooKeeper's TLS client port when the cluster serves TLS, else 0; bookies and admin use the plain port. */
+    private final int secureZkPort;
+    private SecureZkPort secureCnxn;
     private final List<Bookie> bookies = new ArrayList<>();
     private boolean closed;
 
@@ -79,6 +82,7 @@ public final class LocalCluster implements AutoCloseable {
         this.bookieTweaks = b.bookieTweaks;
         this.zkPort = b.zkPort > 0 ? b.zkPort : freePort();
         this.tls = b.tls ? TlsMaterial.generate(dir.resolve("tls"), "bookies", 30, false) : b.tlsMaterial;
+        this.secureZkPort = tls == null ? 0 : freePort();
         try {
             startZooKeeper();
             ServerConfiguration formatConf = new ServerConfiguration();
@@ -110,6 +114,9 @@ public final class LocalCluster implements AutoCloseable {
         cnxn = new NIOServerCnxnFactory();
         cnxn.configure(new InetSocketAddress(LOOPBACK, zkPort), 1000);
         cnxn.startup(zks);
+        if (tls != null) {
+            secureCnxn = SecureZkPort.open(tls, zks, new InetSocketAddress(LOOPBACK, secureZkPort));
+        }
     }
 
     /** ZooKeeper connect string, e.g. {@code 127.0.0.1:42311}. */
@@ -121,13 +128,24 @@ public final class LocalCluster implements AutoCloseable {
         return "zk+hierarchical://" + connectString() + "/ledgers";
     }
 
-    /** A client configuration for this cluster, to adjust and build. */
-    public ClientConfig.Builder clientConfig() {
-        ClientConfig.Builder b = ClientConfig.builder(connectString());
-        return tls == null ? b : b.tlsTrustStore(tls.trustStore(), tls.passwordFile());
+    /**
+     * ZooKeeper's TLS-only client port, e.g. {@code 127.0.0.1:42313}, when the cluster serves TLS;
+     * null otherwise. The plain {@link #connectString()} stays open for the bookies and admin tools.
+     */
+    public String secureConnectString() {
+        return tls == null ? null : LOOPBACK + ":" + secureZkPort;
     }
 
-    /** The bookies' TLS material (its truststore is what clients trust), or null without TLS. */
+    /**
+     * A client configuration for this cluster, to adjust and build. With TLS, the client talks TLS
+     * to the bookies and to ZooKeeper's secure port, trusting the cluster's certificate.
+     */
+    public ClientConfig.Builder clientConfig() {
+        return tls == null ? ClientConfig.builder(connectString())
+                : ClientConfig.builder(secureConnectString()).tlsTrustStore(tls.trustStore(), tls.passwordFile()).zkTls(true);
+    }
+
+    /** The TLS material of the bookies and of ZooKeeper's secure port (its truststore is what clients trust), or null without TLS. */
     public TlsMaterial tls() {
         return tls;
     }
@@ -329,6 +347,9 @@ public final class LocalCluster implements AutoCloseable {
                 b.server = null;
             }
         }
+        if (secureCnxn != null) {
+            secureCnxn.close();
+        }
         if (cnxn != null) {
             cnxn.shutdown();
         }
@@ -340,6 +361,7 @@ public final class LocalCluster implements AutoCloseable {
                 PORTS_TAKEN.remove(b.conf.getBookiePort());
             }
             PORTS_TAKEN.remove(zkPort);
+            PORTS_TAKEN.remove(secureZkPort);
         }
         if (deleteOnClose) {
             deleteRecursively(dir);
@@ -385,15 +407,16 @@ public final class LocalCluster implements AutoCloseable {
         private TlsMaterial tlsMaterial;
 
         /**
-         * Bookies serve TLS with a self-signed certificate generated at start (under the data
-         * directory's {@code tls/}); {@link #clientConfig()} then trusts it.
+         * Bookies and a second, TLS-only ZooKeeper client port serve TLS with a self-signed
+         * certificate generated at start (under the data directory's {@code tls/});
+         * {@link #clientConfig()} then uses TLS everywhere and trusts it. One such cluster per JVM at a time.
          */
         public Builder tls() {
             tls = true;
             return this;
         }
 
-        /** Bookies serve TLS with this material (e.g. an expired certificate, for tests). */
+        /** As {@link #tls()}, with this material (e.g. an expired certificate, for tests). */
         public Builder tls(TlsMaterial material) {
             tlsMaterial = material;
             return this;

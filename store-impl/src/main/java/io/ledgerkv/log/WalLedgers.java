@@ -56,8 +56,23 @@ public final class WalLedgers {
 
     /** A BookKeeper client for {@code cc}: throttle off (backpressure is ours), CRC32C, bounded timeouts. */
     public static BookKeeper newClient(ClientConfig cc) {
+        if (cc.zkTls()) {
+            throw new io.ledgerkv.api.InvalidConfigException("zkTls", "a bare BookKeeper client cannot reach ZooKeeper over TLS"
+                    + " by itself; pass it a handle from ZkTls.connect (DefaultLedgerKv.connect does)");
+        }
+        return newClient(cc, null);
+    }
+
+    /**
+     * As {@link #newClient(ClientConfig)}, with BookKeeper's metadata kept through {@code metadataZk}
+     * when not null (a handle connected with this client's own ZooKeeper settings, e.g. TLS); the
+     * caller closes it after the client.
+     */
+    public static BookKeeper newClient(ClientConfig cc, org.apache.zookeeper.ZooKeeper metadataZk) {
         ClientConfiguration conf = new ClientConfiguration();
         conf.setMetadataServiceUri(cc.metadataServiceUri());
+        // With a handle of ours, BookKeeper takes the ledgers root from here, not from the URI.
+        conf.setZkLedgersRootPath(cc.ledgersRootPath());
         conf.setThrottleValue(0);
         conf.setAddEntryTimeout((int) Math.max(1, cc.addEntryTimeout().toSeconds()));
         conf.setReadEntryTimeout((int) Math.max(1, cc.readEntryTimeout().toSeconds()));
@@ -75,7 +90,7 @@ public final class WalLedgers {
             conf.setTLSTrustStorePasswordPath(cc.tlsTrustStorePasswordFile().toString());
         }
         try {
-            BookKeeper bk = BookKeeper.forConfig(conf).build();
+            BookKeeper bk = BookKeeper.forConfig(conf).zk(metadataZk).build();
             if (cc.tlsTrustStore() != null) {
                 synchronized (TLS_CLIENTS) {
                     TLS_CLIENTS.put(bk, cc.tlsTrustStore().toString());
@@ -218,7 +233,6 @@ public final class WalLedgers {
         }
     }
 
-    /** Wraps a BookKeeper failure with what we were doing. */
     /**
      * For messages about bookies that cannot be reached: with TLS, the likely cause named (an
      * untrusted or expired certificate); empty without TLS.
@@ -232,6 +246,7 @@ public final class WalLedgers {
                 + " truststore does not trust, or whose certificate has expired, cannot be reached)";
     }
 
+    /** Wraps a BookKeeper failure with what we were doing. */
     public LedgerKvException failure(String what, Throwable cause) {
         String hint = tlsHint();
         if (cause instanceof BKException.BKNotEnoughBookiesException

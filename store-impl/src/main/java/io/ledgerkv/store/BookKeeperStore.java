@@ -1092,8 +1092,13 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
 
     /** Called by the client when its ZooKeeper session is lost: the writer can no longer be sure it is the writer. */
     void sessionLost() {
+        failWriter(new StoreFencedException("store '" + name + "': ZooKeeper session lost; another writer may take over"));
+    }
+
+    /** Fails the writer (if this handle is one) with {@code error}; reads of applied state go on. */
+    void failWriter(io.ledgerkv.api.LedgerKvException error) {
         if (committer != null) {
-            committer.fail(new StoreFencedException("store '" + name + "': ZooKeeper session lost; another writer may take over"));
+            committer.fail(error);
         }
     }
 

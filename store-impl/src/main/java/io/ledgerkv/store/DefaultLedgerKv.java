@@ -33,6 +33,7 @@ import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.StoreStats;
 import io.ledgerkv.meta.Versioned;
 import io.ledgerkv.meta.WriterEpoch;
+import io.ledgerkv.meta.ZkTls;
 import io.ledgerkv.txn.WriterHooks;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,15 +69,18 @@ public final class DefaultLedgerKv implements LedgerKv {
     private final ClientConfig config;
     private final CuratorFramework zk;
     private final BookKeeper bk;
+    /** BookKeeper's own ZooKeeper handle when ZooKeeper is reached over TLS (ours to close), else null. */
+    private final ZooKeeper metadataZk;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService completions;
     private final Set<BookKeeperStore> stores = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DefaultLedgerKv(ClientConfig config, CuratorFramework zk, BookKeeper bk) {
+    private DefaultLedgerKv(ClientConfig config, CuratorFramework zk, BookKeeper bk, ZooKeeper metadataZk) {
         this.config = config;
         this.zk = zk;
         this.bk = bk;
+        this.metadataZk = metadataZk;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ledgerkv-stats"));
         this.completions = Executors.newCachedThreadPool(daemon("ledgerkv-completions"));
         zk.getConnectionStateListenable().addListener((c, state) -> {
@@ -107,6 +111,10 @@ public final class DefaultLedgerKv implements LedgerKv {
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) config.connectTimeout().toMillis())
                 .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5));
+        if (config.zkTls()) {
+            WalLedgers.checkTrustStore(config.tlsTrustStore(), config.tlsTrustStorePasswordFile(), java.time.Instant.now());
+            zb.zkClientConfig(ZkTls.clientConfig(config));
+        }
         if (config.zkDigest() != null) {
             zb.authorization("digest", config.zkDigest().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .aclProvider(new io.ledgerkv.meta.ZkAcls());
@@ -116,7 +124,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         try {
             if (!zk.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString()
-                        + " within connectTimeout=" + config.connectTimeout());
+                        + " within connectTimeout=" + config.connectTimeout() + ZkTls.hint(config));
             }
             if (zk.checkExists().forPath(config.ledgersRootPath()) == null) {
                 throw new ClusterUnavailableException("ZooKeeper at " + config.connectString() + " has no BookKeeper metadata at "
@@ -134,13 +142,51 @@ public final class DefaultLedgerKv implements LedgerKv {
             throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString() + ": " + e, e);
         }
         BookKeeper bk;
+        ZooKeeper metadataZk = null;
+        java.util.concurrent.atomic.AtomicReference<DefaultLedgerKv> self = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            bk = WalLedgers.newClient(config);
+            if (config.zkTls()) {
+                // BookKeeper's metadata client reads ZooKeeper TLS settings only from JVM-wide system
+                // properties; handing it a handle made with this client's settings keeps them per client.
+                metadataZk = ZkTls.connect(config, () -> {
+                    DefaultLedgerKv k = self.get();
+                    if (k != null) {
+                        k.metadataSessionExpired();
+                    }
+                });
+            }
+            bk = WalLedgers.newClient(config, metadataZk);
         } catch (RuntimeException e) {
+            closeQuietly(metadataZk);
             zk.close();
             throw e;
         }
-        return new DefaultLedgerKv(config, zk, bk);
+        DefaultLedgerKv kv = new DefaultLedgerKv(config, zk, bk, metadataZk);
+        self.set(kv);
+        return kv;
+    }
+
+    private static void closeQuietly(ZooKeeper z) {
+        if (z == null) {
+            return;
+        }
+        try {
+            z.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * BookKeeper's TLS ZooKeeper handle lost its session: it cannot be replaced under BookKeeper, so
+     * no writer of this client can create or close a ledger any more. Writers fail now with what to
+     * do; reads of applied state go on.
+     */
+    private void metadataSessionExpired() {
+        for (BookKeeperStore s : stores) {
+            s.failWriter(new ClusterUnavailableException("the ZooKeeper session of this client's BookKeeper metadata handle"
+                    + " expired; close this LedgerKv client and connect again"));
+        }
     }
 
     private static void checkName(String store) {
@@ -429,6 +475,14 @@ public final class DefaultLedgerKv implements LedgerKv {
         return zk.getZookeeperClient().getZooKeeper();
     }
 
+    /**
+     * BookKeeper's own ZooKeeper handle when ZooKeeper is reached over TLS ({@link ClientConfig#zkTls()}),
+     * else null (BookKeeper then keeps a handle of its own); e.g. for {@code LocalCluster.expireSession}.
+     */
+    public ZooKeeper bookKeeperZooKeeper() {
+        return metadataZk;
+    }
+
     /** Stores currently open through this client. */
     public Collection<BookKeeperStore> openStores() {
         return List.copyOf(stores);
@@ -472,6 +526,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         } catch (Exception e) {
             // closing anyway
         } finally {
+            closeQuietly(metadataZk);
             zk.close();
             completions.shutdown();
         }

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS between the store and the bookies on a {@link LocalCluster} that generates its own
- * self-signed certificate: the store works over TLS; a client whose truststore does not hold the
- * bookies' certificate is refused with an error that says TLS, and fences nobody; an expired
- * certificate or an unreadable truststore is refused when connecting.
+ * TLS between the store and the bookies, and between the store and ZooKeeper's secure port, on a
+ * {@link LocalCluster} that generates its own self-signed certificate: the store works over TLS; a
+ * client whose truststore does not hold the certificate (of ZooKeeper, or of the bookies) or that
+ * speaks plain to the TLS port is refused with an error that says TLS, and fences nobody; an
+ * expired certificate or an unreadable truststore is refused when connecting.
  */
 class TlsTest {
     @TempDir
@@ -34,17 +35,31 @@ class TlsTest {
     }
 
     @Test
-    void storesWorkOverTlsAndAClientThatDoesNotTrustTheBookiesIsRefused() throws Exception {
+    void storesWorkOverTlsAndClientsThatDoNotTrustZooKeeperOrTheBookiesAreRefused() throws Exception {
         try (LocalCluster c = LocalCluster.builder().bookies(3).tls().start()) {
-            assertThat(c.clientConfig().build().toString()).contains("tls=trust " + c.tls().trustStore())
+            ClientConfig tls = c.clientConfig().build();
+            assertThat(tls.zkTls()).isTrue();
+            assertThat(tls.connectString()).isEqualTo(c.secureConnectString()).isNotEqualTo(c.connectString());
+            assertThat(tls.toString()).contains("tls=bookies and zookeeper, trust " + c.tls().trustStore())
                     .doesNotContain(Files.readString(c.tls().passwordFile()));
-            try (DefaultLedgerKv owner = connect(c.clientConfig().build())) {
+            try (DefaultLedgerKv owner = connect(tls)) {
                 KvStore s = owner.open("scores", config().build());
                 s.put(b("acct-1"), b("0.93"));
                 long epoch = owner.status("scores").epoch();
-
                 TlsMaterial other = TlsMaterial.generate(dir, "other", 30, false);
-                ClientConfig untrusting = c.clientConfig().tlsTrustStore(other.trustStore(), other.passwordFile()).build();
+
+                // ZooKeeper's TLS port: a client that does not trust its certificate, and a plain client, are refused at connect.
+                assertThatThrownBy(() -> connect(c.clientConfig().tlsTrustStore(other.trustStore(), other.passwordFile())
+                        .connectTimeout(Duration.ofSeconds(3)).build()))
+                        .isInstanceOf(ClusterUnavailableException.class)
+                        .hasMessageContaining("cannot reach ZooKeeper at " + c.secureConnectString())
+                        .hasMessageContaining("connections to ZooKeeper use TLS, trusting " + other.trustStore());
+                assertThatThrownBy(() -> connect(ClientConfig.builder(c.secureConnectString()).connectTimeout(Duration.ofSeconds(3)).build()))
+                        .isInstanceOf(ClusterUnavailableException.class)
+                        .hasMessageContaining("cannot reach ZooKeeper at " + c.secureConnectString());
+
+                // Through the plain port with TLS to the bookies only: ZooKeeper is reached, no bookie is.
+                ClientConfig untrusting = ClientConfig.builder(c.connectString()).tlsTrustStore(other.trustStore(), other.passwordFile()).build();
                 try (DefaultLedgerKv intruder = connect(untrusting)) {
                     assertThatThrownBy(() -> intruder.open("scores", config().build()))
                             .isInstanceOf(ClusterUnavailableException.class)
@@ -57,27 +72,66 @@ class TlsTest {
                                 .hasMessageContaining("connections to bookies use TLS, trusting " + other.trustStore());
                     }
                 }
-                assertThat(owner.status("scores").epoch()).as("the refused client fenced nobody").isEqualTo(epoch);
+                assertThat(owner.status("scores").epoch()).as("the refused clients fenced nobody").isEqualTo(epoch);
                 s.put(b("acct-2"), b("0.12"));
                 s.close();
             }
-            try (DefaultLedgerKv again = connect(c.clientConfig().build()); KvStore s = again.open("scores", config().build())) {
+            try (DefaultLedgerKv again = connect(tls); KvStore s = again.open("scores", config().build())) {
                 assertThat(contents(s)).isEqualTo(Map.of("acct-1", "0.93", "acct-2", "0.12"));
                 assertThat(s(s.get(b("acct-1")))).isEqualTo("0.93");
             }
-            // The command line takes the same truststore.
+            // The command line takes the same settings, by flag or from a settings file.
             Path pw = Files.writeString(dir.resolve("ledger.password"), "test-secret");
-            String[] tlsArgs = {"--zk=" + c.connectString(), "--password-file=" + pw, "--tls-trust-store=" + c.tls().trustStore(),
-                "--tls-trust-store-password-file=" + c.tls().passwordFile()};
-            java.io.StringWriter out = new java.io.StringWriter();
-            java.io.StringWriter err = new java.io.StringWriter();
-            String[] get = java.util.stream.Stream.concat(java.util.stream.Stream.of("get"),
-                    java.util.stream.Stream.concat(java.util.Arrays.stream(tlsArgs), java.util.stream.Stream.of("--store", "scores", "acct-2")))
-                    .toArray(String[]::new);
-            assertThat(io.ledgerkv.cli.LedgerKvCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), get))
-                    .as("stderr: %s", err).isZero();
-            assertThat(out.toString()).isEqualTo("0.12\n");
+            assertThat(cli("get", "--zk=" + c.secureConnectString(), "--zk-tls", "--password-file=" + pw, "--tls-trust-store="
+                    + c.tls().trustStore(), "--tls-trust-store-password-file=" + c.tls().passwordFile(), "--store", "scores", "acct-2"))
+                    .isEqualTo("0.12\n");
+            Path settings = Files.writeString(dir.resolve("tls.properties"), "zk=" + c.secureConnectString() + "\nzkTls=true\n"
+                    + "tlsTrustStore=" + c.tls().trustStore() + "\ntlsTrustStorePasswordFile=" + c.tls().passwordFile() + "\n"
+                    + "passwordFile=" + pw + "\n");
+            assertThat(cli("get", "--config=" + settings, "--store", "scores", "acct-1")).isEqualTo("0.93\n");
         }
+    }
+
+    @Test
+    void whenBookKeepersZooKeeperSessionExpiresTheWriterFailsWithWhatToDoAndNothingIsLost() throws Exception {
+        try (LocalCluster c = LocalCluster.builder().bookies(3).tls().start()) {
+            try (DefaultLedgerKv client = connect(c.clientConfig().build())) {
+                KvStore s = client.open("scores", config().build());
+                s.put(b("acct-1"), b("0.93"));
+                assertThat(client.bookKeeperZooKeeper()).isNotNull();
+                c.expireSession(client.bookKeeperZooKeeper());
+                // The expiry reaches the client asynchronously: puts before it are acknowledged (and kept),
+                // after it the writer refuses with the remedy.
+                Map<String, String> acked = new java.util.TreeMap<>(Map.of("acct-1", "0.93"));
+                java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    String k = "late-" + n.incrementAndGet();
+                    try {
+                        s.put(b(k), b("v"));
+                        acked.put(k, "v");
+                        return false;
+                    } catch (io.ledgerkv.api.LedgerKvException e) {
+                        assertThat(e).hasMessageContaining("BookKeeper metadata handle expired; close this LedgerKv client and connect again");
+                        return true;
+                    }
+                });
+                assertThat(s(s.get(b("acct-1")))).as("applied state stays readable").isEqualTo("0.93");
+                try (DefaultLedgerKv again = connect(c.clientConfig().build()); KvStore s2 = again.open("scores", config().build())) {
+                    assertThat(contents(s2)).isEqualTo(acked);
+                    s2.put(b("acct-2"), b("0.12"));
+                    acked.put("acct-2", "0.12");
+                    assertThat(contents(s2)).isEqualTo(acked);
+                }
+            }
+        }
+    }
+
+    private static String cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(io.ledgerkv.cli.LedgerKvCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args))
+                .as("stderr: %s", err).isZero();
+        return out.toString();
     }
 
     @Test
