@@ -1,9 +1,9 @@
 package io.ledgerkv.api;
 
 /**
- * ZooKeeper refused an operation on a store's metadata: this client's identity
- * ({@code ClientConfig.zkDigest}) is not the one the namespace was created with. Nothing was
- * changed.
+ * ZooKeeper refused an operation on a store's metadata, because this client's identity
+ * ({@code ClientConfig.zkDigest} or {@code zkSaslLoginContext}) is not the one the namespace was
+ * created with, or refused the client's SASL login itself. Nothing was changed.
  */
 public class AccessDeniedException extends LedgerKvException {
     private static final long serialVersionUID = 1L;

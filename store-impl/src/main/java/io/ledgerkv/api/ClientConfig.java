@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
  * the connections to ZooKeeper TLS as well, trusting the same truststore; the connect string then
  * names ZooKeeper's secure client port.
  *
+ * <p>{@code zkSaslLoginContext} (null by default) is the JAAS login section this client logs in to
+ * ZooKeeper with over SASL (e.g. Kerberos, or DIGEST-MD5 with {@code DigestLoginModule}); the JAAS
+ * configuration is the JVM's ({@code -Djava.security.auth.login.config=FILE}). As with
+ * {@code zkDigest}, the namespaces and stores this client creates belong to that identity only.
+ *
  * <p>{@code clock} is the writer's clock: it stamps every WAL entry and decides when values put
  * with a time to live expire (the system UTC clock by default; tests pass a controllable one).
  */
@@ -46,9 +51,11 @@ public record ClientConfig(
         java.time.Clock clock,
         java.nio.file.Path tlsTrustStore,
         java.nio.file.Path tlsTrustStorePasswordFile,
-        boolean zkTls) {
+        boolean zkTls,
+        String zkSaslLoginContext) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
+    private static final Pattern SASL_SECTION = Pattern.compile("[A-Za-z0-9._\\-]{1,128}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
 
     public ClientConfig {
@@ -76,6 +83,10 @@ public record ClientConfig(
             throw new InvalidConfigException("zkTls", "TLS to ZooKeeper needs tlsTrustStore and tlsTrustStorePasswordFile (the"
                     + " certificates to trust)");
         }
+        if (zkSaslLoginContext != null && !SASL_SECTION.matcher(zkSaslLoginContext).matches()) {
+            throw new InvalidConfigException("zkSaslLoginContext", "expected the name of a JAAS login section ([A-Za-z0-9._-]+), got '"
+                    + zkSaslLoginContext + "'");
+        }
         if (clock == null) {
             throw new InvalidConfigException("clock", "must not be null (the default is the system UTC clock)");
         }
@@ -91,6 +102,7 @@ public record ClientConfig(
                 + ", connectTimeout=" + connectTimeout + ", operationTimeout=" + operationTimeout + ", ledgersRootPath="
                 + ledgersRootPath + ", addEntryTimeout=" + addEntryTimeout + ", readEntryTimeout=" + readEntryTimeout
                 + ", zkDigest=" + (zkDigest == null ? "none" : "user " + zkDigest.substring(0, zkDigest.indexOf(':')) + ", password hidden")
+                + (zkSaslLoginContext == null ? "" : ", zkSasl=login section " + zkSaslLoginContext)
                 + ", tls=" + (tlsTrustStore == null ? "off" : (zkTls ? "bookies and zookeeper" : "bookies") + ", trust " + tlsTrustStore) + "]";
     }
 
@@ -126,7 +138,7 @@ public record ClientConfig(
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
                 .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest).clock(clock)
-                .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile).zkTls(zkTls);
+                .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile).zkTls(zkTls).zkSaslLoginContext(zkSaslLoginContext);
     }
 
     public static final class Builder {
@@ -144,6 +156,7 @@ public record ClientConfig(
         private java.nio.file.Path tlsTrustStorePasswordFile;
         private String zkDigest;
         private boolean zkTls;
+        private String zkSaslLoginContext;
 
         private Builder(String connectString) {
             this.connectString = connectString;
@@ -219,10 +232,16 @@ public record ClientConfig(
             return this;
         }
 
+        /** The JAAS login section to authenticate to ZooKeeper with over SASL; null (the default) for none. */
+        public Builder zkSaslLoginContext(String section) {
+            zkSaslLoginContext = section;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
                     ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest, clock, tlsTrustStore,
-                    tlsTrustStorePasswordFile, zkTls);
+                    tlsTrustStorePasswordFile, zkTls, zkSaslLoginContext);
         }
     }
 }

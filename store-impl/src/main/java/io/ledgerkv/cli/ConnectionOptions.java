@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class ConnectionOptions {
     /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
     static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
-            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile", "zkTls");
+            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile", "zkTls", "zkSaslLoginContext");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -56,6 +56,11 @@ final class ConnectionOptions {
 
     @Option(names = "--tls-trust-store-password-file", description = "File holding the truststore's password")
     Path tlsTrustStorePasswordFile;
+
+    @Option(names = "--zk-sasl-login-context", paramLabel = "SECTION", description = {"Log in to ZooKeeper over SASL with this"
+        + " section of the JVM's JAAS file", "(LEDGERKV_JAVA_OPTS=-Djava.security.auth.login.config=FILE); the namespaces and stores"
+        + " it creates are then that user's only"})
+    String zkSaslLoginContext;
 
     @Option(names = "--zk-tls", description = "Connect to ZooKeeper with TLS too (--zk then names its secure client port),"
             + " trusting --tls-trust-store")
@@ -137,6 +142,10 @@ final class ConnectionOptions {
                 throw new InvalidConfigException("zkTls", "in " + config + ": expected true or false, got '" + v + "'");
             }
             b.zkTls(Boolean.parseBoolean(v));
+        }
+        String saslSection = pick("--zk-sasl-login-context", zkSaslLoginContext, "zkSaslLoginContext");
+        if (saslSection != null) {
+            b.zkSaslLoginContext(saslSection.trim());
         }
         Path digestFile = zkDigestFile != null ? zkDigestFile : s.containsKey("zkDigestFile") ? Path.of(s.get("zkDigestFile")) : null;
         if (digestFile != null) {

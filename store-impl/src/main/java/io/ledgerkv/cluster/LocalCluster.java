@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.server.NIOServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
+import org.apache.zookeeper.server.auth.SASLAuthenticationProvider;
 
 /**
  * A real ZooKeeper server and N real bookies in this JVM, on free loopback ports, with their data
@@ -67,6 +70,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Consumer<ServerConfiguration> bookieTweaks;
     private final int zkPort;
     private final TlsMaterial tls;
+    private final Map<String, String> saslUsers;
     private ZooKeeperServer zks;
     private NIOServerCnxnFactory cnxn;
     /** ZooKeeper's TLS client port when the cluster serves TLS, else 0; bookies and admin use the plain port. */
@@ -81,6 +85,7 @@ public final class LocalCluster implements AutoCloseable {
         this.flushWhenQueueEmpty = b.flushWhenQueueEmpty;
         this.bookieTweaks = b.bookieTweaks;
         this.zkPort = b.zkPort > 0 ? b.zkPort : freePort();
+        this.saslUsers = b.saslUsers;
         this.tls = b.tls ? TlsMaterial.generate(dir.resolve("tls"), "bookies", 30, false) : b.tlsMaterial;
         this.secureZkPort = tls == null ? 0 : freePort();
         try {
@@ -112,10 +117,35 @@ public final class LocalCluster implements AutoCloseable {
         File zkDir = dir.resolve("zookeeper").toFile();
         zks = new ZooKeeperServer(zkDir, zkDir, ZooKeeperServer.DEFAULT_TICK_TIME);
         cnxn = new NIOServerCnxnFactory();
-        cnxn.configure(new InetSocketAddress(LOOPBACK, zkPort), 1000);
+        if (saslUsers.isEmpty()) {
+            cnxn.configure(new InetSocketAddress(LOOPBACK, zkPort), 1000);
+        } else {
+            enableSasl();
+        }
         cnxn.startup(zks);
         if (tls != null) {
             secureCnxn = SecureZkPort.open(tls, zks, new InetSocketAddress(LOOPBACK, secureZkPort));
+        }
+    }
+
+    /**
+     * SASL (DIGEST-MD5) for this server's users. ZooKeeper reads the server's JAAS section when a
+     * connection factory is configured, so the section exists only for that moment and other
+     * embedded servers in the JVM stay without SASL; the {@code sasl} ACL scheme is registered
+     * JVM-wide (harmless: it only lets servers check {@code sasl:} ACLs). Clients that do not log
+     * in are still let in, and ACLs decide what they may touch.
+     */
+    private synchronized void enableSasl() throws IOException {
+        String key = ProviderRegistry.AUTHPROVIDER_PROPERTY_PREFIX + "sasl";
+        System.setProperty(key, SASLAuthenticationProvider.class.getName());
+        ProviderRegistry.addOrUpdateProvider(key);
+        synchronized (JaasSections.class) {
+            JaasSections.registerServer("Server", saslUsers);
+            try {
+                cnxn.configure(new InetSocketAddress(LOOPBACK, zkPort), 1000);
+            } finally {
+                JaasSections.remove("Server");
+            }
         }
     }
 
@@ -405,6 +435,16 @@ public final class LocalCluster implements AutoCloseable {
         private Consumer<ServerConfiguration> bookieTweaks;
         private boolean tls;
         private TlsMaterial tlsMaterial;
+        private Map<String, String> saslUsers = Map.of();
+
+        /**
+         * ZooKeeper accepts SASL (DIGEST-MD5) logins of these users (name to password); clients log
+         * in with a JAAS section such as one from {@link JaasSections#registerClient}.
+         */
+        public Builder zkSasl(Map<String, String> users) {
+            saslUsers = Map.copyOf(users);
+            return this;
+        }
 
         /**
          * Bookies and a second, TLS-only ZooKeeper client port serve TLS with a self-signed

@@ -58,7 +58,7 @@ public final class WalLedgers {
     public static BookKeeper newClient(ClientConfig cc) {
         if (cc.zkTls()) {
             throw new io.ledgerkv.api.InvalidConfigException("zkTls", "a bare BookKeeper client cannot reach ZooKeeper over TLS"
-                    + " by itself; pass it a handle from ZkTls.connect (DefaultLedgerKv.connect does)");
+                    + " by itself; pass it a handle from ZkClients.connect (DefaultLedgerKv.connect does)");
         }
         return newClient(cc, null);
     }

@@ -236,14 +236,14 @@ public final class StoreMetadata {
         T call() throws Exception;
     }
 
-    /** Runs a ZooKeeper call, turning connection problems into {@link ClusterUnavailableException}. */
     /** ZooKeeper's "not authenticated" refusal, as the error a caller can act on. */
     static io.ledgerkv.api.AccessDeniedException accessDenied(KeeperException e) {
         return new io.ledgerkv.api.AccessDeniedException("ZooKeeper refused access to " + (e.getPath() == null ? "a store's metadata"
-                : e.getPath()) + ": this client's identity (ClientConfig.zkDigest) is not the one the namespace belongs to; nothing "
+                : e.getPath()) + ": this client's identity (ClientConfig.zkDigest or zkSaslLoginContext) is not the one the namespace belongs to; nothing "
                 + "was changed", e);
     }
 
+    /** Runs a ZooKeeper call, turning connection problems into {@link ClusterUnavailableException}. */
     static <T> T call(ZkCall<T> c) {
         try {
             return c.call();

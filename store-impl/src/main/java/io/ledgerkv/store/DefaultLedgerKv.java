@@ -33,7 +33,7 @@ import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.StoreStats;
 import io.ledgerkv.meta.Versioned;
 import io.ledgerkv.meta.WriterEpoch;
-import io.ledgerkv.meta.ZkTls;
+import io.ledgerkv.meta.ZkClients;
 import io.ledgerkv.txn.WriterHooks;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,18 +113,23 @@ public final class DefaultLedgerKv implements LedgerKv {
                 .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5));
         if (config.zkTls()) {
             WalLedgers.checkTrustStore(config.tlsTrustStore(), config.tlsTrustStorePasswordFile(), java.time.Instant.now());
-            zb.zkClientConfig(ZkTls.clientConfig(config));
+        }
+        org.apache.zookeeper.client.ZKClientConfig zkSettings = ZkClients.clientConfig(config);
+        if (zkSettings != null) {
+            zb.zkClientConfig(zkSettings);
         }
         if (config.zkDigest() != null) {
-            zb.authorization("digest", config.zkDigest().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                    .aclProvider(new io.ledgerkv.meta.ZkAcls());
+            zb.authorization("digest", config.zkDigest().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (config.zkDigest() != null || config.zkSaslLoginContext() != null) {
+            zb.aclProvider(new io.ledgerkv.meta.ZkAcls());
         }
         CuratorFramework zk = zb.build();
         zk.start();
         try {
             if (!zk.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString()
-                        + " within connectTimeout=" + config.connectTimeout() + ZkTls.hint(config));
+                        + " within connectTimeout=" + config.connectTimeout() + ZkClients.hint(config));
             }
             if (zk.checkExists().forPath(config.ledgersRootPath()) == null) {
                 throw new ClusterUnavailableException("ZooKeeper at " + config.connectString() + " has no BookKeeper metadata at "
@@ -137,6 +142,12 @@ public final class DefaultLedgerKv implements LedgerKv {
         } catch (LedgerKvException e) {
             zk.close();
             throw e;
+        } catch (org.apache.zookeeper.KeeperException.AuthFailedException e) {
+            zk.close();
+            throw new io.ledgerkv.api.AccessDeniedException("ZooKeeper at " + config.connectString() + " refused the "
+                    + (config.zkSaslLoginContext() == null ? "authentication of this client"
+                    : "SASL login of JAAS section '" + config.zkSaslLoginContext() + "'")
+                    + " (wrong credentials, or a user the server does not know); nothing was changed", e);
         } catch (Exception e) {
             zk.close();
             throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString() + ": " + e, e);
@@ -148,7 +159,7 @@ public final class DefaultLedgerKv implements LedgerKv {
             if (config.zkTls()) {
                 // BookKeeper's metadata client reads ZooKeeper TLS settings only from JVM-wide system
                 // properties; handing it a handle made with this client's settings keeps them per client.
-                metadataZk = ZkTls.connect(config, () -> {
+                metadataZk = ZkClients.connect(config, () -> {
                     DefaultLedgerKv k = self.get();
                     if (k != null) {
                         k.metadataSessionExpired();
