@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * truststore trusts. Checked when connecting: a truststore that cannot be opened, or holds an
  * expired certificate, is an {@link InvalidConfigException}. {@code zkTls} (off by default) makes
  * the connections to ZooKeeper TLS as well, trusting the same truststore; the connect string then
- * names ZooKeeper's secure client port.
+ * names ZooKeeper's secure client port. {@code tlsKeyStore} and {@code tlsKeyStorePasswordFile}
+ * (both or neither) are the client's own certificate, for servers that ask for one (mutual TLS).
  *
  * <p>{@code zkSaslLoginContext} (null by default) is the JAAS login section this client logs in to
  * ZooKeeper with over SASL (e.g. Kerberos, or DIGEST-MD5 with {@code DigestLoginModule}); the JAAS
@@ -52,7 +53,9 @@ public record ClientConfig(
         java.nio.file.Path tlsTrustStore,
         java.nio.file.Path tlsTrustStorePasswordFile,
         boolean zkTls,
-        String zkSaslLoginContext) {
+        String zkSaslLoginContext,
+        java.nio.file.Path tlsKeyStore,
+        java.nio.file.Path tlsKeyStorePasswordFile) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
     private static final Pattern SASL_SECTION = Pattern.compile("[A-Za-z0-9._\\-]{1,128}");
@@ -79,6 +82,14 @@ public record ClientConfig(
             throw new InvalidConfigException("tlsTrustStore", "tlsTrustStore and tlsTrustStorePasswordFile go together (got "
                     + (tlsTrustStore == null ? "only the password file" : "only the truststore") + ")");
         }
+        if ((tlsKeyStore == null) != (tlsKeyStorePasswordFile == null)) {
+            throw new InvalidConfigException("tlsKeyStore", "tlsKeyStore and tlsKeyStorePasswordFile go together (got "
+                    + (tlsKeyStore == null ? "only the password file" : "only the keystore") + ")");
+        }
+        if (tlsKeyStore != null && tlsTrustStore == null) {
+            throw new InvalidConfigException("tlsKeyStore", "a client certificate (tlsKeyStore) is for TLS, which needs"
+                    + " tlsTrustStore and tlsTrustStorePasswordFile too");
+        }
         if (zkTls && tlsTrustStore == null) {
             throw new InvalidConfigException("zkTls", "TLS to ZooKeeper needs tlsTrustStore and tlsTrustStorePasswordFile (the"
                     + " certificates to trust)");
@@ -103,7 +114,8 @@ public record ClientConfig(
                 + ledgersRootPath + ", addEntryTimeout=" + addEntryTimeout + ", readEntryTimeout=" + readEntryTimeout
                 + ", zkDigest=" + (zkDigest == null ? "none" : "user " + zkDigest.substring(0, zkDigest.indexOf(':')) + ", password hidden")
                 + (zkSaslLoginContext == null ? "" : ", zkSasl=login section " + zkSaslLoginContext)
-                + ", tls=" + (tlsTrustStore == null ? "off" : (zkTls ? "bookies and zookeeper" : "bookies") + ", trust " + tlsTrustStore) + "]";
+                + ", tls=" + (tlsTrustStore == null ? "off" : (zkTls ? "bookies and zookeeper" : "bookies") + ", trust " + tlsTrustStore
+                + (tlsKeyStore == null ? "" : ", client certificate " + tlsKeyStore)) + "]";
     }
 
     private static void positive(String field, Duration d) {
@@ -138,7 +150,8 @@ public record ClientConfig(
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
                 .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest).clock(clock)
-                .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile).zkTls(zkTls).zkSaslLoginContext(zkSaslLoginContext);
+                .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile).zkTls(zkTls).zkSaslLoginContext(zkSaslLoginContext)
+                .tlsKeyStore(tlsKeyStore, tlsKeyStorePasswordFile);
     }
 
     public static final class Builder {
@@ -157,6 +170,8 @@ public record ClientConfig(
         private String zkDigest;
         private boolean zkTls;
         private String zkSaslLoginContext;
+        private java.nio.file.Path tlsKeyStore;
+        private java.nio.file.Path tlsKeyStorePasswordFile;
 
         private Builder(String connectString) {
             this.connectString = connectString;
@@ -238,10 +253,21 @@ public record ClientConfig(
             return this;
         }
 
+        /**
+         * This client's certificate for mutual TLS, a PKCS12 keystore holding its key (with the key's
+         * password the same as the store's); presented to the bookies and, with {@link #zkTls}, to
+         * ZooKeeper. Both null (the default) for none.
+         */
+        public Builder tlsKeyStore(java.nio.file.Path keyStore, java.nio.file.Path passwordFile) {
+            tlsKeyStore = keyStore;
+            tlsKeyStorePasswordFile = passwordFile;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
                     ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest, clock, tlsTrustStore,
-                    tlsTrustStorePasswordFile, zkTls, zkSaslLoginContext);
+                    tlsTrustStorePasswordFile, zkTls, zkSaslLoginContext, tlsKeyStore, tlsKeyStorePasswordFile);
         }
     }
 }

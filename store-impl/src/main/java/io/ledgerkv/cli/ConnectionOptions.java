@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 final class ConnectionOptions {
     /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
     static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
-            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile", "zkTls", "zkSaslLoginContext");
+            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile", "zkTls", "zkSaslLoginContext",
+            "tlsKeyStore", "tlsKeyStorePasswordFile");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -56,6 +57,13 @@ final class ConnectionOptions {
 
     @Option(names = "--tls-trust-store-password-file", description = "File holding the truststore's password")
     Path tlsTrustStorePasswordFile;
+
+    @Option(names = "--tls-key-store", description = "PKCS12 keystore with this client's certificate, for bookies (and"
+            + " ZooKeeper) that ask for one (mutual TLS)")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-key-store-password-file", description = "File holding the keystore's password")
+    Path tlsKeyStorePasswordFile;
 
     @Option(names = "--zk-sasl-login-context", paramLabel = "SECTION", description = {"Log in to ZooKeeper over SASL with this"
         + " section of the JVM's JAAS file", "(LEDGERKV_JAVA_OPTS=-Djava.security.auth.login.config=FILE); the namespaces and stores"
@@ -130,10 +138,8 @@ final class ConnectionOptions {
         if (s.containsKey("ledgersRootPath")) {
             b.ledgersRootPath(s.get("ledgersRootPath"));
         }
-        Path trust = tlsTrustStore != null ? tlsTrustStore : s.containsKey("tlsTrustStore") ? Path.of(s.get("tlsTrustStore")) : null;
-        Path trustPw = tlsTrustStorePasswordFile != null ? tlsTrustStorePasswordFile
-                : s.containsKey("tlsTrustStorePasswordFile") ? Path.of(s.get("tlsTrustStorePasswordFile")) : null;
-        b.tlsTrustStore(trust, trustPw);
+        b.tlsTrustStore(path(tlsTrustStore, "tlsTrustStore"), path(tlsTrustStorePasswordFile, "tlsTrustStorePasswordFile"));
+        b.tlsKeyStore(path(tlsKeyStore, "tlsKeyStore"), path(tlsKeyStorePasswordFile, "tlsKeyStorePasswordFile"));
         if (zkTls) {
             b.zkTls(true);
         } else if (s.containsKey("zkTls")) {
@@ -147,16 +153,20 @@ final class ConnectionOptions {
         if (saslSection != null) {
             b.zkSaslLoginContext(saslSection.trim());
         }
-        Path digestFile = zkDigestFile != null ? zkDigestFile : s.containsKey("zkDigestFile") ? Path.of(s.get("zkDigestFile")) : null;
+        Path digestFile = path(zkDigestFile, "zkDigestFile");
         if (digestFile != null) {
             b.zkDigest(new String(readSecret(digestFile, "--zk-digest-file"), java.nio.charset.StandardCharsets.UTF_8));
         }
         return b.build();
     }
 
+    /** A file option: the flag if given, else the settings file's value, else null. */
+    private Path path(Path flag, String key) {
+        return flag != null ? flag : settings().containsKey(key) ? Path.of(settings().get(key)) : null;
+    }
+
     byte[] password() {
-        Path file = passwordFile != null ? passwordFile
-                : settings().containsKey("passwordFile") ? Path.of(settings().get("passwordFile")) : null;
+        Path file = path(passwordFile, "passwordFile");
         if (file != null) {
             return readSecret(file, "--password-file");
         }
@@ -186,8 +196,7 @@ final class ConnectionOptions {
     StoreConfig.Builder storeConfig() {
         Map<String, String> storeSettings = new LinkedHashMap<>(settings());
         storeSettings.keySet().removeAll(CONNECTION_KEYS);
-        Path keys = encryptionKeyFile != null ? encryptionKeyFile
-                : settings().containsKey("encryptionKeyFile") ? Path.of(settings().get("encryptionKeyFile")) : null;
+        Path keys = path(encryptionKeyFile, "encryptionKeyFile");
         return StoreConfig.apply(StoreConfig.builder(), storeSettings, String.valueOf(config)).ledgerPassword(password())
                 .encryption(keys == null ? null : io.ledgerkv.api.EncryptionKeys.read(keys));
     }

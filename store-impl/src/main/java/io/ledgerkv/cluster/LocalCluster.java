@@ -71,6 +71,10 @@ public final class LocalCluster implements AutoCloseable {
     private final int zkPort;
     private final TlsMaterial tls;
     private final Map<String, String> saslUsers;
+    /** With mutual TLS: the clients whose certificates the bookies trust (the first is clientConfig()'s), else empty. */
+    private final List<TlsMaterial> tlsClients;
+    private final List<String> tlsClientRoles;
+    private final Path bookieTrust;
     private ZooKeeperServer zks;
     private NIOServerCnxnFactory cnxn;
     /** ZooKeeper's TLS client port when the cluster serves TLS, else 0; bookies and admin use the plain port. */
@@ -88,6 +92,18 @@ public final class LocalCluster implements AutoCloseable {
         this.saslUsers = b.saslUsers;
         this.tls = b.tls ? TlsMaterial.generate(dir.resolve("tls"), "bookies", 30, false) : b.tlsMaterial;
         this.secureZkPort = tls == null ? 0 : freePort();
+        this.tlsClients = b.tlsClients;
+        this.tlsClientRoles = b.tlsClientRoles;
+        if (!tlsClients.isEmpty() && tls == null) {
+            throw new IllegalArgumentException("tlsClients (mutual TLS) needs tls()");
+        }
+        List<TlsMaterial> trusted = new ArrayList<>();
+        if (tls != null) {
+            trusted.add(tls);
+        }
+        trusted.addAll(tlsClients);
+        this.bookieTrust = tlsClients.isEmpty() ? null
+                : TlsMaterial.trustStoreOf(tls.trustStore().resolveSibling("bookies-trust-clients.p12"), tls.passwordFile(), trusted);
         try {
             startZooKeeper();
             ServerConfiguration formatConf = new ServerConfiguration();
@@ -171,8 +187,11 @@ public final class LocalCluster implements AutoCloseable {
      * to the bookies and to ZooKeeper's secure port, trusting the cluster's certificate.
      */
     public ClientConfig.Builder clientConfig() {
-        return tls == null ? ClientConfig.builder(connectString())
-                : ClientConfig.builder(secureConnectString()).tlsTrustStore(tls.trustStore(), tls.passwordFile()).zkTls(true);
+        if (tls == null) {
+            return ClientConfig.builder(connectString());
+        }
+        ClientConfig.Builder b = ClientConfig.builder(secureConnectString()).tlsTrustStore(tls.trustStore(), tls.passwordFile()).zkTls(true);
+        return tlsClients.isEmpty() ? b : b.tlsKeyStore(tlsClients.get(0).keyStore(), tlsClients.get(0).passwordFile());
     }
 
     /** The TLS material of the bookies and of ZooKeeper's secure port (its truststore is what clients trust), or null without TLS. */
@@ -206,7 +225,14 @@ public final class LocalCluster implements AutoCloseable {
         conf.setZkTimeout(10_000);
         conf.setDiskCheckInterval(600_000);
         if (tls != null) {
-            tls.applyToBookie(conf);
+            tls.applyToBookie(conf, bookieTrust != null ? bookieTrust : tls.trustStore());
+        }
+        if (!tlsClients.isEmpty()) {
+            // Mutual TLS: a client must present a trusted certificate whose role (OU=0:<role>) is allowed;
+            // plain clients and clients without a certificate are refused.
+            conf.setTLSClientAuthentication(true);
+            conf.setBookieAuthProviderFactoryClass(org.apache.bookkeeper.tls.BookieAuthZFactory.class.getName());
+            conf.setAuthorizedRoles(String.join(",", tlsClientRoles));
         }
         if (bookieTweaks != null) {
             bookieTweaks.accept(conf);
@@ -436,6 +462,23 @@ public final class LocalCluster implements AutoCloseable {
         private boolean tls;
         private TlsMaterial tlsMaterial;
         private Map<String, String> saslUsers = Map.of();
+        private List<TlsMaterial> tlsClients = List.of();
+        private List<String> tlsClientRoles = List.of();
+
+        /**
+         * Mutual TLS with the bookies (with {@link #tls()}): they trust exactly these clients'
+         * certificates (e.g. from {@link TlsMaterial#generateClient}) and admit a client only if its
+         * certificate's role is one of {@code roles} (BookKeeper's {@code BookieAuthZFactory});
+         * plain clients are refused. {@link #clientConfig()} presents the first client's certificate.
+         */
+        public Builder tlsClients(List<TlsMaterial> clients, String... roles) {
+            if (clients.isEmpty() || roles.length == 0) {
+                throw new IllegalArgumentException("mutual TLS needs at least one client certificate and one role");
+            }
+            tlsClients = List.copyOf(clients);
+            tlsClientRoles = List.of(roles);
+            return this;
+        }
 
         /**
          * ZooKeeper accepts SASL (DIGEST-MD5) logins of these users (name to password); clients log

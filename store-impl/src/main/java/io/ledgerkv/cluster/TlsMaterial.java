@@ -21,9 +21,50 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
 
     /** A fresh key pair and certificate valid from a day ago for {@code validDays} more days (at least 1), or already expired. */
     public static TlsMaterial generate(Path dir, String name, int validDays, boolean expired) {
+        return generate(dir, name, "CN=localhost", validDays, expired, randomPassword());
+    }
+
+    /**
+     * A client's key pair and certificate (30 days) for mutual TLS: subject {@code CN=<name>}, with
+     * {@code role} in the organisational unit the way BookKeeper's {@code BookieAuthZFactory} reads
+     * roles ({@code OU=0:<role>}).
+     */
+    public static TlsMaterial generateClient(Path dir, String name, String role) {
+        return generate(dir, name, "CN=" + name + ", OU=0:" + role, 30, false, randomPassword());
+    }
+
+    private static String randomPassword() {
         byte[] pw = new byte[18];
         new SecureRandom().nextBytes(pw);
-        return generate(dir, name, validDays, expired, HexFormat.of().formatHex(pw));
+        return HexFormat.of().formatHex(pw);
+    }
+
+    /**
+     * Writes a PKCS12 truststore at {@code file} (password: the one in {@code passwordFile}) holding
+     * the certificates of all {@code members}: e.g. what bookies trust when both they and their
+     * clients present self-signed certificates.
+     */
+    public static Path trustStoreOf(Path file, Path passwordFile, List<TlsMaterial> members) {
+        try {
+            char[] pw = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
+            java.security.KeyStore out = java.security.KeyStore.getInstance("PKCS12");
+            out.load(null, pw);
+            for (TlsMaterial m : members) {
+                java.security.KeyStore in = java.security.KeyStore.getInstance("PKCS12");
+                try (java.io.InputStream s = Files.newInputStream(m.trustStore())) {
+                    in.load(s, Files.readString(m.passwordFile(), StandardCharsets.UTF_8).trim().toCharArray());
+                }
+                for (String alias : java.util.Collections.list(in.aliases())) {
+                    out.setCertificateEntry(alias, in.getCertificate(alias));
+                }
+            }
+            try (java.io.OutputStream s = Files.newOutputStream(file)) {
+                out.store(s, pw);
+            }
+            return file;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write the truststore " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -32,6 +73,10 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
      * with {@code -J} is taken by the keytool launcher as a JVM option (and would show in {@code ps}).
      */
     static TlsMaterial generate(Path dir, String name, int validDays, boolean expired, String password) {
+        return generate(dir, name, "CN=localhost", validDays, expired, password);
+    }
+
+    private static TlsMaterial generate(Path dir, String name, String subject, int validDays, boolean expired, String password) {
         try {
             Files.createDirectories(dir);
             Path pwFile = dir.resolve(name + ".password");
@@ -43,7 +88,7 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
                 Files.deleteIfExists(p);
             }
             List<String> gen = new ArrayList<>(List.of("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                    "-dname", subject, "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
                     "-keystore", ks.toString(), "-storepass:file", pwFile.toString(), "-keypass:file", pwFile.toString()));
             // An expired certificate: valid for one day, starting (validDays + 1) days ago.
             gen.addAll(expired ? List.of("-startdate", "-" + (validDays + 1) + "d", "-validity", "1")
@@ -75,15 +120,20 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
         }
     }
 
-    /** Server side: every bookie of the embedded cluster serves TLS with this keystore. */
+    /** Server side: every bookie of the embedded cluster serves TLS with this keystore, trusting this material's truststore. */
     public void applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration conf) {
+        applyToBookie(conf, trustStore);
+    }
+
+    /** As {@link #applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration)}, trusting {@code bookieTrust} (same password). */
+    public void applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration conf, Path bookieTrust) {
         conf.setTLSProviderFactoryClass(org.apache.bookkeeper.tls.TLSContextFactory.class.getName());
         conf.setTLSProvider("JDK");
         conf.setTLSKeyStoreType("PKCS12");
         conf.setTLSKeyStore(keyStore.toString());
         conf.setTLSKeyStorePasswordPath(passwordFile.toString());
         conf.setTLSTrustStoreType("PKCS12");
-        conf.setTLSTrustStore(trustStore.toString());
+        conf.setTLSTrustStore(bookieTrust.toString());
         conf.setTLSTrustStorePasswordPath(passwordFile.toString());
     }
 }

@@ -83,6 +83,14 @@ public final class WalLedgers {
         conf.setExplictLacInterval(EXPLICIT_LAC_INTERVAL_MS);
         if (cc.tlsTrustStore() != null) {
             checkTrustStore(cc.tlsTrustStore(), cc.tlsTrustStorePasswordFile(), java.time.Instant.now());
+            if (cc.tlsKeyStore() != null) {
+                checkKeyStore(cc.tlsKeyStore(), cc.tlsKeyStorePasswordFile(), java.time.Instant.now());
+                // BookKeeper's client loads its key only with "client authentication" on.
+                conf.setTLSClientAuthentication(true);
+                conf.setTLSKeyStoreType("PKCS12");
+                conf.setTLSKeyStore(cc.tlsKeyStore().toString());
+                conf.setTLSKeyStorePasswordPath(cc.tlsKeyStorePasswordFile().toString());
+            }
             conf.setTLSProviderFactoryClass(org.apache.bookkeeper.tls.TLSContextFactory.class.getName());
             conf.setTLSProvider("JDK");
             conf.setTLSTrustStoreType("PKCS12");
@@ -93,7 +101,11 @@ public final class WalLedgers {
             BookKeeper bk = BookKeeper.forConfig(conf).zk(metadataZk).build();
             if (cc.tlsTrustStore() != null) {
                 synchronized (TLS_CLIENTS) {
-                    TLS_CLIENTS.put(bk, cc.tlsTrustStore().toString());
+                    TLS_CLIENTS.put(bk, " (connections to bookies use TLS, trusting " + cc.tlsTrustStore()
+                            + (cc.tlsKeyStore() == null ? ", with no client certificate" : ", presenting the client certificate in "
+                            + cc.tlsKeyStore()) + ": a bookie whose certificate that truststore does not trust, or whose certificate"
+                            + " has expired, cannot be reached; nor can bookies that require client certificates and do not"
+                            + " admit this client's (not trusted, or its role not allowed))");
                 }
             }
             return bk;
@@ -105,7 +117,7 @@ public final class WalLedgers {
         }
     }
 
-    /** BookKeeper clients that talk TLS, and their truststore: named in "bookies unreachable" errors. */
+    /** BookKeeper clients that talk TLS, and the TLS context named in their "bookies unreachable" errors. */
     private static final Map<BookKeeper, String> TLS_CLIENTS = new java.util.WeakHashMap<>();
 
     /**
@@ -115,18 +127,28 @@ public final class WalLedgers {
      * file, the alias, the subject and the date.
      */
     public static void checkTrustStore(java.nio.file.Path trustStore, java.nio.file.Path passwordFile, java.time.Instant now) {
+        checkPkcs12("tlsTrustStore", "truststore", trustStore, passwordFile, now);
+    }
+
+    /** As {@link #checkTrustStore} for the client's own certificate (mutual TLS). */
+    public static void checkKeyStore(java.nio.file.Path keyStore, java.nio.file.Path passwordFile, java.time.Instant now) {
+        checkPkcs12("tlsKeyStore", "keystore", keyStore, passwordFile, now);
+    }
+
+    private static void checkPkcs12(String field, String kind, java.nio.file.Path file, java.nio.file.Path passwordFile,
+            java.time.Instant now) {
         char[] pw;
         try {
             pw = java.nio.file.Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
         } catch (java.io.IOException e) {
-            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStorePasswordFile", "cannot read " + passwordFile + ": " + e);
+            throw new io.ledgerkv.api.InvalidConfigException(field + "PasswordFile", "cannot read " + passwordFile + ": " + e);
         }
         java.security.KeyStore ks;
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(trustStore)) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
             ks = java.security.KeyStore.getInstance("PKCS12");
             ks.load(in, pw);
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", "cannot open the PKCS12 truststore " + trustStore
+            throw new io.ledgerkv.api.InvalidConfigException(field, "cannot open the PKCS12 " + kind + " " + file
                     + " with the password in " + passwordFile + ": " + e.getMessage());
         }
         int certs = 0;
@@ -138,17 +160,17 @@ public final class WalLedgers {
                     try {
                         x.checkValidity(java.util.Date.from(now));
                     } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
-                        throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", "certificate '" + alias + "' ("
-                                + x.getSubjectX500Principal().getName() + ") in " + trustStore + " is valid from " + x.getNotBefore().toInstant()
+                        throw new io.ledgerkv.api.InvalidConfigException(field, "certificate '" + alias + "' ("
+                                + x.getSubjectX500Principal().getName() + ") in " + file + " is valid from " + x.getNotBefore().toInstant()
                                 + " to " + x.getNotAfter().toInstant() + ", not now (" + now + "); renew it");
                     }
                 }
             }
         } catch (java.security.KeyStoreException e) {
-            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", "cannot list " + trustStore + ": " + e.getMessage());
+            throw new io.ledgerkv.api.InvalidConfigException(field, "cannot list " + file + ": " + e.getMessage());
         }
         if (certs == 0) {
-            throw new io.ledgerkv.api.InvalidConfigException("tlsTrustStore", trustStore + " holds no certificate");
+            throw new io.ledgerkv.api.InvalidConfigException(field, file + " holds no certificate");
         }
     }
 
@@ -238,12 +260,9 @@ public final class WalLedgers {
      * untrusted or expired certificate); empty without TLS.
      */
     public String tlsHint() {
-        String trust;
         synchronized (TLS_CLIENTS) {
-            trust = TLS_CLIENTS.get(bk);
+            return TLS_CLIENTS.getOrDefault(bk, "");
         }
-        return trust == null ? "" : " (connections to bookies use TLS, trusting " + trust + ": a bookie whose certificate that"
-                + " truststore does not trust, or whose certificate has expired, cannot be reached)";
     }
 
     /** Wraps a BookKeeper failure with what we were doing. */

@@ -42,6 +42,11 @@ public final class ZkClients {
                 z.setProperty(x509.getSslTruststoreLocationProperty(), cc.tlsTrustStore().toString());
                 z.setProperty(x509.getSslTruststorePasswdPathProperty(), cc.tlsTrustStorePasswordFile().toString());
                 z.setProperty(x509.getSslTruststoreTypeProperty(), "PKCS12");
+                if (cc.tlsKeyStore() != null) {
+                    z.setProperty(x509.getSslKeystoreLocationProperty(), cc.tlsKeyStore().toString());
+                    z.setProperty(x509.getSslKeystorePasswdPathProperty(), cc.tlsKeyStorePasswordFile().toString());
+                    z.setProperty(x509.getSslKeystoreTypeProperty(), "PKCS12");
+                }
             }
         }
         if (cc.zkSaslLoginContext() != null) {

@@ -113,6 +113,9 @@ public final class DefaultLedgerKv implements LedgerKv {
                 .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5));
         if (config.zkTls()) {
             WalLedgers.checkTrustStore(config.tlsTrustStore(), config.tlsTrustStorePasswordFile(), java.time.Instant.now());
+            if (config.tlsKeyStore() != null) {
+                WalLedgers.checkKeyStore(config.tlsKeyStore(), config.tlsKeyStorePasswordFile(), java.time.Instant.now());
+            }
         }
         org.apache.zookeeper.client.ZKClientConfig zkSettings = ZkClients.clientConfig(config);
         if (zkSettings != null) {
