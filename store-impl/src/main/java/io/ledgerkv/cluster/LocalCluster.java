@@ -140,7 +140,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         cnxn.startup(zks);
         if (tls != null) {
-            secureCnxn = SecureZkPort.open(tls, zks, new InetSocketAddress(LOOPBACK, secureZkPort));
+            secureCnxn = SecureZkPort.open(tls, bookieTrust, zks, new InetSocketAddress(LOOPBACK, secureZkPort));
         }
     }
 
@@ -466,10 +466,11 @@ public final class LocalCluster implements AutoCloseable {
         private List<String> tlsClientRoles = List.of();
 
         /**
-         * Mutual TLS with the bookies (with {@link #tls()}): they trust exactly these clients'
-         * certificates (e.g. from {@link TlsMaterial#generateClient}) and admit a client only if its
-         * certificate's role is one of {@code roles} (BookKeeper's {@code BookieAuthZFactory});
-         * plain clients are refused. {@link #clientConfig()} presents the first client's certificate.
+         * Mutual TLS (with {@link #tls()}): the bookies and ZooKeeper's secure port trust exactly
+         * these clients' certificates (e.g. from {@link TlsMaterial#generateClient}); the bookies
+         * also admit a client only if its certificate's role is one of {@code roles} (BookKeeper's
+         * {@code BookieAuthZFactory}). Plain clients are refused by the bookies, clients without a
+         * trusted certificate by both. {@link #clientConfig()} presents the first client's certificate.
          */
         public Builder tlsClients(List<TlsMaterial> clients, String... roles) {
             if (clients.isEmpty() || roles.length == 0) {

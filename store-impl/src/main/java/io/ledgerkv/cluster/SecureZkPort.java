@@ -2,11 +2,14 @@ package io.ledgerkv.cluster;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
+import org.apache.zookeeper.server.auth.X509AuthenticationProvider;
 
 /**
  * ZooKeeper's secure client port (TLS only) for an embedded server, next to its plain port.
@@ -16,7 +19,7 @@ import org.apache.zookeeper.server.ZooKeeperServer;
  * them. So while a secure port is open those properties hold its keystore, and only one secure
  * port can be open per JVM; a second is refused. Plain ZooKeeper servers and plain clients in the
  * same JVM ignore the properties; ledgerkv's TLS clients set their own settings per client.
- * Client certificates are not asked for ({@code clientAuth=none}).
+ * Client certificates are asked for only with mutual TLS ({@code clientAuth=need}).
  */
 final class SecureZkPort implements AutoCloseable {
     private static final Object LOCK = new Object();
@@ -25,12 +28,26 @@ final class SecureZkPort implements AutoCloseable {
     private final Map<String, String> previous = new LinkedHashMap<>();
     private final ServerCnxnFactory factory;
 
-    private SecureZkPort(TlsMaterial tls, ZooKeeperServer zks, InetSocketAddress addr) throws IOException, InterruptedException {
+    private SecureZkPort(TlsMaterial tls, Path clientTrust, ZooKeeperServer zks, InetSocketAddress addr)
+            throws IOException, InterruptedException {
         try (ClientX509Util x509 = new ClientX509Util()) {
             set(x509.getSslKeystoreLocationProperty(), tls.keyStore().toString());
             set(x509.getSslKeystorePasswdPathProperty(), tls.passwordFile().toString());
             set(x509.getSslKeystoreTypeProperty(), "PKCS12");
-            set(x509.getSslClientAuthProperty(), "none");
+            if (clientTrust == null) {
+                set(x509.getSslClientAuthProperty(), "none");
+            } else {
+                // Mutual TLS: a client must present a certificate in clientTrust. ZooKeeper checks it with
+                // its x509 authentication provider, which reads these properties when it is created, so
+                // it is (re)registered now.
+                set(x509.getSslClientAuthProperty(), "need");
+                set(x509.getSslTruststoreLocationProperty(), clientTrust.toString());
+                set(x509.getSslTruststorePasswdPathProperty(), tls.passwordFile().toString());
+                set(x509.getSslTruststoreTypeProperty(), "PKCS12");
+                String provider = ProviderRegistry.AUTHPROVIDER_PROPERTY_PREFIX + "x509";
+                set(provider, X509AuthenticationProvider.class.getName());
+                ProviderRegistry.addOrUpdateProvider(provider);
+            }
         }
         ServerCnxnFactory f = null;
         try {
@@ -55,14 +72,19 @@ final class SecureZkPort implements AutoCloseable {
         this.factory = f;
     }
 
-    /** Opens the secure port on {@code addr} for {@code zks}, serving {@code tls}'s keystore. */
-    static SecureZkPort open(TlsMaterial tls, ZooKeeperServer zks, InetSocketAddress addr) throws IOException, InterruptedException {
+    /**
+     * Opens the secure port on {@code addr} for {@code zks}, serving {@code tls}'s keystore; with
+     * {@code clientTrust} (a truststore with {@code tls}'s password) clients must present a
+     * certificate it trusts, else (null) none is asked for.
+     */
+    static SecureZkPort open(TlsMaterial tls, Path clientTrust, ZooKeeperServer zks, InetSocketAddress addr)
+            throws IOException, InterruptedException {
         synchronized (LOCK) {
             if (open != null) {
                 throw new IllegalStateException("another LocalCluster in this JVM already serves ZooKeeper over TLS; ZooKeeper"
                         + " reads its server TLS settings from JVM-wide system properties, so only one can at a time");
             }
-            open = new SecureZkPort(tls, zks, addr);
+            open = new SecureZkPort(tls, clientTrust, zks, addr);
             return open;
         }
     }

@@ -42,11 +42,13 @@ public final class ZkClients {
                 z.setProperty(x509.getSslTruststoreLocationProperty(), cc.tlsTrustStore().toString());
                 z.setProperty(x509.getSslTruststorePasswdPathProperty(), cc.tlsTrustStorePasswordFile().toString());
                 z.setProperty(x509.getSslTruststoreTypeProperty(), "PKCS12");
-                if (cc.tlsKeyStore() != null) {
-                    z.setProperty(x509.getSslKeystoreLocationProperty(), cc.tlsKeyStore().toString());
-                    z.setProperty(x509.getSslKeystorePasswdPathProperty(), cc.tlsKeyStorePasswordFile().toString());
-                    z.setProperty(x509.getSslKeystoreTypeProperty(), "PKCS12");
-                }
+                // Only this client's own certificate, never a keystore from JVM-wide zookeeper.ssl.* properties
+                // (ZKClientConfig starts from them; an embedded TLS ZooKeeper sets its server keystore there).
+                z.setProperty(x509.getSslKeystoreLocationProperty(), cc.tlsKeyStore() == null ? "" : cc.tlsKeyStore().toString());
+                z.setProperty(x509.getSslKeystorePasswdPathProperty(),
+                        cc.tlsKeyStorePasswordFile() == null ? "" : cc.tlsKeyStorePasswordFile().toString());
+                z.setProperty(x509.getSslKeystorePasswdProperty(), "");
+                z.setProperty(x509.getSslKeystoreTypeProperty(), "PKCS12");
             }
         }
         if (cc.zkSaslLoginContext() != null) {
@@ -87,8 +89,10 @@ public final class ZkClients {
 
     /** For "cannot reach ZooKeeper" messages: with TLS, the likely causes; empty without. */
     public static String hint(ClientConfig cc) {
-        return !cc.zkTls() ? "" : " (connections to ZooKeeper use TLS, trusting " + cc.tlsTrustStore() + ": a server whose"
-                + " certificate that truststore does not trust, or a port that does not speak TLS, cannot be reached)";
+        return !cc.zkTls() ? "" : " (connections to ZooKeeper use TLS, trusting " + cc.tlsTrustStore()
+                + (cc.tlsKeyStore() == null ? ", with no client certificate" : ", presenting the client certificate in " + cc.tlsKeyStore())
+                + ": a server whose certificate that truststore does not trust, a server that requires a client certificate and"
+                + " does not trust this client's, or a port that does not speak TLS, cannot be reached)";
     }
 
     /**

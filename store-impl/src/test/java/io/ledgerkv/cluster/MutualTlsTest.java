@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutual TLS with the bookies: they admit only clients presenting a certificate they trust whose
- * role ({@code OU=0:<role>}) is allowed. A client with no certificate, with a trusted certificate of
- * another role, or with an untrusted certificate of the right role reaches ZooKeeper but no bookie:
- * it cannot open (so cannot fence) the store, and the owner keeps writing.
+ * Mutual TLS: ZooKeeper's secure port admits only clients presenting a certificate it trusts; the
+ * bookies admit only clients presenting a certificate they trust whose role ({@code OU=0:<role>})
+ * is allowed. A client with no certificate or an untrusted one is refused by ZooKeeper; through
+ * ZooKeeper's plain port, or with a trusted certificate of another role, it reaches ZooKeeper but
+ * no bookie, so it cannot open (or fence) the store. The owner keeps writing throughout.
  */
 class MutualTlsTest {
     @TempDir
@@ -45,13 +46,28 @@ class MutualTlsTest {
                 KvStore s = kv.open("scores", config().build());
                 s.put(b("acct-1"), b("0.93"));
                 long epoch = kv.status("scores").epoch();
-                ClientConfig.Builder noCert = ClientConfig.builder(c.secureConnectString())
+                ClientConfig.Builder noCert = ClientConfig.builder(c.secureConnectString()).connectTimeout(Duration.ofSeconds(3))
                         .tlsTrustStore(c.tls().trustStore(), c.tls().passwordFile()).zkTls(true);
-                Map<String, ClientConfig> intruders = Map.of(
+                // ZooKeeper's secure port wants a trusted client certificate: without one, no connection.
+                Map<String, ClientConfig> refusedByZooKeeper = ordered(
                         "no client certificate", noCert.build(),
-                        "a trusted certificate of role 'reporting'", noCert.tlsKeyStore(reporting.keyStore(), reporting.passwordFile()).build(),
                         "an untrusted certificate of role 'ledgerkv'", noCert.tlsKeyStore(stranger.keyStore(), stranger.passwordFile()).build());
-                intruders.forEach((who, cc) -> {
+                refusedByZooKeeper.forEach((who, cc) -> {
+                    assertThatThrownBy(() -> connect(cc)).as(who).isInstanceOf(ClusterUnavailableException.class)
+                            .hasMessageContaining("cannot reach ZooKeeper at " + c.secureConnectString())
+                            .hasMessageContaining(cc.tlsKeyStore() == null ? "with no client certificate"
+                                    : "presenting the client certificate in " + cc.tlsKeyStore())
+                            .hasMessageContaining("a server that requires a client certificate and does not trust this client's");
+                    s.put(b("after " + who), b("ok"));
+                });
+                // Through ZooKeeper's plain port (bookies' TLS only), or with a trusted certificate of a role the
+                // bookies do not allow: ZooKeeper is reached, no bookie is, and the store cannot be opened (or fenced).
+                ClientConfig.Builder plainZk = ClientConfig.builder(c.connectString()).tlsTrustStore(c.tls().trustStore(), c.tls().passwordFile());
+                Map<String, ClientConfig> refusedByBookies = ordered(
+                        "no client certificate", plainZk.build(),
+                        "an untrusted certificate of role 'ledgerkv'", plainZk.tlsKeyStore(stranger.keyStore(), stranger.passwordFile()).build(),
+                        "a trusted certificate of role 'reporting'", noCert.tlsKeyStore(reporting.keyStore(), reporting.passwordFile()).build());
+                refusedByBookies.forEach((who, cc) -> {
                     try (DefaultLedgerKv other = connect(cc)) {
                         assertThatThrownBy(() -> other.open("scores", config().build())).as(who)
                                 .isInstanceOf(ClusterUnavailableException.class)
@@ -60,13 +76,13 @@ class MutualTlsTest {
                                         : "presenting the client certificate in " + cc.tlsKeyStore())
                                 .hasMessageContaining("bookies that require client certificates and do not admit this client's");
                     }
-                    s.put(b("after " + who), b("ok"));
+                    s.put(b("after bookies refused " + who), b("ok"));
                 });
                 assertThat(kv.status("scores").epoch()).as("nobody fenced the owner").isEqualTo(epoch);
                 s.close();
             }
             try (DefaultLedgerKv again = connect(owner); KvStore s = again.open("scores", config().build())) {
-                assertThat(contents(s)).containsEntry("acct-1", "0.93").hasSize(4);
+                assertThat(contents(s)).containsEntry("acct-1", "0.93").hasSize(6);
             }
             // The command line presents the same certificate.
             Path pw = java.nio.file.Files.writeString(dir.resolve("ledger.password"), "test-secret");
@@ -79,6 +95,14 @@ class MutualTlsTest {
                     "--store", "scores", "acct-1")).as("stderr: %s", err).isZero();
             assertThat(out.toString()).isEqualTo("0.93\n");
         }
+    }
+
+    private static Map<String, ClientConfig> ordered(Object... whoThenConfig) {
+        Map<String, ClientConfig> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < whoThenConfig.length; i += 2) {
+            m.put((String) whoThenConfig[i], (ClientConfig) whoThenConfig[i + 1]);
+        }
+        return m;
     }
 
     @Test
