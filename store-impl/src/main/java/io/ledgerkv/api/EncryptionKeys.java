@@ -102,6 +102,65 @@ public final class EncryptionKeys {
         }
     }
 
+    /** One fresh random key of {@code bytes} bytes (16, 24 or 32) under id 1, active. */
+    public static EncryptionKeys generate(int bytes) {
+        return of(1, Map.of(1, random(bytes)));
+    }
+
+    /**
+     * These keys plus a fresh random key of {@code bytes} bytes under the next id, made active: new
+     * entries use it, entries under the older keys stay readable.
+     */
+    public EncryptionKeys rotated(int bytes) {
+        int next = Collections.max(keys.keySet()) + 1;
+        Map<Integer, byte[]> m = new TreeMap<>();
+        keys.forEach((id, k) -> m.put(id, k.getEncoded()));
+        m.put(next, random(bytes));
+        return of(next, m);
+    }
+
+    private static byte[] random(int bytes) {
+        if (bytes != 16 && bytes != 24 && bytes != 32) {
+            throw new InvalidConfigException("encryption", "AES keys are 16, 24 or 32 bytes, got " + bytes);
+        }
+        byte[] k = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(k);
+        return k;
+    }
+
+    /**
+     * Writes these keys in the format {@link #read} reads, replacing {@code file} atomically: the
+     * new content goes to a file beside it, readable and writable by the owner only where the file
+     * system has POSIX permissions, and is then moved over it.
+     */
+    public void write(Path file) {
+        StringBuilder b = new StringBuilder("# ledgerkv encryption keys: the active key encrypts new entries; every listed key can\n"
+                + "# read old ones. Drop a key only when no retained entry uses it (store-impl/README.md).\n");
+        b.append("active=").append(activeId).append('\n');
+        keys.forEach((id, k) -> b.append("key.").append(id).append('=').append(Base64.getEncoder().encodeToString(k.getEncoded()))
+                .append('\n'));
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
+            tmp = posix ? Files.createTempFile(dir, ".keys-", ".tmp", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(dir, ".keys-", ".tmp");
+            Files.writeString(tmp, b, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original is untouched either way
+                }
+            }
+            throw new InvalidConfigException("encryptionKeyFile", "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
     public int activeId() {
         return activeId;
     }
