@@ -29,10 +29,6 @@ class MutualTlsTest {
     @TempDir
     Path dir;
 
-    private static DefaultLedgerKv connect(ClientConfig cc) {
-        return DefaultLedgerKv.connect(cc.toBuilder().operationTimeout(Duration.ofSeconds(5)).build());
-    }
-
     @Test
     void bookiesAdmitOnlyClientsWithATrustedCertificateOfAnAllowedRole() throws Exception {
         TlsMaterial risk = TlsMaterial.generateClient(dir, "svc-risk", "ledgerkv");
@@ -42,7 +38,7 @@ class MutualTlsTest {
             ClientConfig owner = c.clientConfig().build();
             assertThat(owner.tlsKeyStore()).isEqualTo(risk.keyStore());
             assertThat(owner.toString()).contains("client certificate " + risk.keyStore());
-            try (DefaultLedgerKv kv = connect(owner)) {
+            try (DefaultLedgerKv kv = TlsTest.connect(owner)) {
                 KvStore s = kv.open("scores", config().build());
                 s.put(b("acct-1"), b("0.93"));
                 long epoch = kv.status("scores").epoch();
@@ -53,7 +49,7 @@ class MutualTlsTest {
                         "no client certificate", noCert.build(),
                         "an untrusted certificate of role 'ledgerkv'", noCert.tlsKeyStore(stranger.keyStore(), stranger.passwordFile()).build());
                 refusedByZooKeeper.forEach((who, cc) -> {
-                    assertThatThrownBy(() -> connect(cc)).as(who).isInstanceOf(ClusterUnavailableException.class)
+                    assertThatThrownBy(() -> TlsTest.connect(cc)).as(who).isInstanceOf(ClusterUnavailableException.class)
                             .hasMessageContaining("cannot reach ZooKeeper at " + c.secureConnectString())
                             .hasMessageContaining(cc.tlsKeyStore() == null ? "with no client certificate"
                                     : "presenting the client certificate in " + cc.tlsKeyStore())
@@ -68,7 +64,7 @@ class MutualTlsTest {
                         "an untrusted certificate of role 'ledgerkv'", plainZk.tlsKeyStore(stranger.keyStore(), stranger.passwordFile()).build(),
                         "a trusted certificate of role 'reporting'", noCert.tlsKeyStore(reporting.keyStore(), reporting.passwordFile()).build());
                 refusedByBookies.forEach((who, cc) -> {
-                    try (DefaultLedgerKv other = connect(cc)) {
+                    try (DefaultLedgerKv other = TlsTest.connect(cc)) {
                         assertThatThrownBy(() -> other.open("scores", config().build())).as(who)
                                 .isInstanceOf(ClusterUnavailableException.class)
                                 .hasMessageContaining("connections to bookies use TLS")
@@ -81,7 +77,7 @@ class MutualTlsTest {
                 assertThat(kv.status("scores").epoch()).as("nobody fenced the owner").isEqualTo(epoch);
                 s.close();
             }
-            try (DefaultLedgerKv again = connect(owner); KvStore s = again.open("scores", config().build())) {
+            try (DefaultLedgerKv again = TlsTest.connect(owner); KvStore s = again.open("scores", config().build())) {
                 assertThat(contents(s)).containsEntry("acct-1", "0.93").hasSize(6);
             }
             // The command line presents the same certificate.

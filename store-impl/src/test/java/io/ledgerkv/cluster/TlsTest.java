@@ -30,7 +30,8 @@ class TlsTest {
     @TempDir
     Path dir;
 
-    private static DefaultLedgerKv connect(ClientConfig cc) {
+    /** Connects with a short operationTimeout: refused clients here fail in seconds. */
+    static DefaultLedgerKv connect(ClientConfig cc) {
         return DefaultLedgerKv.connect(cc.toBuilder().operationTimeout(Duration.ofSeconds(5)).build());
     }
 
