@@ -60,13 +60,27 @@ public final class WalLedgers {
             throw new io.ledgerkv.api.InvalidConfigException("zkTls", "a bare BookKeeper client cannot reach ZooKeeper over TLS"
                     + " by itself; pass it a handle from ZkClients.connect (DefaultLedgerKv.connect does)");
         }
+        checkTls(cc);
         return newClient(cc, null);
+    }
+
+    /**
+     * Opens the truststore and the client keystore {@code cc} names, if any, and refuses ones that
+     * cannot be opened or hold a certificate outside its validity (see {@link #checkTrustStore}).
+     */
+    public static void checkTls(ClientConfig cc) {
+        if (cc.tlsTrustStore() != null) {
+            checkTrustStore(cc.tlsTrustStore(), cc.tlsTrustStorePasswordFile(), java.time.Instant.now());
+        }
+        if (cc.tlsKeyStore() != null) {
+            checkKeyStore(cc.tlsKeyStore(), cc.tlsKeyStorePasswordFile(), java.time.Instant.now());
+        }
     }
 
     /**
      * As {@link #newClient(ClientConfig)}, with BookKeeper's metadata kept through {@code metadataZk}
      * when not null (a handle connected with this client's own ZooKeeper settings, e.g. TLS); the
-     * caller closes it after the client.
+     * caller closes it after the client. The caller has checked the TLS files ({@link #checkTls}).
      */
     public static BookKeeper newClient(ClientConfig cc, org.apache.zookeeper.ZooKeeper metadataZk) {
         ClientConfiguration conf = new ClientConfiguration();
@@ -82,9 +96,7 @@ public final class WalLedgers {
         // next entry's piggyback, or from this explicit push when the writer has gone quiet.
         conf.setExplictLacInterval(EXPLICIT_LAC_INTERVAL_MS);
         if (cc.tlsTrustStore() != null) {
-            checkTrustStore(cc.tlsTrustStore(), cc.tlsTrustStorePasswordFile(), java.time.Instant.now());
             if (cc.tlsKeyStore() != null) {
-                checkKeyStore(cc.tlsKeyStore(), cc.tlsKeyStorePasswordFile(), java.time.Instant.now());
                 // BookKeeper's client loads its key only with "client authentication" on.
                 conf.setTLSClientAuthentication(true);
                 conf.setTLSKeyStoreType("PKCS12");

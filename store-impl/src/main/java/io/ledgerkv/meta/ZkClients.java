@@ -71,18 +71,16 @@ public final class ZkClients {
     /** Refuses a JAAS login section the JVM's JAAS configuration does not have, naming where it looked. */
     static javax.security.auth.login.AppConfigurationEntry[] checkLoginContext(String name) {
         javax.security.auth.login.AppConfigurationEntry[] entries;
-        String where = System.getProperty("java.security.auth.login.config");
+        String file = System.getProperty("java.security.auth.login.config");
+        String source = "the JAAS configuration (" + (file == null ? "no -Djava.security.auth.login.config given"
+                : "java.security.auth.login.config=" + file) + ")";
         try {
             entries = javax.security.auth.login.Configuration.getConfiguration().getAppConfigurationEntry(name);
         } catch (SecurityException | IllegalArgumentException e) {
-            throw new io.ledgerkv.api.InvalidConfigException("zkSaslLoginContext", "cannot read the JAAS configuration ("
-                    + (where == null ? "no -Djava.security.auth.login.config given" : "java.security.auth.login.config=" + where)
-                    + "): " + e.getMessage());
+            throw new io.ledgerkv.api.InvalidConfigException("zkSaslLoginContext", "cannot read " + source + ": " + e.getMessage());
         }
         if (entries == null || entries.length == 0) {
-            throw new io.ledgerkv.api.InvalidConfigException("zkSaslLoginContext", "the JAAS configuration ("
-                    + (where == null ? "no -Djava.security.auth.login.config given" : "java.security.auth.login.config=" + where)
-                    + ") has no login section '" + name + "'");
+            throw new io.ledgerkv.api.InvalidConfigException("zkSaslLoginContext", source + " has no login section '" + name + "'");
         }
         return entries;
     }

@@ -111,12 +111,8 @@ public final class DefaultLedgerKv implements LedgerKv {
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) config.connectTimeout().toMillis())
                 .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5));
-        if (config.zkTls()) {
-            WalLedgers.checkTrustStore(config.tlsTrustStore(), config.tlsTrustStorePasswordFile(), java.time.Instant.now());
-            if (config.tlsKeyStore() != null) {
-                WalLedgers.checkKeyStore(config.tlsKeyStore(), config.tlsKeyStorePasswordFile(), java.time.Instant.now());
-            }
-        }
+        // Before anything connects: TLS files that cannot be used are a configuration error, not an unreachable cluster.
+        WalLedgers.checkTls(config);
         org.apache.zookeeper.client.ZKClientConfig zkSettings = ZkClients.clientConfig(config);
         if (zkSettings != null) {
             zb.zkClientConfig(zkSettings);
