@@ -26,7 +26,10 @@ public final class WalLedgers {
 
     private final BookKeeper bk;
     private final String storeId;
+    /** The store's BookKeeper password, derived from its secret (see {@link #bookKeeperPassword}). */
     private final byte[] password;
+    /** The secret as configured: the password of ledgers created before ledgerkv derived one (read-compatible). */
+    private final byte[] legacyPassword;
     private final io.ledgerkv.wal.EntryCipher cipher;
 
     public WalLedgers(BookKeeper bk, String namespace, String store, byte[] password) {
@@ -37,8 +40,26 @@ public final class WalLedgers {
     public WalLedgers(BookKeeper bk, String namespace, String store, byte[] password, io.ledgerkv.api.EncryptionKeys keys) {
         this.bk = bk;
         this.storeId = namespace + "/" + store;
-        this.password = password.clone();
+        this.password = bookKeeperPassword(password, namespace, store);
+        this.legacyPassword = password.clone();
         this.cipher = io.ledgerkv.wal.EntryCipher.forStore(keys, namespace, store);
+    }
+
+    /**
+     * The password a store's ledgers are created with: HMAC-SHA256 of its identity
+     * {@code namespace/store} under the configured secret. BookKeeper writes a ledger's password
+     * into the ledger's metadata in ZooKeeper (for its auto-recovery), so the configured secret
+     * itself never goes there, and one store's ledger password opens no other store's ledgers even
+     * when stores share a secret.
+     */
+    public static byte[] bookKeeperPassword(byte[] secret, String namespace, String store) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(("ledgerkv ledger password v1 " + namespace + "/" + store).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
     }
 
     /** The store's entry cipher, bound to its identity; null without encryption. */
@@ -230,12 +251,22 @@ public final class WalLedgers {
 
     /** Opens with recovery: fences the ledger (its writer's later adds fail) and closes it at its last confirmed entry. */
     public LedgerHandle openRecover(long ledgerId) throws BKException, InterruptedException {
-        return bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, password);
+        try {
+            return bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, password);
+        } catch (BKException.BKUnauthorizedAccessException e) {
+            // A ledger from before derived passwords. BookKeeper compares the password with the one in the
+            // ledger's metadata before it fences anything, so the first attempt changed nothing.
+            return bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, legacyPassword);
+        }
     }
 
     /** Opens without recovery: no fencing; reads up to what is confirmed. */
     public LedgerHandle openNoRecovery(long ledgerId) throws BKException, InterruptedException {
-        return bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, password);
+        try {
+            return bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, password);
+        } catch (BKException.BKUnauthorizedAccessException e) {
+            return bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, legacyPassword);
+        }
     }
 
     /** Receives entries in order. */

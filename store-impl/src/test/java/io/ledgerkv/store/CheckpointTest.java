@@ -114,8 +114,10 @@ class CheckpointTest {
         long oldestKeptSeq = st.checkpoints().get(0).txnSeq();
         assertThat(st.ledgers().size()).as("the ledger list shrank").isLessThan(ledgersBefore);
         try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.metadataServiceUri())).build()) {
-            assertThatThrownBy(() -> bk.openLedgerNoRecovery(firstLedger, BookKeeper.DigestType.CRC32C, b("test-secret")))
-                    .as("the trimmed ledger is deleted from BookKeeper").isInstanceOf(org.apache.bookkeeper.client.BKException.class);
+            assertThatThrownBy(() -> bk.openLedgerNoRecovery(firstLedger, BookKeeper.DigestType.CRC32C,
+                    io.ledgerkv.log.WalLedgers.bookKeeperPassword(b("test-secret"), "default", name)))
+                    .as("the trimmed ledger is deleted from BookKeeper")
+                    .isInstanceOf(org.apache.bookkeeper.client.BKException.BKNoSuchLedgerExistsOnMetadataServerException.class);
         }
         s.close();
         try (DefaultLedgerKv c2 = CLUSTER.connect()) {
@@ -197,7 +199,8 @@ class CheckpointTest {
         try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.metadataServiceUri())).build();
              CuratorFramework zk = CuratorFrameworkFactory.newClient(CLUSTER.connectString(), new RetryOneTime(100))) {
             zk.start();
-            LedgerHandle src = bk.openLedgerNoRecovery(newest.ledgerId(), BookKeeper.DigestType.CRC32C, b("test-secret"));
+            LedgerHandle src = bk.openLedgerNoRecovery(newest.ledgerId(), BookKeeper.DigestType.CRC32C,
+                    io.ledgerkv.log.WalLedgers.bookKeeperPassword(b("test-secret"), "default", name));
             LedgerHandle bad = bk.createLedger(3, 3, 2, BookKeeper.DigestType.CRC32C, b("test-secret"));
             Enumeration<LedgerEntry> en = src.readEntries(0, src.getLastAddConfirmed());
             while (en.hasMoreElements()) {

@@ -76,7 +76,8 @@ class EncryptionTest {
         try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.metadataServiceUri()))
                 .build()) {
             for (long id : ids) {
-                try (LedgerHandle lh = bk.openLedgerNoRecovery(id, BookKeeper.DigestType.CRC32C, b("test-secret"))) {
+                try (LedgerHandle lh = bk.openLedgerNoRecovery(id, BookKeeper.DigestType.CRC32C,
+                        io.ledgerkv.log.WalLedgers.bookKeeperPassword(b("test-secret"), kv.config().namespace(), store))) {
                     if (lh.getLastAddConfirmed() < 0) {
                         continue;
                     }
