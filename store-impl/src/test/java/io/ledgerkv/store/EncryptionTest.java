@@ -1,6 +1,7 @@
 package io.ledgerkv.store;
 
 import static io.ledgerkv.testing.Bytes.b;
+import static io.ledgerkv.testing.Bytes.contains;
 import static io.ledgerkv.testing.Bytes.s;
 import static io.ledgerkv.testing.TestStores.config;
 import static io.ledgerkv.testing.TestStores.contents;
@@ -91,14 +92,6 @@ class EncryptionTest {
         return out;
     }
 
-    private static boolean contains(byte[] hay, byte[] needle) {
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static void assertNoPlaintext(List<byte[]> entries, String what) {
         assertThat(entries).as(what + ": entries read").isNotEmpty();

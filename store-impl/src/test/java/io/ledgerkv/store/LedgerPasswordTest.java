@@ -1,6 +1,7 @@
 package io.ledgerkv.store;
 
 import static io.ledgerkv.testing.Bytes.b;
+import static io.ledgerkv.testing.Bytes.contains;
 import static io.ledgerkv.testing.TestStores.config;
 import static io.ledgerkv.testing.TestStores.contents;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,18 +54,6 @@ class LedgerPasswordTest {
         }
     }
 
-    private static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
 
     @Test
     void noZnodeHoldsTheSecretAndEachStoreHasItsOwnLedgerPassword() throws Exception {

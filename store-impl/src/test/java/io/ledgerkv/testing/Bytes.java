@@ -23,4 +23,14 @@ public final class Bytes {
         }
         return out;
     }
+
+    /** Whether {@code needle} occurs in {@code hay} (e.g. a plaintext or a secret in stored bytes). */
+    public static boolean contains(byte[] hay, byte[] needle) {
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package io.ledgerkv.wal;
 
+import static io.ledgerkv.testing.Bytes.contains;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,18 +51,6 @@ class EncryptedEntryTest {
         return new WalEntry.Encoder(codec.newCodec(), 0, 0.0, cipher).encode(WalEntry.Type.BATCH, 3, 10, 2, 77, p, 0, p.length);
     }
 
-    private static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
 
     @Test
     void everyCodecRoundTripsAndNoPlaintextIsStored() throws Exception {
