@@ -78,14 +78,8 @@ public record ClientConfig(
         if (zkDigest != null && (zkDigest.indexOf(':') <= 0 || zkDigest.indexOf(':') == zkDigest.length() - 1)) {
             throw new InvalidConfigException("zkDigest", "expected user:password with both parts non-empty (the value is not shown)");
         }
-        if ((tlsTrustStore == null) != (tlsTrustStorePasswordFile == null)) {
-            throw new InvalidConfigException("tlsTrustStore", "tlsTrustStore and tlsTrustStorePasswordFile go together (got "
-                    + (tlsTrustStore == null ? "only the password file" : "only the truststore") + ")");
-        }
-        if ((tlsKeyStore == null) != (tlsKeyStorePasswordFile == null)) {
-            throw new InvalidConfigException("tlsKeyStore", "tlsKeyStore and tlsKeyStorePasswordFile go together (got "
-                    + (tlsKeyStore == null ? "only the password file" : "only the keystore") + ")");
-        }
+        storeWithPassword("tlsTrustStore", "truststore", tlsTrustStore, tlsTrustStorePasswordFile);
+        storeWithPassword("tlsKeyStore", "keystore", tlsKeyStore, tlsKeyStorePasswordFile);
         if (tlsKeyStore != null && tlsTrustStore == null) {
             throw new InvalidConfigException("tlsKeyStore", "a client certificate (tlsKeyStore) is for TLS, which needs"
                     + " tlsTrustStore and tlsTrustStorePasswordFile too");
@@ -116,6 +110,14 @@ public record ClientConfig(
                 + (zkSaslLoginContext == null ? "" : ", zkSasl=login section " + zkSaslLoginContext)
                 + ", tls=" + (tlsTrustStore == null ? "off" : (zkTls ? "bookies and zookeeper" : "bookies") + ", trust " + tlsTrustStore
                 + (tlsKeyStore == null ? "" : ", client certificate " + tlsKeyStore)) + "]";
+    }
+
+    /** A PKCS12 file and its password file come both or neither. */
+    private static void storeWithPassword(String field, String kind, java.nio.file.Path store, java.nio.file.Path passwordFile) {
+        if ((store == null) != (passwordFile == null)) {
+            throw new InvalidConfigException(field, field + " and " + field + "PasswordFile go together (got "
+                    + (store == null ? "only the password file" : "only the " + kind) + ")");
+        }
     }
 
     private static void positive(String field, Duration d) {

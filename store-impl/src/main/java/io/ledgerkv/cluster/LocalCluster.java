@@ -74,6 +74,7 @@ public final class LocalCluster implements AutoCloseable {
     /** With mutual TLS: the clients whose certificates the bookies trust (the first is clientConfig()'s), else empty. */
     private final List<TlsMaterial> tlsClients;
     private final List<String> tlsClientRoles;
+    /** What the bookies (and, with mutual TLS, ZooKeeper's secure port) trust: their own certificate and the clients'. */
     private final Path bookieTrust;
     private ZooKeeperServer zks;
     private NIOServerCnxnFactory cnxn;
@@ -97,13 +98,9 @@ public final class LocalCluster implements AutoCloseable {
         if (!tlsClients.isEmpty() && tls == null) {
             throw new IllegalArgumentException("tlsClients (mutual TLS) needs tls()");
         }
-        List<TlsMaterial> trusted = new ArrayList<>();
-        if (tls != null) {
-            trusted.add(tls);
-        }
-        trusted.addAll(tlsClients);
-        this.bookieTrust = tlsClients.isEmpty() ? null
-                : TlsMaterial.trustStoreOf(tls.trustStore().resolveSibling("bookies-trust-clients.p12"), tls.passwordFile(), trusted);
+        this.bookieTrust = tls == null ? null : tlsClients.isEmpty() ? tls.trustStore()
+                : TlsMaterial.trustStoreOf(tls.trustStore().resolveSibling("bookies-trust-clients.p12"), tls.passwordFile(),
+                        Stream.concat(Stream.of(tls), tlsClients.stream()).toList());
         try {
             startZooKeeper();
             ServerConfiguration formatConf = new ServerConfiguration();
@@ -140,7 +137,8 @@ public final class LocalCluster implements AutoCloseable {
         }
         cnxn.startup(zks);
         if (tls != null) {
-            secureCnxn = SecureZkPort.open(tls, bookieTrust, zks, new InetSocketAddress(LOOPBACK, secureZkPort));
+            secureCnxn = SecureZkPort.open(tls, tlsClients.isEmpty() ? null : bookieTrust, zks,
+                    new InetSocketAddress(LOOPBACK, secureZkPort));
         }
     }
 
@@ -151,7 +149,7 @@ public final class LocalCluster implements AutoCloseable {
      * JVM-wide (harmless: it only lets servers check {@code sasl:} ACLs). Clients that do not log
      * in are still let in, and ACLs decide what they may touch.
      */
-    private synchronized void enableSasl() throws IOException {
+    private void enableSasl() throws IOException {
         String key = ProviderRegistry.AUTHPROVIDER_PROPERTY_PREFIX + "sasl";
         System.setProperty(key, SASLAuthenticationProvider.class.getName());
         ProviderRegistry.addOrUpdateProvider(key);
@@ -225,7 +223,7 @@ public final class LocalCluster implements AutoCloseable {
         conf.setZkTimeout(10_000);
         conf.setDiskCheckInterval(600_000);
         if (tls != null) {
-            tls.applyToBookie(conf, bookieTrust != null ? bookieTrust : tls.trustStore());
+            tls.applyToBookie(conf, bookieTrust);
         }
         if (!tlsClients.isEmpty()) {
             // Mutual TLS: a client must present a trusted certificate whose role (OU=0:<role>) is allowed;

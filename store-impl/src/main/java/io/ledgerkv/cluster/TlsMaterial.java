@@ -120,12 +120,7 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
         }
     }
 
-    /** Server side: every bookie of the embedded cluster serves TLS with this keystore, trusting this material's truststore. */
-    public void applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration conf) {
-        applyToBookie(conf, trustStore);
-    }
-
-    /** As {@link #applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration)}, trusting {@code bookieTrust} (same password). */
+    /** Server side: a bookie serves TLS with this keystore, trusting {@code bookieTrust} (a truststore with the same password). */
     public void applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration conf, Path bookieTrust) {
         conf.setTLSProviderFactoryClass(org.apache.bookkeeper.tls.TLSContextFactory.class.getName());
         conf.setTLSProvider("JDK");

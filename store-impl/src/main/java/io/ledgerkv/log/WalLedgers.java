@@ -251,21 +251,29 @@ public final class WalLedgers {
 
     /** Opens with recovery: fences the ledger (its writer's later adds fail) and closes it at its last confirmed entry. */
     public LedgerHandle openRecover(long ledgerId) throws BKException, InterruptedException {
-        try {
-            return bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, password);
-        } catch (BKException.BKUnauthorizedAccessException e) {
-            // A ledger from before derived passwords. BookKeeper compares the password with the one in the
-            // ledger's metadata before it fences anything, so the first attempt changed nothing.
-            return bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, legacyPassword);
-        }
+        return open(pw -> bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, pw));
     }
 
     /** Opens without recovery: no fencing; reads up to what is confirmed. */
     public LedgerHandle openNoRecovery(long ledgerId) throws BKException, InterruptedException {
+        return open(pw -> bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, pw));
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+        LedgerHandle open(byte[] password) throws BKException, InterruptedException;
+    }
+
+    /**
+     * Opens with the store's derived password, and a ledger BookKeeper refuses it for with the secret
+     * itself (a ledger from before derived passwords). BookKeeper compares the password with the one
+     * in the ledger's metadata before it reads or fences anything, so the first attempt changed nothing.
+     */
+    private LedgerHandle open(Opener opener) throws BKException, InterruptedException {
         try {
-            return bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, password);
+            return opener.open(password);
         } catch (BKException.BKUnauthorizedAccessException e) {
-            return bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, legacyPassword);
+            return opener.open(legacyPassword);
         }
     }
 
