@@ -1,11 +1,11 @@
 package io.ledgerkv.cli;
 
+import static io.ledgerkv.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.cluster.LocalCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.ledgerkv.testing.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,16 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KeygenTest {
     @TempDir
     Path dir;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = LedgerKvCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private static String keyText(EncryptionKeys k, int id) {
         return Base64.getEncoder().encodeToString(k.key(id).getEncoded());

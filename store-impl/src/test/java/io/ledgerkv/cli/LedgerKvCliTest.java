@@ -3,8 +3,8 @@ package io.ledgerkv.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerkv.cluster.LocalCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.ledgerkv.testing.CliRun;
+import io.ledgerkv.testing.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -30,20 +30,14 @@ class LedgerKvCliTest {
         cluster.close();
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
     private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         String[] full = new String[args.length + 3];
         full[0] = args[0];
         full[1] = "--zk=" + cluster.connectString();
         full[2] = "--password-file=" + password;
         full[3] = "--connect-timeout=5s";
         System.arraycopy(args, 1, full, 4, args.length - 1);
-        int code = LedgerKvCli.run(new PrintWriter(out, true), new PrintWriter(err, true), full);
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.run(full);
     }
 
     @Test
@@ -114,9 +108,6 @@ class LedgerKvCliTest {
     }
 
     private static Result runRaw(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = LedgerKvCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.run(args);
     }
 }

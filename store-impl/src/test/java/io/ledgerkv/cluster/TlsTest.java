@@ -127,12 +127,11 @@ class TlsTest {
         }
     }
 
-    private static String cli(String... args) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        assertThat(io.ledgerkv.cli.LedgerKvCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args))
-                .as("stderr: %s", err).isZero();
-        return out.toString();
+    /** Runs a command that must succeed; its standard output. */
+    static String cli(String... args) {
+        io.ledgerkv.testing.CliRun.Result r = io.ledgerkv.testing.CliRun.run(args);
+        assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+        return r.out();
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
+import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.testing.IdentityChecks;
 import org.junit.jupiter.api.Test;
@@ -63,17 +64,13 @@ class ZkAclTest {
             s.put(b("k"), b("v"));
         }
         java.nio.file.Path digest = java.nio.file.Files.writeString(dir.resolve("zk-digest"), "svc-cli:cli-s3cret\n");
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        int ok = io.ledgerkv.cli.LedgerKvCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), "status",
-                "--zk=" + CLUSTER.connectString(), "-n", "cli-acl", "--store", "st", "--zk-digest-file", digest.toString());
-        assertThat(out.toString()).as(err.toString()).contains("store cli-acl/st").doesNotContain("cli-s3cret");
-        assertThat(ok).as("no writer holds it, but it was read").isEqualTo(4);
-        java.io.StringWriter err2 = new java.io.StringWriter();
-        int refused = io.ledgerkv.cli.LedgerKvCli.run(new java.io.PrintWriter(new java.io.StringWriter(), true),
-                new java.io.PrintWriter(err2, true), "status", "--zk=" + CLUSTER.connectString(), "-n", "cli-acl", "--store", "st");
-        assertThat(refused).isEqualTo(1);
-        assertThat(err2.toString()).contains("ZooKeeper refused access");
+        CliRun.Result ok = CliRun.run("status", "--zk=" + CLUSTER.connectString(), "-n", "cli-acl", "--store", "st",
+                "--zk-digest-file", digest.toString());
+        assertThat(ok.out()).as(ok.err()).contains("store cli-acl/st").doesNotContain("cli-s3cret");
+        assertThat(ok.code()).as("no writer holds it, but it was read").isEqualTo(4);
+        CliRun.Result refused = CliRun.run("status", "--zk=" + CLUSTER.connectString(), "-n", "cli-acl", "--store", "st");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("ZooKeeper refused access");
     }
 
     @Test

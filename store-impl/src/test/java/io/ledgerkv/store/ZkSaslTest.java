@@ -12,6 +12,7 @@ import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.cluster.JaasSections;
 import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.IdentityChecks;
 import java.time.Duration;
 import java.util.List;
@@ -80,17 +81,13 @@ class ZkSaslTest {
             assertThat(s(store.get(b("acct-2")))).isEqualTo("0.12");
         }
         // The command line logs in with the same section; without it, it is refused.
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        int code = io.ledgerkv.cli.LedgerKvCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), "status",
-                "--zk=" + cluster.connectString(), "-n", "risk", "--store", "scores", "--zk-sasl-login-context", "ledgerkv-risk");
-        assertThat(out.toString()).as(err.toString()).contains("store risk/scores").contains("2 keys");
-        assertThat(code).as("read; no writer holds it").isEqualTo(4);
-        java.io.StringWriter err2 = new java.io.StringWriter();
-        assertThat(io.ledgerkv.cli.LedgerKvCli.run(new java.io.PrintWriter(new java.io.StringWriter(), true),
-                new java.io.PrintWriter(err2, true), "status", "--zk=" + cluster.connectString(), "-n", "risk", "--store", "scores"))
-                .isEqualTo(1);
-        assertThat(err2.toString()).contains("ZooKeeper refused access");
+        CliRun.Result status = CliRun.run("status", "--zk=" + cluster.connectString(), "-n", "risk", "--store", "scores",
+                "--zk-sasl-login-context", "ledgerkv-risk");
+        assertThat(status.out()).as(status.err()).contains("store risk/scores").contains("2 keys");
+        assertThat(status.code()).as("read; no writer holds it").isEqualTo(4);
+        CliRun.Result refused = CliRun.run("status", "--zk=" + cluster.connectString(), "-n", "risk", "--store", "scores");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("ZooKeeper refused access");
     }
 
     @Test
