@@ -3,7 +3,7 @@ package io.ledgerkv.bench;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
-import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.log.bookkeeper.BookKeeperLog;
 import io.ledgerkv.store.DefaultLedgerKv;
 import org.apache.bookkeeper.client.BookKeeper;
 
@@ -61,7 +61,7 @@ public final class BenchCluster implements AutoCloseable {
 
     /** A bare BookKeeper client configured exactly as the store's (throttle off, same timeouts): the raw baseline. */
     public BookKeeper rawClient() {
-        return WalLedgers.newClient(config.build());
+        return BookKeeperLog.newClient(config.build());
     }
 
     /** Store settings shared by the suites. */

@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  *
  * <p>{@code clock} is the writer's clock: it stamps every WAL entry and decides when values put
  * with a time to live expire (the system UTC clock by default; tests pass a controllable one).
+ *
+ * <p>{@code retryBackoff} (50 ms by default) is a writer's first pause before it retries creating,
+ * closing or rolling to a ledger; each further retry waits twice as long, up to 20 times this,
+ * until {@code operationTimeout} runs out.
  */
 public record ClientConfig(
         String connectString,
@@ -55,7 +59,8 @@ public record ClientConfig(
         boolean zkTls,
         String zkSaslLoginContext,
         java.nio.file.Path tlsKeyStore,
-        java.nio.file.Path tlsKeyStorePasswordFile) {
+        java.nio.file.Path tlsKeyStorePasswordFile,
+        Duration retryBackoff) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
     private static final Pattern SASL_SECTION = Pattern.compile("[A-Za-z0-9._\\-]{1,128}");
@@ -75,6 +80,10 @@ public record ClientConfig(
         positive("operationTimeout", operationTimeout);
         positive("addEntryTimeout", addEntryTimeout);
         positive("readEntryTimeout", readEntryTimeout);
+        positive("retryBackoff", retryBackoff);
+        if (retryBackoff.compareTo(operationTimeout) > 0) {
+            throw new InvalidConfigException("retryBackoff", "must not exceed operationTimeout=" + operationTimeout + ", got " + retryBackoff);
+        }
         if (zkDigest != null && (zkDigest.indexOf(':') <= 0 || zkDigest.indexOf(':') == zkDigest.length() - 1)) {
             throw new InvalidConfigException("zkDigest", "expected user:password with both parts non-empty (the value is not shown)");
         }
@@ -150,7 +159,7 @@ public record ClientConfig(
 
     public Builder toBuilder() {
         return new Builder(connectString).namespace(namespace).sessionTimeout(sessionTimeout)
-                .connectTimeout(connectTimeout).operationTimeout(operationTimeout).ledgersRootPath(ledgersRootPath)
+                .connectTimeout(connectTimeout).operationTimeout(operationTimeout).retryBackoff(retryBackoff).ledgersRootPath(ledgersRootPath)
                 .addEntryTimeout(addEntryTimeout).readEntryTimeout(readEntryTimeout).meterRegistry(meterRegistry).zkDigest(zkDigest).clock(clock)
                 .tlsTrustStore(tlsTrustStore, tlsTrustStorePasswordFile).zkTls(zkTls).zkSaslLoginContext(zkSaslLoginContext)
                 .tlsKeyStore(tlsKeyStore, tlsKeyStorePasswordFile);
@@ -162,6 +171,7 @@ public record ClientConfig(
         private Duration sessionTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration operationTimeout = Duration.ofSeconds(30);
+        private Duration retryBackoff = Duration.ofMillis(50);
         private String ledgersRootPath = "/ledgers";
         private Duration addEntryTimeout = Duration.ofSeconds(5);
         private Duration readEntryTimeout = Duration.ofSeconds(5);
@@ -197,6 +207,12 @@ public record ClientConfig(
         }
 
         /** Upper bound for opening a store and for rolling to a new ledger after a failure. */
+        /** First pause before a writer retries a ledger operation (doubling, up to 20 times this). */
+        public Builder retryBackoff(Duration v) {
+            retryBackoff = v;
+            return this;
+        }
+
         public Builder operationTimeout(Duration v) {
             operationTimeout = v;
             return this;
@@ -269,7 +285,7 @@ public record ClientConfig(
         public ClientConfig build() {
             return new ClientConfig(connectString, namespace, sessionTimeout, connectTimeout, operationTimeout,
                     ledgersRootPath, addEntryTimeout, readEntryTimeout, meterRegistry, zkDigest, clock, tlsTrustStore,
-                    tlsTrustStorePasswordFile, zkTls, zkSaslLoginContext, tlsKeyStore, tlsKeyStorePasswordFile);
+                    tlsTrustStorePasswordFile, zkTls, zkSaslLoginContext, tlsKeyStore, tlsKeyStorePasswordFile, retryBackoff);
         }
     }
 }

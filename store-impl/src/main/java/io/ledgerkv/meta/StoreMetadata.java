@@ -1,28 +1,23 @@
 package io.ledgerkv.meta;
 
+import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.StoreNotFoundException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.transaction.CuratorOp;
-import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 
 /**
- * Reads and writes one store's znodes. Every update by the writer is a ZooKeeper multi-op that
- * first checks the writer's {@link EpochClaim}, so a writer that has been superseded cannot change
- * anything: its update fails with {@link EpochChangedException}.
+ * Reads and writes one store's znodes through the {@link ZkNodes} door. Every update by the writer
+ * is a multi-op that first checks the writer's {@link EpochClaim}, so a writer that has been
+ * superseded cannot change anything: its update fails with {@link EpochChangedException}.
  */
 public final class StoreMetadata {
-    private final CuratorFramework zk;
+    private final ZkNodes zk;
     private final ZkLayout paths;
 
-    public StoreMetadata(CuratorFramework zk, String namespace, String store) {
+    public StoreMetadata(ZkNodes zk, String namespace, String store) {
         this.zk = zk;
         this.paths = new ZkLayout(namespace, store);
     }
@@ -31,36 +26,41 @@ public final class StoreMetadata {
         return paths;
     }
 
-    public CuratorFramework zk() {
-        return zk;
-    }
-
     public boolean exists() {
-        return call(() -> zk.checkExists().forPath(paths.meta()) != null);
+        return call(() -> zk.exists(paths.meta()) >= 0);
     }
 
     /** Creates every znode of the store in one multi-op; returns false if the store already existed. */
     public boolean createIfAbsent(StoreMeta meta) {
         return call(() -> {
             try {
-                zk.create().creatingParentsIfNeeded().forPath(ZkLayout.storesPath(paths.namespace()));
-            } catch (KeeperException.NodeExistsException e) {
-                // namespace already there
+                zk.create(ZkLayout.storesPath(paths.namespace()), new byte[0], ZkNodes.Mode.PERSISTENT, true);
+            } catch (ZkException e) {
+                if (e.code() != ZkException.Code.NODE_EXISTS) {
+                    throw e;
+                }
             }
             try {
-                zk.transaction().forOperations(
-                        zk.transactionOp().create().forPath(paths.storePath()),
-                        zk.transactionOp().create().forPath(paths.meta(), Json.write(meta)),
-                        zk.transactionOp().create().forPath(paths.ledgers(), Json.write(LedgerList.EMPTY)),
-                        zk.transactionOp().create().forPath(paths.epoch(), Json.write(new WriterEpoch(0, "", 0))),
-                        zk.transactionOp().create().forPath(paths.checkpoints()),
-                        zk.transactionOp().create().forPath(paths.dicts()),
-                        zk.transactionOp().create().forPath(paths.stats(), Json.write(StoreStats.EMPTY)));
+                zk.multi(List.of(
+                        create(paths.storePath(), new byte[0]),
+                        create(paths.meta(), Json.write(meta)),
+                        create(paths.ledgers(), Json.write(LedgerList.EMPTY)),
+                        create(paths.epoch(), Json.write(new WriterEpoch(0, "", 0))),
+                        create(paths.checkpoints(), new byte[0]),
+                        create(paths.dicts(), new byte[0]),
+                        create(paths.stats(), Json.write(StoreStats.EMPTY))));
                 return true;
-            } catch (KeeperException.NodeExistsException e) {
-                return false;
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.NODE_EXISTS) {
+                    return false;
+                }
+                throw e;
             }
         });
+    }
+
+    private static ZkNodes.Op create(String path, byte[] data) {
+        return new ZkNodes.Create(path, data, ZkNodes.Mode.PERSISTENT);
     }
 
     public Versioned<StoreMeta> readMeta() {
@@ -83,21 +83,26 @@ public final class StoreMetadata {
     public OwnerInfo readOwner() {
         return call(() -> {
             try {
-                return Json.read(zk.getData().forPath(paths.owner()), OwnerInfo.class, paths.owner());
-            } catch (KeeperException.NoNodeException e) {
-                return null;
+                return Json.read(zk.get(paths.owner()).data(), OwnerInfo.class, paths.owner());
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.NO_NODE) {
+                    return null;
+                }
+                throw e;
             }
         });
     }
 
     private <T> Versioned<T> read(String path, Class<T> type) {
         return call(() -> {
-            Stat st = new Stat();
             try {
-                byte[] data = zk.getData().storingStatIn(st).forPath(path);
-                return new Versioned<>(Json.read(data, type, path), st.getVersion());
-            } catch (KeeperException.NoNodeException e) {
-                throw new StoreNotFoundException(paths.namespace(), paths.store());
+                ZkNodes.Node n = zk.get(path);
+                return new Versioned<>(Json.read(n.data(), type, path), n.version());
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.NO_NODE) {
+                    throw new StoreNotFoundException(paths.namespace(), paths.store());
+                }
+                throw e;
             }
         });
     }
@@ -108,25 +113,26 @@ public final class StoreMetadata {
      */
     public EpochClaim claimEpoch() {
         return call(() -> {
-            KeeperException last = null;
+            ZkException last = null;
             for (int attempt = 0; attempt < 20; attempt++) {
                 Versioned<WriterEpoch> cur = readEpoch();
                 long next = cur.value().epoch() + 1;
                 long now = System.currentTimeMillis();
-                List<CuratorOp> ops = new ArrayList<>();
-                ops.add(zk.transactionOp().setData().withVersion(cur.version())
-                        .forPath(paths.epoch(), Json.write(new WriterEpoch(next, describeProcess(), now))));
-                Stat owner = zk.checkExists().forPath(paths.owner());
-                if (owner != null) {
-                    ops.add(zk.transactionOp().delete().withVersion(owner.getVersion()).forPath(paths.owner()));
+                List<ZkNodes.Op> ops = new ArrayList<>();
+                ops.add(new ZkNodes.SetData(paths.epoch(), Json.write(new WriterEpoch(next, describeProcess(), now)), cur.version()));
+                int owner = zk.exists(paths.owner());
+                if (owner >= 0) {
+                    ops.add(new ZkNodes.Delete(paths.owner(), owner));
                 }
-                ops.add(zk.transactionOp().create().withMode(CreateMode.EPHEMERAL)
-                        .forPath(paths.owner(), Json.write(new OwnerInfo(next, host(), pid(), now))));
+                ops.add(new ZkNodes.Create(paths.owner(), Json.write(new OwnerInfo(next, host(), pid(), now)), ZkNodes.Mode.EPHEMERAL));
                 try {
-                    List<CuratorTransactionResult> r = zk.transaction().forOperations(ops);
-                    return new EpochClaim(next, r.get(0).getResultStat().getVersion());
-                } catch (KeeperException.BadVersionException | KeeperException.NoNodeException
-                         | KeeperException.NodeExistsException e) {
+                    List<ZkNodes.Result> r = zk.multi(ops);
+                    return new EpochClaim(next, r.get(0).version());
+                } catch (ZkException e) {
+                    if (e.code() != ZkException.Code.BAD_VERSION && e.code() != ZkException.Code.NO_NODE
+                            && e.code() != ZkException.Code.NODE_EXISTS) {
+                        throw e;
+                    }
                     last = e; // another opener got in between; read again
                 }
             }
@@ -137,25 +143,25 @@ public final class StoreMetadata {
 
     /** Replaces the ledger list if this writer still holds its epoch and the list is still at {@code expectedVersion}. */
     public int casLedgers(EpochClaim claim, LedgerList list, int expectedVersion) throws EpochChangedException {
-        return guarded(claim, () -> zk.transactionOp().setData().withVersion(expectedVersion)
-                .forPath(paths.ledgers(), Json.write(list)), "update the ledger list");
+        return guarded(claim, new ZkNodes.SetData(paths.ledgers(), Json.write(list), expectedVersion), "update the ledger list");
     }
 
     public void writeStats(EpochClaim claim, StoreStats stats) throws EpochChangedException {
-        guarded(claim, () -> zk.transactionOp().setData().forPath(paths.stats(), Json.write(stats)), "publish stats");
+        guarded(claim, new ZkNodes.SetData(paths.stats(), Json.write(stats), -1), "publish stats");
     }
 
     public void writeMeta(EpochClaim claim, StoreMeta meta) throws EpochChangedException {
-        guarded(claim, () -> zk.transactionOp().setData().forPath(paths.meta(), Json.write(meta)), "update store meta");
+        guarded(claim, new ZkNodes.SetData(paths.meta(), Json.write(meta), -1), "update store meta");
     }
 
-    private int guarded(EpochClaim claim, ZkCall<CuratorOp> op, String what) throws EpochChangedException {
+    private int guarded(EpochClaim claim, ZkNodes.Op op, String what) throws EpochChangedException {
         Object r = call(() -> {
             try {
-                List<CuratorTransactionResult> res = zk.transaction().forOperations(
-                        zk.transactionOp().check().withVersion(claim.zkVersion()).forPath(paths.epoch()), op.call());
-                return res.get(1).getResultStat().getVersion();
-            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+                return zk.multi(List.of(new ZkNodes.Check(paths.epoch(), claim.zkVersion()), op)).get(1).version();
+            } catch (ZkException e) {
+                if (e.code() != ZkException.Code.BAD_VERSION && e.code() != ZkException.Code.NO_NODE) {
+                    throw e;
+                }
                 Versioned<WriterEpoch> now = readEpoch();
                 if (now.version() != claim.zkVersion()) {
                     return new EpochChangedException("cannot " + what + " of store '" + paths.store() + "': writer epoch is now "
@@ -171,13 +177,127 @@ public final class StoreMetadata {
         return (Integer) r;
     }
 
+    // ---- checkpoints and dictionaries: sequential children ------------------------------------------
+
+    /** A child znode (a checkpoint's or a dictionary's registration): its name and data. */
+    public record Child(String name, byte[] data) {
+    }
+
+    /** Registered checkpoints' znodes, in name (= registration) order. */
+    public List<Child> checkpointNodes() {
+        return children(paths.checkpoints());
+    }
+
+    /** Dictionaries' znodes, in name (= registration) order. */
+    public List<Child> dictionaryNodes() {
+        return children(paths.dicts());
+    }
+
+    private List<Child> children(String parent) {
+        return call(() -> {
+            List<String> names;
+            try {
+                names = new ArrayList<>(zk.children(parent));
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.NO_NODE) {
+                    return List.of();
+                }
+                throw e;
+            }
+            names.sort(null);
+            List<Child> out = new ArrayList<>(names.size());
+            for (String n : names) {
+                try {
+                    out.add(new Child(n, zk.get(parent + "/" + n).data()));
+                } catch (ZkException e) {
+                    if (e.code() != ZkException.Code.NO_NODE) {
+                        throw e; // one deleted between the listing and the read is simply gone
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** One dictionary's znode, or null if there is none of that name. */
+    public Child dictionaryNode(String name) {
+        return call(() -> {
+            try {
+                return new Child(name, zk.get(paths.dicts() + "/" + name).data());
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.NO_NODE) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Registers a checkpoint as the sequential znode {@code checkpoints/<prefix>N} if {@code claim}
+     * still holds the epoch; returns the name created.
+     */
+    public String registerCheckpoint(EpochClaim claim, String prefix, byte[] data) throws EpochChangedException {
+        Object r = call(() -> {
+            try {
+                List<ZkNodes.Result> res = zk.multi(List.of(new ZkNodes.Check(paths.epoch(), claim.zkVersion()),
+                        new ZkNodes.Create(paths.checkpoints() + "/" + prefix, data, ZkNodes.Mode.PERSISTENT_SEQUENTIAL)));
+                String created = res.get(1).path();
+                return created.substring(created.lastIndexOf('/') + 1);
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.BAD_VERSION || e.code() == ZkException.Code.NO_NODE) {
+                    return new EpochChangedException("cannot register a checkpoint of store '" + paths.store()
+                            + "': another writer holds the store now (this writer held epoch " + claim.epoch() + ")");
+                }
+                throw e;
+            }
+        });
+        if (r instanceof EpochChangedException e) {
+            throw e;
+        }
+        return (String) r;
+    }
+
+    /** Unregisters a checkpoint if {@code claim} still holds the epoch; one that is gone already counts as removed. */
+    public void deleteCheckpoint(EpochClaim claim, String name) throws EpochChangedException {
+        Object r = call(() -> {
+            try {
+                zk.multi(List.of(new ZkNodes.Check(paths.epoch(), claim.zkVersion()),
+                        new ZkNodes.Delete(paths.checkpoints() + "/" + name, -1)));
+                return null;
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.BAD_VERSION) {
+                    return new EpochChangedException("cannot delete checkpoint " + name + " of store '" + paths.store()
+                            + "': another writer holds the store now");
+                }
+                if (e.code() == ZkException.Code.NO_NODE) {
+                    return null; // already gone
+                }
+                throw e;
+            }
+        });
+        if (r instanceof EpochChangedException e) {
+            throw e;
+        }
+    }
+
+    /** Registers a dictionary as the sequential znode {@code dicts/<prefix>N}; returns the name created. */
+    public String registerDictionary(String prefix, byte[] data) {
+        return call(() -> {
+            String created = zk.create(paths.dicts() + "/" + prefix, data, ZkNodes.Mode.PERSISTENT_SEQUENTIAL, true);
+            return created.substring(created.lastIndexOf('/') + 1);
+        });
+    }
+
     /** Removes every znode of the store. */
     public void deleteAll() {
         call(() -> {
             try {
-                zk.delete().deletingChildrenIfNeeded().forPath(paths.storePath());
-            } catch (KeeperException.NoNodeException e) {
-                // gone already
+                zk.deleteTree(paths.storePath());
+            } catch (ZkException e) {
+                if (e.code() != ZkException.Code.NO_NODE) {
+                    throw e;
+                }
             }
             return null;
         });
@@ -187,26 +307,31 @@ public final class StoreMetadata {
     public void releaseOwner(EpochClaim claim) {
         call(() -> {
             try {
-                Stat st = new Stat();
-                OwnerInfo o = Json.read(zk.getData().storingStatIn(st).forPath(paths.owner()), OwnerInfo.class, paths.owner());
+                ZkNodes.Node n = zk.get(paths.owner());
+                OwnerInfo o = Json.read(n.data(), OwnerInfo.class, paths.owner());
                 if (o.epoch() == claim.epoch()) {
-                    zk.delete().withVersion(st.getVersion()).forPath(paths.owner());
+                    zk.delete(paths.owner(), n.version());
                 }
-            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
-                // gone already, or taken over
+            } catch (ZkException e) {
+                if (e.code() != ZkException.Code.NO_NODE && e.code() != ZkException.Code.BAD_VERSION) {
+                    throw e; // else gone already, or taken over
+                }
             }
             return null;
         });
     }
 
-    public static List<String> listStores(CuratorFramework zk, String namespace) {
+    public static List<String> listStores(ZkNodes zk, String namespace) {
         return call(() -> {
             try {
-                List<String> names = new ArrayList<>(zk.getChildren().forPath(ZkLayout.storesPath(namespace)));
+                List<String> names = new ArrayList<>(zk.children(ZkLayout.storesPath(namespace)));
                 names.sort(null);
                 return names;
-            } catch (KeeperException.NoNodeException e) {
-                return List.of();
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.NO_NODE) {
+                    return List.of();
+                }
+                throw e;
             }
         });
     }
@@ -233,13 +358,13 @@ public final class StoreMetadata {
 
     @FunctionalInterface
     interface ZkCall<T> {
-        T call() throws Exception;
+        T call() throws ZkException;
     }
 
     /** ZooKeeper's "not authenticated" refusal, as the error a caller can act on. */
-    static io.ledgerkv.api.AccessDeniedException accessDenied(KeeperException e) {
-        return new io.ledgerkv.api.AccessDeniedException("ZooKeeper refused access to " + (e.getPath() == null ? "a store's metadata"
-                : e.getPath()) + ": this client's identity (ClientConfig.zkDigest or zkSaslLoginContext) is not the one the namespace belongs to; nothing "
+    static AccessDeniedException accessDenied(ZkException e) {
+        return new AccessDeniedException("ZooKeeper refused access to " + (e.path() == null ? "a store's metadata"
+                : e.path()) + ": this client's identity (ClientConfig.zkDigest or zkSaslLoginContext) is not the one the namespace belongs to; nothing "
                 + "was changed", e);
     }
 
@@ -247,18 +372,17 @@ public final class StoreMetadata {
     static <T> T call(ZkCall<T> c) {
         try {
             return c.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
-                 | KeeperException.OperationTimeoutException e) {
-            throw new ClusterUnavailableException("ZooKeeper unavailable: " + e.getMessage(), e);
-        } catch (KeeperException.NoAuthException e) {
-            throw accessDenied(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetadataException("interrupted during a ZooKeeper call", e);
-        } catch (Exception e) {
-            throw new MetadataException("ZooKeeper call failed: " + e, e);
+        } catch (ZkException e) {
+            switch (e.code()) {
+                case CONNECTION_LOSS, SESSION_EXPIRED, OPERATION_TIMEOUT ->
+                        throw new ClusterUnavailableException("ZooKeeper unavailable: " + e.getMessage(), e);
+                case NO_AUTH -> throw accessDenied(e);
+                case INTERRUPTED -> {
+                    Thread.currentThread().interrupt();
+                    throw new MetadataException("interrupted during a ZooKeeper call", e);
+                }
+                default -> throw new MetadataException("ZooKeeper call failed: " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -24,6 +24,9 @@ import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.codec.Dictionary;
 import io.ledgerkv.index.LocalIndex;
 import io.ledgerkv.index.MvccIndex;
+import io.ledgerkv.log.LogError;
+import io.ledgerkv.log.LogException;
+import io.ledgerkv.log.ReadLedger;
 import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.meta.EpochChangedException;
@@ -53,8 +56,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.bookkeeper.client.BKException;
-import org.apache.bookkeeper.client.LedgerHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +156,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
 
     static BookKeeperStore open(DefaultLedgerKv client, String name, StoreConfig cfg, Role role, AsOf asOf, WriterHooks hooks) {
         String ns = client.config().namespace();
-        StoreMetadata meta = new StoreMetadata(client.zk(), ns, name);
+        StoreMetadata meta = new StoreMetadata(client.nodes(), ns, name);
         if (role == Role.WRITER) {
             meta.createIfAbsent(StoreMeta.of(cfg, System.currentTimeMillis()));
         } else if (!meta.exists()) {
@@ -166,7 +167,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             throw new LedgerKvException("store '" + name + "' is the target of a restore that has not finished (or failed "
                     + "part way); delete it (ledgerkv drop) and restore again");
         }
-        WalLedgers ledgers = new WalLedgers(client.bookKeeper(), ns, name, cfg.ledgerPassword(), cfg.encryption());
+        WalLedgers ledgers = new WalLedgers(client.log(), ns, name, cfg.ledgerPassword(), cfg.encryption());
         if (role == Role.WRITER) {
             // Check the password before claiming the epoch: an opener that cannot read the WAL
             // must not fence the writer that can.
@@ -264,7 +265,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             codec = cfg.codec().newCodec(cfg.codecLevel(), null);
         }
         Committer committer = new Committer(name, cfg, codec, ledgers, meta, claim, list, index, client.completions(), hooks,
-                autoTrainer, client.config().operationTimeout(), walBytes[0], walBytes[1], metrics);
+                autoTrainer, client.config(), walBytes[0], walBytes[1], metrics);
         if (autoTrainer != null) {
             autoTrainer.attach(committer);
         }
@@ -292,43 +293,50 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         int budget = ledgers.cipher() != null ? refs.size() : PROBE_LEDGERS;
         for (int i = refs.size() - 1, seen = 0; i >= 0 && seen < budget; i--, seen++) {
             long id = refs.get(i).ledgerId();
-            LedgerHandle lh = null;
+            ReadLedger lh = null;
             try {
                 lh = ledgers.openNoRecovery(id);
-                if (lh.getLastAddConfirmed() >= 0) {
-                    probeEntry(name, "ledger " + id + " entry 0", lh.readEntries(0, 0).nextElement().getEntry(), ledgers.cipher());
+                if (lh.lastAddConfirmed() >= 0) {
+                    probeEntry(name, "ledger " + id + " entry 0", firstEntry(lh), ledgers.cipher());
                     if (ledgers.cipher() == null) {
                         break;
                     }
                 }
-            } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
-                break; // reported with context during replay
-            } catch (BKException e) {
+            } catch (LogException e) {
+                if (e.error() == LogError.NO_SUCH_LEDGER) {
+                    break; // reported with context during replay
+                }
+                if (e.error() == LogError.INTERRUPTED) {
+                    throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
+                }
                 throw ledgers.failure("opening ledger " + id, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
             } finally {
                 if (lh != null) {
-                    WalLedgers.closeQuietly(lh);
+                    lh.close();
                 }
             }
         }
         List<CheckpointInfo> cps = checkpoints.list();
         if (!cps.isEmpty()) {
             CheckpointInfo cp = cps.get(cps.size() - 1);
-            try (LedgerHandle lh = ledgers.openNoRecovery(cp.ledgerId())) {
-                if (lh.getLastAddConfirmed() >= 0) {
-                    probeEntry(name, "checkpoint " + cp.id() + " (ledger " + cp.ledgerId() + ")",
-                            lh.readEntries(0, 0).nextElement().getEntry(), ledgers.cipher(cp.sealedFor()));
+            try (ReadLedger lh = ledgers.openNoRecovery(cp.ledgerId())) {
+                if (lh.lastAddConfirmed() >= 0) {
+                    probeEntry(name, "checkpoint " + cp.id() + " (ledger " + cp.ledgerId() + ")", firstEntry(lh),
+                            ledgers.cipher(cp.sealedFor()));
                 }
-            } catch (BKException e) {
+            } catch (LogException e) {
+                if (e.error() == LogError.INTERRUPTED) {
+                    throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
+                }
                 // a damaged checkpoint is reported (and fallen back from) during replay
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
             }
         }
+    }
+
+    private static byte[] firstEntry(ReadLedger lh) throws LogException {
+        byte[][] first = new byte[1][];
+        lh.read(0, 0, (entryId, data) -> first[0] = data);
+        return first[0];
     }
 
     private static void probeEntry(String name, String where, byte[] entry, io.ledgerkv.wal.EntryCipher cipher) {

@@ -21,11 +21,10 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.bookkeeper.client.BKException;
-import org.apache.bookkeeper.client.LedgerHandle;
-import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
+import io.ledgerkv.log.LogError;
+import io.ledgerkv.log.LogException;
+import io.ledgerkv.log.ReadLedger;
+import io.ledgerkv.log.WriteLedger;
 
 /**
  * A store's checkpoints: each one a ledger of {@code CHECKPOINT_CHUNK} entries holding the index
@@ -49,23 +48,9 @@ public final class CheckpointStore {
     /** Registered checkpoints, oldest first. */
     public List<CheckpointInfo> list() {
         List<CheckpointInfo> out = new ArrayList<>();
-        try {
-            List<String> names;
-            try {
-                names = new ArrayList<>(meta.zk().getChildren().forPath(meta.paths().checkpoints()));
-            } catch (KeeperException.NoNodeException e) {
-                return out;
-            }
-            names.sort(null);
-            for (String n : names) {
-                String path = meta.paths().checkpoints() + "/" + n;
-                int id = Integer.parseInt(n.substring(PREFIX.length())) + 1;
-                out.add(Json.read(meta.zk().getData().forPath(path), CheckpointInfo.class, path).withId(id));
-            }
-        } catch (LedgerKvException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new LedgerKvException("store '" + store + "': cannot list checkpoints: " + e, e);
+        for (StoreMetadata.Child c : meta.checkpointNodes()) {
+            int id = Integer.parseInt(c.name().substring(PREFIX.length())) + 1;
+            out.add(Json.read(c.data(), CheckpointInfo.class, meta.paths().checkpoints() + "/" + c.name()).withId(id));
         }
         return out;
     }
@@ -75,49 +60,54 @@ public final class CheckpointStore {
      * to {@link #register} leaves only an unreferenced ledger.
      */
     CheckpointInfo write(LocalIndex.Pin pin, long epoch, StoreConfig cfg, WalEntry.Encoder encoder) {
-        LedgerHandle lh;
+        WriteLedger lh;
         try {
-            lh = ledgers.createCheckpointLedger(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(), cfg.digestType());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerKvException("interrupted while creating a checkpoint ledger", e);
-        } catch (BKException e) {
+            lh = ledgers.create(WalLedgers.Kind.CHECKPOINT, cfg, epoch);
+        } catch (LogException e) {
+            if (e.error() == LogError.INTERRUPTED) {
+                throw new LedgerKvException("interrupted while creating a checkpoint ledger", e);
+            }
             throw ledgers.failure("creating a checkpoint ledger", e);
         }
         Semaphore window = new Semaphore(MAX_OUTSTANDING_CHUNKS);
-        AtomicInteger firstError = new AtomicInteger(BKException.Code.OK);
+        AtomicReference<LogError> firstError = new AtomicReference<>();
         CheckpointChunks.Summary s;
         try {
             s = CheckpointChunks.writeVersioned(pin.scanVersioned(), encoder, epoch, pin.seq(), cfg.checkpointChunkBytes(),
                     pin.now(), (index, entry) -> {
                         window.acquire();
-                        if (firstError.get() != BKException.Code.OK) {
-                            throw BKException.create(firstError.get());
+                        LogError err = firstError.get();
+                        if (err != null) {
+                            throw new LogException(err, "writing chunk " + index + " of checkpoint ledger " + lh.id() + " failed");
                         }
-                        lh.asyncAddEntry(entry, (rc, h, entryId, ctx) -> {
-                            if (rc != BKException.Code.OK) {
-                                firstError.compareAndSet(BKException.Code.OK, rc);
+                        lh.append(entry, 0, entry.length, (error, entryId, ctx) -> {
+                            if (error != null) {
+                                firstError.compareAndSet(null, error);
                             }
                             window.release();
                         }, null);
                     });
             window.acquire(MAX_OUTSTANDING_CHUNKS);
-            if (firstError.get() != BKException.Code.OK) {
-                throw BKException.create(firstError.get());
+            LogError err = firstError.get();
+            if (err != null) {
+                throw new LogException(err, "writing checkpoint ledger " + lh.id() + " failed");
             }
             lh.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            deleteQuietly(lh.getId());
+            ledgers.deleteQuietly(lh.id());
             throw new LedgerKvException("interrupted while writing a checkpoint", e);
         } catch (LedgerKvException e) {
-            deleteQuietly(lh.getId());
+            ledgers.deleteQuietly(lh.id());
             throw e;
+        } catch (LogException e) {
+            ledgers.deleteQuietly(lh.id());
+            throw ledgers.failure("writing checkpoint ledger " + lh.id(), e);
         } catch (Exception e) {
-            deleteQuietly(lh.getId());
-            throw ledgers.failure("writing checkpoint ledger " + lh.getId(), e);
+            ledgers.deleteQuietly(lh.id());
+            throw new LedgerKvException("store '" + store + "': writing checkpoint ledger " + lh.id() + ": " + e, e);
         }
-        return new CheckpointInfo(0, lh.getId(), pin.lsn().toString(), pin.seq(), epoch, s.keyCount(), s.logicalBytes(),
+        return new CheckpointInfo(0, lh.id(), pin.lsn().toString(), pin.seq(), epoch, s.keyCount(), s.logicalBytes(),
                 s.storedBytes(), s.chunks(), s.checksum(), encoder.codec().type().name(), System.currentTimeMillis());
     }
 
@@ -154,13 +144,13 @@ public final class CheckpointStore {
         long[] keys = {0};
         int[] chunks = {0};
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        try (LedgerHandle lh = ledgers.openNoRecovery(cp.ledgerId())) {
-            long last = lh.getLastAddConfirmed();
+        try (ReadLedger lh = ledgers.openNoRecovery(cp.ledgerId())) {
+            long last = lh.lastAddConfirmed();
             if (last + 1 != cp.chunks()) {
                 throw new CorruptEntryException(store, cp.ledgerId(), Math.max(0, last), "checkpoint " + cp.id() + " should have "
                         + cp.chunks() + " chunks, its ledger has " + (last + 1));
             }
-            WalLedgers.read(lh, 0, last, (entryId, data) -> {
+            lh.read(0, last, (entryId, data) -> {
                 CheckpointChunks.Chunk chunk;
                 try {
                     chunk = CheckpointChunks.decodeChunk(data, (int) entryId, cp.txnSeq(), WalEntry.CodecSource.of(codecs),
@@ -178,13 +168,14 @@ public final class CheckpointStore {
                     keys[0]++;
                 }
             });
-        } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
-            throw new CorruptEntryException(store, cp.ledgerId(), 0, "checkpoint " + cp.id() + ": its ledger no longer exists", e);
-        } catch (BKException e) {
+        } catch (LogException e) {
+            if (e.error() == LogError.NO_SUCH_LEDGER) {
+                throw new CorruptEntryException(store, cp.ledgerId(), 0, "checkpoint " + cp.id() + ": its ledger no longer exists", e);
+            }
+            if (e.error() == LogError.INTERRUPTED) {
+                throw new LedgerKvException("interrupted while reading checkpoint " + cp.id(), e);
+            }
             throw ledgers.failure("reading checkpoint " + cp.id() + " (ledger " + cp.ledgerId() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerKvException("interrupted while reading checkpoint " + cp.id(), e);
         }
         if (agg.value() != cp.checksum() || keys[0] != cp.keyCount()) {
             throw new CorruptEntryException(store, cp.ledgerId(), chunks[0] - 1L, "checkpoint " + cp.id()
@@ -198,47 +189,17 @@ public final class CheckpointStore {
 
     /** Registers a verified checkpoint if {@code claim} still holds the epoch; returns it with its id. */
     CheckpointInfo register(EpochClaim claim, CheckpointInfo cp) throws EpochChangedException {
-        try {
-            List<CuratorTransactionResult> r = meta.zk().transaction().forOperations(
-                    meta.zk().transactionOp().check().withVersion(claim.zkVersion()).forPath(meta.paths().epoch()),
-                    meta.zk().transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                            .forPath(meta.paths().checkpoints() + "/" + PREFIX, Json.write(cp)));
-            String created = r.get(1).getResultPath();
-            return cp.withId(Integer.parseInt(created.substring(created.lastIndexOf('/') + 1 + PREFIX.length())) + 1);
-        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-            throw new EpochChangedException("cannot register a checkpoint of store '" + store
-                    + "': another writer holds the store now (this writer held epoch " + claim.epoch() + ")");
-        } catch (Exception e) {
-            throw new LedgerKvException("store '" + store + "': cannot register checkpoint: " + e, e);
-        }
+        String created = meta.registerCheckpoint(claim, PREFIX, Json.write(cp));
+        return cp.withId(Integer.parseInt(created.substring(PREFIX.length())) + 1);
     }
 
     /** Unregisters a checkpoint, then deletes its ledger (in that order: the registry never points at nothing). */
     void delete(EpochClaim claim, CheckpointInfo cp) throws EpochChangedException {
-        String path = String.format("%s/%s%010d", meta.paths().checkpoints(), PREFIX, cp.id() - 1);
-        try {
-            meta.zk().transaction().forOperations(
-                    meta.zk().transactionOp().check().withVersion(claim.zkVersion()).forPath(meta.paths().epoch()),
-                    meta.zk().transactionOp().delete().forPath(path));
-        } catch (KeeperException.BadVersionException e) {
-            throw new EpochChangedException("cannot delete checkpoint " + cp.id() + " of store '" + store
-                    + "': another writer holds the store now");
-        } catch (KeeperException.NoNodeException e) {
-            // already gone
-        } catch (Exception e) {
-            throw new LedgerKvException("store '" + store + "': cannot delete checkpoint " + cp.id() + ": " + e, e);
-        }
+        meta.deleteCheckpoint(claim, String.format("%s%010d", PREFIX, cp.id() - 1));
         deleteQuietly(cp.ledgerId());
     }
 
     void deleteQuietly(long ledgerId) {
-        try {
-            ledgers.client().deleteLedger(ledgerId);
-        } catch (BKException.BKNoSuchLedgerExistsException | BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
-            // gone already
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(CheckpointStore.class)
-                    .warn("store '{}': could not delete ledger {}: {}", store, ledgerId, e.toString());
-        }
+        ledgers.deleteQuietly(ledgerId);
     }
 }

@@ -33,7 +33,13 @@ import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.StoreStats;
 import io.ledgerkv.meta.Versioned;
 import io.ledgerkv.meta.WriterEpoch;
-import io.ledgerkv.meta.ZkClients;
+import io.ledgerkv.meta.ZkNodes;
+import io.ledgerkv.meta.ZkException;
+import io.ledgerkv.meta.zookeeper.CuratorNodes;
+import io.ledgerkv.log.LedgerLog;
+import io.ledgerkv.log.LogException;
+import io.ledgerkv.log.TlsFiles;
+import io.ledgerkv.log.bookkeeper.BookKeeperLog;
 import io.ledgerkv.txn.WriterHooks;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,45 +55,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import org.apache.bookkeeper.client.BookKeeper;
-import org.apache.bookkeeper.client.BookKeeperAdmin;
-import org.apache.bookkeeper.client.api.LedgerMetadata;
-import org.apache.bookkeeper.net.BookieId;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
-import org.apache.zookeeper.ZooKeeper;
 
 /**
- * The {@link LedgerKv} implementation: one Curator client (the ZooKeeper session writers are
- * fenced on), one BookKeeper client, and the stores opened through them.
+ * The {@link LedgerKv} implementation: the store's two doors, {@link ZkNodes} (the ZooKeeper session
+ * writers are fenced on) and {@link LedgerLog} (BookKeeper), and the stores opened through them.
  */
 public final class DefaultLedgerKv implements LedgerKv {
     private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}");
 
     private final ClientConfig config;
-    private final CuratorFramework zk;
-    private final BookKeeper bk;
-    /** BookKeeper's own ZooKeeper handle when ZooKeeper is reached over TLS (ours to close), else null. */
-    private final ZooKeeper metadataZk;
+    private final ZkNodes zk;
+    private final LedgerLog log;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService completions;
     private final Set<BookKeeperStore> stores = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DefaultLedgerKv(ClientConfig config, CuratorFramework zk, BookKeeper bk, ZooKeeper metadataZk) {
+    private DefaultLedgerKv(ClientConfig config, ZkNodes zk, LedgerLog log) {
         this.config = config;
         this.zk = zk;
-        this.bk = bk;
-        this.metadataZk = metadataZk;
+        this.log = log;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ledgerkv-stats"));
         this.completions = Executors.newCachedThreadPool(daemon("ledgerkv-completions"));
-        zk.getConnectionStateListenable().addListener((c, state) -> {
-            if (state == ConnectionState.LOST) {
-                for (BookKeeperStore s : stores) {
-                    s.sessionLost();
-                }
+        zk.onSessionLost(() -> {
+            for (BookKeeperStore s : stores) {
+                s.sessionLost();
             }
         });
     }
@@ -106,84 +98,48 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (config == null) {
             throw new InvalidConfigException("config", "must not be null");
         }
-        CuratorFrameworkFactory.Builder zb = CuratorFrameworkFactory.builder()
-                .connectString(config.connectString())
-                .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
-                .connectionTimeoutMs((int) config.connectTimeout().toMillis())
-                .retryPolicy(new BoundedExponentialBackoffRetry(100, 2000, 5));
         // Before anything connects: TLS files that cannot be used are a configuration error, not an unreachable cluster.
-        WalLedgers.checkTls(config);
-        org.apache.zookeeper.client.ZKClientConfig zkSettings = ZkClients.clientConfig(config);
-        if (zkSettings != null) {
-            zb.zkClientConfig(zkSettings);
-        }
-        if (config.zkDigest() != null) {
-            zb.authorization("digest", config.zkDigest().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        if (config.zkDigest() != null || config.zkSaslLoginContext() != null) {
-            zb.aclProvider(new io.ledgerkv.meta.ZkAcls());
-        }
-        CuratorFramework zk = zb.build();
-        zk.start();
-        try {
-            if (!zk.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString()
-                        + " within connectTimeout=" + config.connectTimeout() + ZkClients.hint(config));
-            }
-            if (zk.checkExists().forPath(config.ledgersRootPath()) == null) {
-                throw new ClusterUnavailableException("ZooKeeper at " + config.connectString() + " has no BookKeeper metadata at "
-                        + config.ledgersRootPath() + " (is this the right cluster, and is BookKeeper formatted?)");
-            }
-        } catch (InterruptedException e) {
-            zk.close();
-            Thread.currentThread().interrupt();
-            throw new ClusterUnavailableException("interrupted while connecting to " + config.connectString(), e);
-        } catch (LedgerKvException e) {
-            zk.close();
-            throw e;
-        } catch (org.apache.zookeeper.KeeperException.AuthFailedException e) {
-            zk.close();
-            throw new io.ledgerkv.api.AccessDeniedException("ZooKeeper at " + config.connectString() + " refused the "
-                    + (config.zkSaslLoginContext() == null ? "authentication of this client"
-                    : "SASL login of JAAS section '" + config.zkSaslLoginContext() + "'")
-                    + " (wrong credentials, or a user the server does not know); nothing was changed", e);
-        } catch (Exception e) {
-            zk.close();
-            throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString() + ": " + e, e);
-        }
-        BookKeeper bk;
-        ZooKeeper metadataZk = null;
+        TlsFiles.checkTls(config);
+        CuratorNodes zk = CuratorNodes.connect(config);
         java.util.concurrent.atomic.AtomicReference<DefaultLedgerKv> self = new java.util.concurrent.atomic.AtomicReference<>();
+        LedgerLog log;
         try {
-            if (config.zkTls()) {
-                // BookKeeper's metadata client reads ZooKeeper TLS settings only from JVM-wide system
-                // properties; handing it a handle made with this client's settings keeps them per client.
-                metadataZk = ZkClients.connect(config, () -> {
-                    DefaultLedgerKv k = self.get();
-                    if (k != null) {
-                        k.metadataSessionExpired();
-                    }
-                });
-            }
-            bk = WalLedgers.newClient(config, metadataZk);
+            checkLedgersRoot(config, zk);
+            log = BookKeeperLog.connect(config, () -> {
+                DefaultLedgerKv k = self.get();
+                if (k != null) {
+                    k.metadataSessionExpired();
+                }
+            });
         } catch (RuntimeException e) {
-            closeQuietly(metadataZk);
             zk.close();
             throw e;
         }
-        DefaultLedgerKv kv = new DefaultLedgerKv(config, zk, bk, metadataZk);
+        DefaultLedgerKv kv = new DefaultLedgerKv(config, zk, log);
         self.set(kv);
         return kv;
     }
 
-    private static void closeQuietly(ZooKeeper z) {
-        if (z == null) {
-            return;
-        }
+    /**
+     * A client over the given doors, for the simulation tests: {@code zk} and {@code log} keep the
+     * real systems' semantics (see {@link ZkNodes} and {@link LedgerLog}); the client owns and closes
+     * them.
+     */
+    public static DefaultLedgerKv over(ClientConfig config, ZkNodes zk, LedgerLog log) {
+        checkLedgersRoot(config, zk);
+        return new DefaultLedgerKv(config, zk, log);
+    }
+
+    private static void checkLedgersRoot(ClientConfig config, ZkNodes zk) {
+        int root;
         try {
-            z.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            root = zk.exists(config.ledgersRootPath());
+        } catch (ZkException e) {
+            throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString() + ": " + e.getMessage(), e);
+        }
+        if (root < 0) {
+            throw new ClusterUnavailableException("ZooKeeper at " + config.connectString() + " has no BookKeeper metadata at "
+                    + config.ledgersRootPath() + " (is this the right cluster, and is BookKeeper formatted?)");
         }
     }
 
@@ -277,7 +233,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (!md.exists()) {
             throw new StoreNotFoundException(config.namespace(), store);
         }
-        WalLedgers wl = new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption());
+        WalLedgers wl = new WalLedgers(log, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption());
         md.claimEpoch(); // fences the writer at the next metadata update
         List<Long> owned = new ArrayList<>();
         for (LedgerRef r : md.readLedgers().value().ledgers()) {
@@ -293,7 +249,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         for (long id : owned) {
             try {
                 wl.openRecover(id).close(); // fence before deleting: a live writer's adds fail
-            } catch (Exception e) {
+            } catch (LogException e) {
                 // deleted below anyway
             }
             cps.deleteQuietly(id);
@@ -370,20 +326,14 @@ public final class DefaultLedgerKv implements LedgerKv {
         Versioned<WriterEpoch> epoch = md.readEpoch();
         OwnerInfo owner = md.readOwner();
         StoreStats st = md.readStats().value();
-        List<String> up = new ArrayList<>();
-        List<String> ro = new ArrayList<>();
-        try (BookKeeperAdmin admin = new BookKeeperAdmin(bk)) {
-            for (BookieId b : admin.getAvailableBookies()) {
-                up.add(b.toString());
-            }
-            for (BookieId b : admin.getReadOnlyBookies()) {
-                ro.add(b.toString());
-            }
-        } catch (Exception e) {
-            throw new ClusterUnavailableException("cannot list bookies: " + e, e);
+        LedgerLog.Bookies bookies;
+        try {
+            bookies = log.bookies();
+        } catch (LogException e) {
+            throw new ClusterUnavailableException("cannot list bookies: " + e.getMessage(), e);
         }
-        up.sort(null);
-        ro.sort(null);
+        List<String> up = bookies.writable();
+        List<String> ro = bookies.readOnly();
         List<StoreStatus.LedgerStatus> ls = new ArrayList<>();
         for (LedgerRef r : md.readLedgers().value().ledgers()) {
             List<StoreStatus.Fragment> frags = new ArrayList<>();
@@ -391,23 +341,21 @@ public final class DefaultLedgerKv implements LedgerKv {
             long length = -1;
             String state = r.state().name();
             try {
-                LedgerMetadata lm = bk.getLedgerManager().readLedgerMetadata(r.ledgerId()).get().getValue();
-                for (Map.Entry<Long, ? extends List<BookieId>> e : lm.getAllEnsembles().entrySet()) {
-                    List<String> ens = new ArrayList<>();
+                LedgerLog.LedgerInfo lm = log.info(r.ledgerId());
+                for (Map.Entry<Long, List<String>> e : lm.ensembles().entrySet()) {
                     List<String> down = new ArrayList<>();
-                    for (BookieId b : e.getValue()) {
-                        ens.add(b.toString());
-                        if (!up.contains(b.toString()) && !ro.contains(b.toString())) {
-                            down.add(b.toString());
+                    for (String b : e.getValue()) {
+                        if (!up.contains(b) && !ro.contains(b)) {
+                            down.add(b);
                         }
                     }
-                    frags.add(new StoreStatus.Fragment(e.getKey(), ens, down));
+                    frags.add(new StoreStatus.Fragment(e.getKey(), List.copyOf(e.getValue()), down));
                 }
-                if (lm.isClosed()) {
-                    last = lm.getLastEntryId();
-                    length = lm.getLength();
+                if (lm.closed()) {
+                    last = lm.lastEntryId();
+                    length = lm.length();
                 }
-            } catch (Exception e) {
+            } catch (LogException e) {
                 state = state + " (metadata unreadable: " + rootCause(e) + ")";
             }
             ls.add(new StoreStatus.LedgerStatus(r.seq(), r.ledgerId(), r.epoch(), state, last, length, frags));
@@ -446,7 +394,7 @@ public final class DefaultLedgerKv implements LedgerKv {
             }
             byte[] bytes = trainer.train();
             StoreMetadata md = new StoreMetadata(zk, config.namespace(), store);
-            StoreDictionaries dicts = new StoreDictionaries(md, new WalLedgers(bk, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption()), store);
+            StoreDictionaries dicts = new StoreDictionaries(md, new WalLedgers(log, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption()), store);
             Dictionary d = dicts.register(bytes, trainer.samples(), trainer.sampleBytes(), cfg);
             return dicts.list().stream().filter(i -> i.id() == d.id()).map(DefaultLedgerKv::toStatus).findFirst().orElseThrow();
         }
@@ -464,12 +412,14 @@ public final class DefaultLedgerKv implements LedgerKv {
         return config;
     }
 
-    CuratorFramework zk() {
+    /** This client's door to ZooKeeper (tests reach the session through it). */
+    public ZkNodes nodes() {
         return zk;
     }
 
-    BookKeeper bookKeeper() {
-        return bk;
+    /** This client's door to BookKeeper. */
+    public LedgerLog log() {
+        return log;
     }
 
     ScheduledExecutorService scheduler() {
@@ -478,19 +428,6 @@ public final class DefaultLedgerKv implements LedgerKv {
 
     ExecutorService completions() {
         return completions;
-    }
-
-    /** The ZooKeeper session of this client, e.g. for {@code LocalCluster.expireSession}. */
-    public ZooKeeper zooKeeper() throws Exception {
-        return zk.getZookeeperClient().getZooKeeper();
-    }
-
-    /**
-     * BookKeeper's own ZooKeeper handle when ZooKeeper is reached over TLS ({@link ClientConfig#zkTls()}),
-     * else null (BookKeeper then keeps a handle of its own); e.g. for {@code LocalCluster.expireSession}.
-     */
-    public ZooKeeper bookKeeperZooKeeper() {
-        return metadataZk;
     }
 
     /** Stores currently open through this client. */
@@ -532,11 +469,10 @@ public final class DefaultLedgerKv implements LedgerKv {
     private void shutdownClients() {
         scheduler.shutdownNow();
         try {
-            bk.close();
-        } catch (Exception e) {
+            log.close();
+        } catch (RuntimeException e) {
             // closing anyway
         } finally {
-            closeQuietly(metadataZk);
             zk.close();
             completions.shutdown();
         }

@@ -7,6 +7,9 @@ import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.checkpoint.CheckpointInfo;
 import io.ledgerkv.codec.CodecCache;
 import io.ledgerkv.index.MvccIndex;
+import io.ledgerkv.log.LogError;
+import io.ledgerkv.log.LogException;
+import io.ledgerkv.log.ReadLedger;
 import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.meta.LedgerList;
 import io.ledgerkv.meta.LedgerRef;
@@ -19,8 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.bookkeeper.client.BKException;
-import org.apache.bookkeeper.client.LedgerHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,43 +162,46 @@ final class LogReader implements AutoCloseable {
             if (from == Long.MAX_VALUE) {
                 continue; // read to its end already
             }
-            LedgerHandle lh = null;
+            ReadLedger lh = null;
             try {
                 long last;
                 boolean closed;
                 if (ref.state() == LedgerRef.State.CLOSED) {
                     lh = ledgers.openNoRecovery(ref.ledgerId());
-                    last = lh.getLastAddConfirmed();
+                    last = lh.lastAddConfirmed();
                     closed = true;
                 } else if (mode == Mode.RECOVER) {
                     lh = ledgers.openRecover(ref.ledgerId()); // fences the previous writer
-                    last = lh.getLastAddConfirmed();
+                    last = lh.lastAddConfirmed();
                     closed = true;
                 } else {
                     lh = ledgers.openNoRecovery(ref.ledgerId());
                     closed = lh.isClosed();
-                    last = closed ? lh.getLastAddConfirmed() : Math.max(lh.readLastConfirmed(), lh.readExplicitLastConfirmed());
+                    last = closed ? lh.lastAddConfirmed() : lh.readLastConfirmed();
                 }
                 long ledgerId = ref.ledgerId();
                 long seqOfLedger = ref.seq();
                 maxSeq.putIfAbsent(seqOfLedger, index.lastSeq());
                 if (from <= last) {
-                    WalLedgers.read(lh, from, last, (entryId, data) -> accept(seqOfLedger, ledgerId, entryId, data));
+                    lh.read(from, last, (entryId, data) -> accept(seqOfLedger, ledgerId, entryId, data));
                 }
                 next.put(ref.seq(), closed ? Long.MAX_VALUE : last + 1);
                 if (ref.state() == LedgerRef.State.OPEN && mode == Mode.RECOVER) {
                     out = out.replace(ref.closed(last, maxSeq.get(seqOfLedger)));
                 }
-            } catch (BKException.BKLedgerFencedException e) {
-                throw new StoreFencedException("store '" + store + "': another writer recovered ledger " + ref.ledgerId()
-                        + " while this one was opening", e);
-            } catch (BKException e) {
+            } catch (LogException e) {
+                if (e.error() == LogError.FENCED) {
+                    throw new StoreFencedException("store '" + store + "': another writer recovered ledger " + ref.ledgerId()
+                            + " while this one was opening", e);
+                }
+                if (e.error() == LogError.INTERRUPTED) {
+                    throw new LedgerKvException("interrupted while replaying store '" + store + "'", e);
+                }
                 throw ledgers.failure("reading ledger " + ref.ledgerId() + " (seq " + ref.seq() + ")", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LedgerKvException("interrupted while replaying store '" + store + "'", e);
             } finally {
-                WalLedgers.closeQuietly(lh);
+                if (lh != null) {
+                    lh.close();
+                }
             }
         }
         return out;

@@ -8,15 +8,14 @@ import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.meta.DictionaryInfo;
 import io.ledgerkv.meta.Json;
 import io.ledgerkv.meta.StoreMetadata;
+import io.ledgerkv.log.LogError;
+import io.ledgerkv.log.LogException;
+import io.ledgerkv.log.ReadLedger;
+import io.ledgerkv.log.WriteLedger;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.bookkeeper.client.LedgerEntry;
-import org.apache.bookkeeper.client.LedgerHandle;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 
 /**
  * A store's compression dictionaries: each one's bytes in entry 0 of its own ledger, referenced by
@@ -41,29 +40,15 @@ public final class StoreDictionaries implements CodecCache.DictionaryLoader {
     /** Every dictionary of the store, oldest first. */
     public List<DictionaryInfo> list() {
         List<DictionaryInfo> out = new ArrayList<>();
-        try {
-            List<String> names;
-            try {
-                names = new ArrayList<>(meta.zk().getChildren().forPath(meta.paths().dicts()));
-            } catch (KeeperException.NoNodeException e) {
-                return out;
-            }
-            names.sort(null);
-            for (String n : names) {
-                out.add(info(n));
-            }
-        } catch (LedgerKvException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new LedgerKvException("store '" + store + "': cannot list dictionaries: " + e, e);
+        for (StoreMetadata.Child c : meta.dictionaryNodes()) {
+            out.add(info(c));
         }
         return out;
     }
 
-    private DictionaryInfo info(String name) throws Exception {
-        int id = Integer.parseInt(name.substring(PREFIX.length())) + 1;
-        String path = meta.paths().dicts() + "/" + name;
-        DictionaryInfo d = Json.read(meta.zk().getData().forPath(path), DictionaryInfo.class, path);
+    private DictionaryInfo info(StoreMetadata.Child c) {
+        int id = Integer.parseInt(c.name().substring(PREFIX.length())) + 1;
+        DictionaryInfo d = Json.read(c.data(), DictionaryInfo.class, meta.paths().dicts() + "/" + c.name());
         return new DictionaryInfo(id, d.ledgerId(), d.bytes(), d.crc32c(), d.samples(), d.sampleBytes(), d.createdAtMillis());
     }
 
@@ -80,33 +65,33 @@ public final class StoreDictionaries implements CodecCache.DictionaryLoader {
             return d;
         }
         String name = String.format("%s%010d", PREFIX, id - 1);
-        DictionaryInfo info;
+        StoreMetadata.Child node;
         try {
-            info = info(name);
-        } catch (KeeperException.NoNodeException e) {
+            node = meta.dictionaryNode(name);
+        } catch (LedgerKvException e) {
+            throw new LedgerKvException("store '" + store + "': cannot read dictionary " + id + ": " + e.getMessage(), e);
+        }
+        if (node == null) {
             throw new CodecCache.MissingDictionaryException("store '" + store + "' has no dictionary " + id
                     + " (no znode " + meta.paths().dicts() + "/" + name + ")");
-        } catch (Exception e) {
-            throw new LedgerKvException("store '" + store + "': cannot read dictionary " + id + ": " + e, e);
         }
-        try (LedgerHandle lh = ledgers.openNoRecovery(info.ledgerId())) {
-            Enumeration<LedgerEntry> en = lh.readEntries(0, 0);
-            byte[] bytes = en.nextElement().getEntry();
-            d = new Dictionary(id, bytes);
-            if (bytes.length != info.bytes() || d.crc32c() != info.crc32c()) {
+        DictionaryInfo info = info(node);
+        try (ReadLedger lh = ledgers.openNoRecovery(info.ledgerId())) {
+            byte[][] bytes = new byte[1][];
+            lh.read(0, 0, (entryId, data) -> bytes[0] = data);
+            d = new Dictionary(id, bytes[0]);
+            if (bytes[0].length != info.bytes() || d.crc32c() != info.crc32c()) {
                 throw new CodecCache.MissingDictionaryException("dictionary " + id + " in ledger " + info.ledgerId()
-                        + " fails its check (" + bytes.length + " bytes, CRC32C mismatch or size mismatch)");
+                        + " fails its check (" + bytes[0].length + " bytes, CRC32C mismatch or size mismatch)");
             }
-        } catch (org.apache.bookkeeper.client.BKException.BKNoSuchLedgerExistsException
-                 | org.apache.bookkeeper.client.BKException.BKNoSuchLedgerExistsOnMetadataServerException e) {
-            throw new CodecCache.MissingDictionaryException("dictionary " + id + " of store '" + store + "': its ledger "
-                    + info.ledgerId() + " no longer exists");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerKvException("interrupted while loading dictionary " + id, e);
-        } catch (CodecCache.MissingDictionaryException e) {
-            throw e;
-        } catch (Exception e) {
+        } catch (LogException e) {
+            if (e.error() == LogError.NO_SUCH_LEDGER) {
+                throw new CodecCache.MissingDictionaryException("dictionary " + id + " of store '" + store + "': its ledger "
+                        + info.ledgerId() + " no longer exists");
+            }
+            if (e.error() == LogError.INTERRUPTED) {
+                throw new LedgerKvException("interrupted while loading dictionary " + id, e);
+            }
             throw ledgers.failure("loading dictionary " + id + " from ledger " + info.ledgerId(), e);
         }
         cache.put(id, d);
@@ -116,27 +101,26 @@ public final class StoreDictionaries implements CodecCache.DictionaryLoader {
     /** Stores a trained dictionary durably and registers it; returns it with its new id. */
     public Dictionary register(byte[] bytes, int samples, long sampleBytes, StoreConfig cfg) {
         long ledgerId;
-        try (LedgerHandle lh = ledgers.createDictionaryLedger(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(),
-                cfg.digestType())) {
-            lh.addEntry(bytes);
-            ledgerId = lh.getId();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerKvException("interrupted while storing a dictionary", e);
-        } catch (Exception e) {
+        WriteLedger lh = null;
+        try {
+            lh = ledgers.create(WalLedgers.Kind.DICTIONARY, cfg, 0);
+            lh.append(bytes);
+            lh.close();
+            ledgerId = lh.id();
+        } catch (LogException e) {
+            if (lh != null) {
+                ledgers.deleteQuietly(lh.id());
+            }
+            if (e.error() == LogError.INTERRUPTED) {
+                throw new LedgerKvException("interrupted while storing a dictionary", e);
+            }
             throw ledgers.failure("storing a dictionary", e);
         }
         Dictionary probe = new Dictionary(1, bytes);
         DictionaryInfo info = new DictionaryInfo(0, ledgerId, bytes.length, probe.crc32c(), samples, sampleBytes,
                 System.currentTimeMillis());
-        String created;
-        try {
-            created = meta.zk().create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                    .forPath(meta.paths().dicts() + "/" + PREFIX, Json.write(info));
-        } catch (Exception e) {
-            throw new LedgerKvException("store '" + store + "': cannot register dictionary in ZooKeeper: " + e, e);
-        }
-        int id = Integer.parseInt(created.substring(created.lastIndexOf('/') + 1 + PREFIX.length())) + 1;
+        String created = meta.registerDictionary(PREFIX, Json.write(info));
+        int id = Integer.parseInt(created.substring(PREFIX.length())) + 1;
         Dictionary d = new Dictionary(id, bytes);
         cache.put(id, d);
         return d;

@@ -7,7 +7,10 @@ import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.checkpoint.BackupFile;
 import io.ledgerkv.checkpoint.CheckpointInfo;
+import io.ledgerkv.log.LogError;
+import io.ledgerkv.log.LogException;
 import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.log.WriteLedger;
 import io.ledgerkv.meta.EpochChangedException;
 import io.ledgerkv.meta.EpochClaim;
 import io.ledgerkv.meta.Json;
@@ -19,7 +22,6 @@ import io.ledgerkv.meta.Versioned;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.bookkeeper.client.LedgerHandle;
 
 /**
  * Imports a backup file as a new store: verify the whole file, create the store marked RESTORING,
@@ -38,7 +40,7 @@ final class StoreRestorer {
         BackupFile.Manifest m = BackupFile.read(file, cfg.encryption(), (i, entry, ops) -> { }, (phase, done, total) ->
                 progress.update("verifying", done, total));
         String ns = client.config().namespace();
-        StoreMetadata meta = new StoreMetadata(client.zk(), ns, store);
+        StoreMetadata meta = new StoreMetadata(client.nodes(), ns, store);
         if (meta.exists()) {
             if (!force) {
                 throw new LedgerKvException("store '" + store + "' already exists in namespace '" + ns
@@ -63,21 +65,35 @@ final class StoreRestorer {
 
     private BackupSummary importInto(Path file, BackupFile.Manifest m, String store, StoreConfig cfg, StoreMetadata meta,
                                      Progress progress) {
-        WalLedgers ledgers = new WalLedgers(client.bookKeeper(), client.config().namespace(), store, cfg.ledgerPassword(), cfg.encryption());
+        WalLedgers ledgers = new WalLedgers(client.log(), client.config().namespace(), store, cfg.ledgerPassword(), cfg.encryption());
         EpochClaim claim = meta.claimEpoch();
         long ledgerId;
-        try (LedgerHandle lh = ledgers.createCheckpointLedger(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(),
-                cfg.digestType())) {
-            ledgerId = lh.getId();
-            BackupFile.read(file, cfg.encryption(), (i, entry, ops) -> lh.addEntry(entry), (phase, done, total) ->
+        WriteLedger lh = null;
+        try {
+            lh = ledgers.create(WalLedgers.Kind.CHECKPOINT, cfg, claim.epoch());
+            WriteLedger target = lh;
+            ledgerId = lh.id();
+            BackupFile.read(file, cfg.encryption(), (i, entry, ops) -> target.append(entry), (phase, done, total) ->
                     progress.update("importing", done, total));
+            lh.close();
         } catch (LedgerKvException e) {
+            if (lh != null) {
+                ledgers.deleteQuietly(lh.id()); // registered nowhere yet
+            }
             throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerKvException("interrupted while restoring '" + store + "'", e);
-        } catch (Exception e) {
+        } catch (LogException e) {
+            if (lh != null) {
+                ledgers.deleteQuietly(lh.id());
+            }
+            if (e.error() == LogError.INTERRUPTED) {
+                throw new LedgerKvException("interrupted while restoring '" + store + "'", e);
+            }
             throw ledgers.failure("writing the restored checkpoint", e);
+        } catch (Exception e) {
+            if (lh != null) {
+                ledgers.deleteQuietly(lh.id());
+            }
+            throw new LedgerKvException("store '" + store + "': writing the restored checkpoint: " + e, e);
         }
         CheckpointStore checkpoints = new CheckpointStore(meta, ledgers, store);
         long storedBytes = m.chunks().stream().mapToLong(BackupFile.Chunk::length).sum();

@@ -1,5 +1,6 @@
 package io.ledgerkv.txn;
 
+import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreClosedException;
@@ -8,7 +9,10 @@ import io.ledgerkv.api.StoreFailedException;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.codec.Codec;
 import io.ledgerkv.index.LocalIndex;
+import io.ledgerkv.log.LogError;
+import io.ledgerkv.log.LogException;
 import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.log.WriteLedger;
 import io.ledgerkv.meta.EpochChangedException;
 import io.ledgerkv.meta.EpochClaim;
 import io.ledgerkv.meta.LedgerList;
@@ -29,10 +33,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.bookkeeper.client.AsyncCallback;
-import org.apache.bookkeeper.client.BKException;
-import org.apache.bookkeeper.client.LedgerHandle;
-import org.apache.bookkeeper.client.api.LedgerMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,19 +56,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class Committer {
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
-    private static final int PENDING = Integer.MIN_VALUE;
     private static final PendingTxn WAKE = new PendingTxn(List.of(), new byte[0], 0, 0, null);
     private static final PendingTxn STOP = new PendingTxn(List.of(), new byte[0], 0, 0, null);
 
     /** A ledger the committer writes to. */
-    private static final class OpenLedger {
+    private final class OpenLedger {
         final long seq;
-        final LedgerHandle lh;
+        final WriteLedger lh;
         long bytes;
         /** Sequence number of the last transaction applied from this ledger, or before it. */
         volatile long lastTxnSeq;
+        /** Add callbacks of this ledger: they know which ledger answered (a re-sent entry ignores its old ledger's). */
+        final WriteLedger.AppendCallback callback = (error, entryId, ctx) -> added(this, error, entryId, (WalWrite) ctx);
 
-        OpenLedger(long seq, LedgerHandle lh, long lastTxnSeq) {
+        OpenLedger(long seq, WriteLedger lh, long lastTxnSeq) {
             this.seq = seq;
             this.lh = lh;
             this.lastTxnSeq = lastTxnSeq;
@@ -87,7 +88,8 @@ public final class Committer {
         final long writerTime;
         OpenLedger ledger;
         long entryId = -1;
-        int rc = PENDING;
+        /** Set with {@code done}: null if the ledger acknowledged the entry. */
+        LogError error;
         boolean done;
 
         WalWrite(byte[] data, WalEntry.Type type, List<PendingTxn> txns, int payloadLength, long firstSeq, int partIndex,
@@ -116,6 +118,8 @@ public final class Committer {
     private final Executor completions;
     private final WriterHooks hooks;
     private final Duration operationTimeout;
+    /** First retry pause; doubles per attempt up to {@link #MAX_BACKOFF_STEPS} doublings. */
+    private final long backoffNanos;
 
     private final LinkedBlockingQueue<PendingTxn> queue = new LinkedBlockingQueue<>();
     private final Semaphore pendingBytes;
@@ -156,7 +160,7 @@ public final class Committer {
      */
     public Committer(String store, StoreConfig cfg, Codec codec, WalLedgers ledgers, StoreMetadata meta, EpochClaim claim,
                      Versioned<LedgerList> ledgerList, LocalIndex index, Executor completions, WriterHooks hooks,
-                     CommitObserver observer, Duration operationTimeout, long logicalBytes, long storedBytes, StoreMetrics metrics) {
+                     CommitObserver observer, ClientConfig client, long logicalBytes, long storedBytes, StoreMetrics metrics) {
         this.store = store;
         this.cfg = cfg;
         this.ledgers = ledgers;
@@ -168,7 +172,8 @@ public final class Committer {
         this.observer = observer == null ? CommitObserver.NONE : observer;
         this.completions = completions;
         this.hooks = hooks;
-        this.operationTimeout = operationTimeout;
+        this.operationTimeout = client.operationTimeout();
+        this.backoffNanos = client.retryBackoff().toNanos();
         this.nextTxnSeq = index.lastSeq() + 1;
         this.pendingBytes = new Semaphore((int) Math.min(Integer.MAX_VALUE, cfg.maxPendingBytes()));
         this.logicalBytes = new AtomicLong(logicalBytes);
@@ -266,8 +271,8 @@ public final class Committer {
         return closedLedgersEnsembleChanges.get() + (l == null ? 0 : ensembleChanges(l.lh));
     }
 
-    private static long ensembleChanges(LedgerHandle lh) {
-        return Math.max(0, lh.getLedgerMetadata().getAllEnsembles().size() - 1);
+    private static long ensembleChanges(WriteLedger lh) {
+        return lh.ensembleChanges();
     }
 
     /** Started moves to a new ledger (a roll in progress waits for bookies or ZooKeeper). */
@@ -500,22 +505,22 @@ public final class Committer {
 
     private void send(WalWrite w, OpenLedger target) {
         target.bytes += w.data.length;
-        target.lh.asyncAddEntry(w.data, 0, w.data.length, addCallback, w);
+        target.lh.append(w.data, 0, w.data.length, target.callback, w);
     }
 
-    private final AsyncCallback.AddCallback addCallback = (rc, lh, entryId, ctx) -> {
-        WalWrite w = (WalWrite) ctx;
+    /** An add's outcome, on a log thread. */
+    private void added(OpenLedger from, LogError error, long entryId, WalWrite w) {
         synchronized (lock) {
-            if (crashed || w.ledger == null || w.ledger.lh != lh || w.done) {
+            if (crashed || w.ledger != from || w.done) {
                 return;
             }
-            w.rc = rc;
+            w.error = error;
             w.entryId = entryId;
             w.done = true;
             lock.notifyAll();
         }
         drain();
-    };
+    }
 
     /** Applies and completes the acknowledged prefix of the in-flight entries, in order. */
     private void drain() {
@@ -527,27 +532,23 @@ public final class Committer {
                     if (head == null || crashed || failure != null || !head.done) {
                         return;
                     }
-                    if (head.rc == BKException.Code.OK) {
+                    if (head.error == null) {
                         inflight.pollFirst();
                         inflightBytes -= head.data.length;
                         lock.notifyAll();
-                    } else if (!isFencingError(head.rc)) {
+                    } else if (!head.error.fencesWriter()) {
                         requestRoll(); // the committer thread resolves it
                         return;
                     }
                 }
-                if (head.rc != BKException.Code.OK) {
-                    fail(new StoreFencedException("store '" + store + "': ledger " + head.ledger.lh.getId()
-                            + " was fenced by another writer (" + BKException.codeLogger(head.rc) + ")"));
+                if (head.error != null) {
+                    fail(new StoreFencedException("store '" + store + "': ledger " + head.ledger.lh.id()
+                            + " was fenced by another writer (" + head.error + ")"));
                     return;
                 }
                 apply(head);
             }
         }
-    }
-
-    private static boolean isFencingError(int rc) {
-        return rc == BKException.Code.LedgerFencedException || rc == BKException.Code.UnauthorizedAccessException;
     }
 
     private void apply(WalWrite w) {
@@ -661,21 +662,21 @@ public final class Committer {
         List<WalWrite> redo = new ArrayList<>();
         synchronized (lock) {
             for (WalWrite w : inflight) {
-                if (w.ledger != old || w.rc == BKException.Code.OK) {
+                if (w.ledger != old || w.error == null) {
                     continue;
                 }
                 if (w.entryId >= 0 && w.entryId <= last) {
-                    w.rc = BKException.Code.OK; // in the closed ledger after all: durable
+                    w.error = null; // in the closed ledger after all: durable
                 } else {
                     w.done = false; // not in the log: write it again
-                    w.rc = PENDING;
+                    w.error = null;
                     redo.add(w);
                 }
             }
         }
         drain();
         LOG.info("store '{}': rolling from ledger {} (seq {}, last entry {}) because {}; re-sending {} entries",
-                store, old.lh.getId(), old.seq, last, reason, redo.size());
+                store, old.lh.id(), old.seq, last, reason, redo.size());
         OpenLedger next = openNewLedger(old, last);
         if (next == null) {
             return;
@@ -707,22 +708,20 @@ public final class Committer {
         long deadline = System.nanoTime() + operationTimeout.toNanos();
         for (int attempt = 0; ; attempt++) {
             try {
-                l.lh.close();
-                LedgerMetadata md = ledgers.client().getLedgerManager().readLedgerMetadata(l.lh.getId()).get().getValue();
-                if (md.isClosed()) {
-                    return md.getLastEntryId();
+                return l.lh.close();
+            } catch (LogException e) {
+                if (e.error() == LogError.FENCED || e.error() == LogError.METADATA_VERSION) {
+                    fail(new StoreFencedException("store '" + store + "': ledger " + l.lh.id()
+                            + " was recovered by another writer while this one was closing it", e));
+                    return -1;
                 }
-            } catch (BKException.BKLedgerFencedException | BKException.BKMetadataVersionException e) {
-                fail(new StoreFencedException("store '" + store + "': ledger " + l.lh.getId()
-                        + " was recovered by another writer while this one was closing it", e));
-                return -1;
-            } catch (BKException e) {
-                LOG.warn("store '{}': closing ledger {} failed (attempt {}): {}", store, l.lh.getId(), attempt, e.toString());
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.warn("store '{}': reading metadata of ledger {} failed (attempt {}): {}", store, l.lh.getId(), attempt, e.toString());
+                if (e.error() == LogError.INTERRUPTED) {
+                    throw new InterruptedException("closing ledger " + l.lh.id());
+                }
+                LOG.warn("store '{}': closing ledger {} failed (attempt {}): {}", store, l.lh.id(), attempt, e.toString());
             }
             if (System.nanoTime() > deadline) {
-                fail(new StoreFailedException("store '" + store + "': could not close ledger " + l.lh.getId()
+                fail(new StoreFailedException("store '" + store + "': could not close ledger " + l.lh.id()
                         + " within " + operationTimeout, null));
                 return -1;
             }
@@ -737,7 +736,7 @@ public final class Committer {
      */
     private OpenLedger openNewLedger(OpenLedger old, long oldLast) {
         long deadline = System.nanoTime() + operationTimeout.toNanos();
-        LedgerHandle lh = null;
+        WriteLedger lh = null;
         for (int attempt = 0; ; attempt++) {
             if (failure != null && old != null) {
                 deleteQuietly(lh);
@@ -745,14 +744,14 @@ public final class Committer {
             }
             try {
                 if (lh == null) {
-                    lh = ledgers.create(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(), cfg.digestType(), claim.epoch());
+                    lh = ledgers.create(WalLedgers.Kind.WAL, cfg, claim.epoch());
                 }
                 LedgerList list = ledgerList.value();
                 if (old != null) {
                     list = list.replace(list.bySeq(old.seq).closed(oldLast, old.lastTxnSeq));
                 }
                 long seq = list.nextSeq();
-                list = list.append(lh.getId(), claim.epoch());
+                list = list.append(lh.id(), claim.epoch());
                 int v = meta.casLedgers(claim, list, ledgerList.version());
                 ledgerList = new Versioned<>(list, v);
                 return new OpenLedger(seq, lh, index.lastSeq());
@@ -763,14 +762,15 @@ public final class Committer {
                     throw failure;
                 }
                 return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(new StoreClosedException("store '" + store + "': interrupted while creating a ledger"));
-                if (old == null) {
-                    throw failure;
+            } catch (LogException | LedgerKvException e) {
+                if (e instanceof LogException le && le.error() == LogError.INTERRUPTED) {
+                    deleteQuietly(lh);
+                    fail(new StoreClosedException("store '" + store + "': interrupted while creating a ledger"));
+                    if (old == null) {
+                        throw failure;
+                    }
+                    return null;
                 }
-                return null;
-            } catch (BKException | LedgerKvException e) {
                 LOG.warn("store '{}': creating the next ledger failed (attempt {}): {}", store, attempt, e.toString());
                 if (System.nanoTime() > deadline) {
                     deleteQuietly(lh);
@@ -778,7 +778,7 @@ public final class Committer {
                             + operationTimeout + ": " + e.getMessage() + ledgers.tlsHint(), e);
                     fail(f);
                     if (old == null) {
-                        throw ledgers.failure("creating the first ledger", e);
+                        throw e instanceof LogException le ? ledgers.failure("creating the first ledger", le) : (LedgerKvException) e;
                     }
                     return null;
                 }
@@ -793,20 +793,24 @@ public final class Committer {
         }
     }
 
-    private void deleteQuietly(LedgerHandle lh) {
+    private void deleteQuietly(WriteLedger lh) {
         if (lh == null) {
             return;
         }
         try {
             lh.close();
-            ledgers.client().deleteLedger(lh.getId());
-        } catch (Exception e) {
-            LOG.warn("store '{}': could not delete unused ledger {}: {}", store, lh.getId(), e.toString());
+        } catch (LogException e) {
+            // deleted below anyway
         }
+        ledgers.deleteQuietly(lh.id());
     }
 
-    private static void backoff(int attempt) throws InterruptedException {
-        Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
+    /** Doublings of the retry pause: 20 (about 2^4.3) times the first pause at most. */
+    private static final int MAX_BACKOFF_STEPS = 5;
+
+    private void backoff(int attempt) throws InterruptedException {
+        long nanos = Math.min(20 * backoffNanos, backoffNanos << Math.min(attempt, MAX_BACKOFF_STEPS));
+        TimeUnit.NANOSECONDS.sleep(nanos);
     }
 
     // ---- failure and shutdown --------------------------------------------------------------------
@@ -839,7 +843,7 @@ public final class Committer {
                     }
                     inflightBytes -= head.data.length;
                 }
-                if (head.done && head.rc == BKException.Code.OK && !crashed) {
+                if (head.done && head.error == null && !crashed) {
                     apply(head); // acknowledged before the failure: it is committed
                 } else {
                     for (PendingTxn t : head.txns) {
@@ -903,16 +907,15 @@ public final class Committer {
         fail(new StoreClosedException("store '" + store + "' is closed"));
         OpenLedger l = current;
         try {
-            l.lh.close();
-            long last = l.lh.getLastAddConfirmed();
+            long last = l.lh.close();
             LedgerList list = ledgerList.value();
             list = list.replace(list.bySeq(l.seq).closed(last, l.lastTxnSeq));
             int v = meta.casLedgers(claim, list, ledgerList.version());
             ledgerList = new Versioned<>(list, v);
             cleanStop = true;
-        } catch (BKException | EpochChangedException | LedgerKvException e) {
+        } catch (LogException | EpochChangedException | LedgerKvException e) {
             LOG.warn("store '{}': could not record ledger {} as closed: {} (the next writer will recover it)",
-                    store, l.lh.getId(), e.toString());
+                    store, l.lh.id(), e.toString());
         }
     }
 
@@ -992,6 +995,6 @@ public final class Committer {
     /** For status: the ledger currently written. */
     public long currentLedgerId() {
         OpenLedger l = current;
-        return l == null ? -1 : l.lh.getId();
+        return l == null ? -1 : l.lh.id();
     }
 }

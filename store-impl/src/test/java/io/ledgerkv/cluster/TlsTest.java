@@ -99,8 +99,8 @@ class TlsTest {
             try (DefaultLedgerKv client = connect(c.clientConfig().build())) {
                 KvStore s = client.open("scores", config().build());
                 s.put(b("acct-1"), b("0.93"));
-                assertThat(client.bookKeeperZooKeeper()).isNotNull();
-                c.expireSession(client.bookKeeperZooKeeper());
+                assertThat(((io.ledgerkv.log.bookkeeper.BookKeeperLog) client.log()).metadataZooKeeper()).isNotNull();
+                c.expireSession(((io.ledgerkv.log.bookkeeper.BookKeeperLog) client.log()).metadataZooKeeper());
                 // The expiry reaches the client asynchronously: puts before it are acknowledged (and kept),
                 // after it the writer refuses with the remedy.
                 Map<String, String> acked = new java.util.TreeMap<>(Map.of("acct-1", "0.93"));

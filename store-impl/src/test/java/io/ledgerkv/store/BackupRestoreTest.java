@@ -215,7 +215,7 @@ class BackupRestoreTest {
     void aStoreLeftRestoringCannotBeOpened() {
         String name = freshName("half");
         try (DefaultLedgerKv c = CLUSTER.connect()) {
-            new StoreMetadata(c.zk(), "default", name).createIfAbsent(StoreMeta.of(cfg(), 0, StoreMeta.RESTORING));
+            new StoreMetadata(c.nodes(), "default", name).createIfAbsent(StoreMeta.of(cfg(), 0, StoreMeta.RESTORING));
             assertThatThrownBy(() -> c.open(name, cfg())).hasMessageContaining("restore that has not finished");
             assertThatThrownBy(() -> c.openReadOnly(name, cfg())).hasMessageContaining("restore that has not finished");
             c.deleteStore(name, cfg());

@@ -112,7 +112,7 @@ class FencingTest {
         try (DefaultLedgerKv a = DefaultLedgerKv.connect(CLUSTER.clientConfig().sessionTimeout(Duration.ofSeconds(4)).build())) {
             BookKeeperStore s = a.open(name, cfg, WriterHooks.NONE);
             s.put(b("k"), b("v"));
-            LocalCluster.expireSession(CLUSTER.connectString(), a.zooKeeper());
+            LocalCluster.expireSession(CLUSTER.connectString(), io.ledgerkv.meta.zookeeper.CuratorNodes.zooKeeperOf(a.nodes()));
             await().atMost(Duration.ofSeconds(30)).until(() -> s.writerFailure() instanceof StoreFencedException);
             assertThatThrownBy(() -> s.put(b("k2"), b("v"))).isInstanceOf(StoreFencedException.class)
                     .hasMessageContaining("session");

@@ -156,7 +156,7 @@ public final class WriterSupervisor {
     /** Nemesis: the writer's ZooKeeper session expires; it fences itself, and workers replace it when they notice. */
     public void expireWriterSession() throws Exception {
         Handle h = current;
-        LocalCluster.expireSession(connectString, h.client().zooKeeper());
+        LocalCluster.expireSession(connectString, io.ledgerkv.meta.zookeeper.CuratorNodes.zooKeeperOf(h.client().nodes()));
     }
 
     public void close() {

@@ -1,4 +1,4 @@
-package io.ledgerkv.meta;
+package io.ledgerkv.meta.zookeeper;
 
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ClusterUnavailableException;

@@ -1,5 +1,6 @@
-package io.ledgerkv.meta;
+package io.ledgerkv.meta.zookeeper;
 
+import io.ledgerkv.meta.ZkLayout;
 import java.util.List;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.zookeeper.ZooDefs;
