@@ -1,5 +1,6 @@
 package io.ledgerkv.props;
 
+import io.ledgerkv.testing.Describe;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 

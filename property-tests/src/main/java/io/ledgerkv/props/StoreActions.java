@@ -1,5 +1,7 @@
 package io.ledgerkv.props;
 
+import io.ledgerkv.testing.Describe;
+import io.ledgerkv.testing.Model;
 import static io.ledgerkv.props.Gen.weight;
 
 import io.ledgerkv.api.AsOf;
@@ -13,7 +15,7 @@ import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.api.VersionedValue;
 import io.ledgerkv.codec.CodecType;
-import io.ledgerkv.props.Model.Op;
+import io.ledgerkv.testing.Model.Op;
 import io.ledgerkv.props.StatefulProperty.Action;
 import io.ledgerkv.store.DefaultLedgerKv;
 import java.nio.charset.StandardCharsets;

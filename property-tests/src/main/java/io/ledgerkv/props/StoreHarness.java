@@ -1,5 +1,7 @@
 package io.ledgerkv.props;
 
+import io.ledgerkv.testing.Describe;
+import io.ledgerkv.testing.Model;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.StoreConfig;

@@ -1,5 +1,6 @@
 package io.ledgerkv.props;
 
+import io.ledgerkv.testing.Describe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

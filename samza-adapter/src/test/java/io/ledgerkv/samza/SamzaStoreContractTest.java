@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.props.Gen;
-import io.ledgerkv.props.Model;
-import io.ledgerkv.props.Model.Op;
+import io.ledgerkv.testing.Model;
+import io.ledgerkv.testing.Model.Op;
 import io.ledgerkv.props.StatefulProperty;
 import io.ledgerkv.props.StatefulProperty.Action;
 import io.ledgerkv.testing.ClusterExtension;

@@ -154,7 +154,7 @@ public final class StoreMetadata {
         guarded(claim, new ZkNodes.SetData(paths.meta(), Json.write(meta), -1), "update store meta");
     }
 
-    private int guarded(EpochClaim claim, ZkNodes.Op op, String what) throws EpochChangedException {
+    private int guarded(EpochClaim claim, ZkNodes.SetData op, String what) throws EpochChangedException {
         Object r = call(() -> {
             try {
                 return zk.multi(List.of(new ZkNodes.Check(paths.epoch(), claim.zkVersion()), op)).get(1).version();
@@ -166,6 +166,13 @@ public final class StoreMetadata {
                 if (now.version() != claim.zkVersion()) {
                     return new EpochChangedException("cannot " + what + " of store '" + paths.store() + "': writer epoch is now "
                             + now.value().epoch() + " (" + now.value().owner() + "), this writer holds epoch " + claim.epoch());
+                }
+                // Our epoch still holds, so nobody else wrote here. Curator sends a request again after
+                // a lost connection even when the server had applied it; the second attempt then meets
+                // the version our first one made. If the znode holds what we wrote, it was ours.
+                ZkNodes.Node target = zk.get(op.path());
+                if (java.util.Arrays.equals(target.data(), op.data())) {
+                    return target.version();
                 }
                 return new EpochChangedException("cannot " + what + " of store '" + paths.store()
                         + "': it was changed by someone else while this writer held epoch " + claim.epoch());

@@ -194,6 +194,9 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 reader.loadCheckpoint(checkpoints, newestFirst);
                 try {
                     recovered = reader.catchUp(list.value(), role == Role.WRITER ? LogReader.Mode.RECOVER : LogReader.Mode.TAIL);
+                    if (role == Role.WRITER) {
+                        checkNothingLost(name, reader.index().lastSeq(), published);
+                    }
                 } catch (CorruptEntryException e) {
                     if (asOf.lsn() != null && e.getMessage().contains("are missing from the log")) {
                         throw new LedgerKvException("store '" + name + "': " + asOf + " is older than the oldest retained "
@@ -965,17 +968,17 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     }
 
     private void resyncStandby(io.ledgerkv.wal.WalGapException cause) {
-        LogReader fresh = new LogReader(name, ledgers, dicts, null, hooks);
+        LogReader fresh = null;
         try {
-            List<CheckpointInfo> newestFirst = new ArrayList<>(checkpoints.list());
-            java.util.Collections.reverse(newestFirst);
-            fresh.loadCheckpoint(checkpoints, newestFirst);
+            fresh = fromNewestCheckpoint();
             if (fresh.index().lastSeq() <= index.lastSeq()) {
                 throw cause; // no newer checkpoint covers the gap: the WAL really is missing transactions
             }
             fresh.catchUp(meta.readLedgers().value(), LogReader.Mode.TAIL);
         } catch (RuntimeException e) {
-            fresh.close();
+            if (fresh != null) {
+                fresh.close();
+            }
             standbyFailure = e instanceof LedgerKvException l ? l : new LedgerKvException(e.toString(), e);
             return;
         }
@@ -1032,23 +1035,64 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         EpochClaim newClaim = meta.claimEpoch();
         Versioned<LedgerList> list = meta.readLedgers();
         long start = System.nanoTime();
-        long entriesBefore = standbyReader.entries();
-        LedgerList recovered;
+        LogReader reader = standbyReader;
+        long entriesBefore = reader.entries();
+        LedgerList recovered = null;
         try {
-            recovered = standbyReader.catchUp(list.value(), LogReader.Mode.RECOVER);
+            List<CheckpointInfo> cps = checkpoints.list();
+            // A standby behind the newest checkpoint may have missed WAL the writer has trimmed since; if
+            // the ledger it recovers is empty, no entry would show the gap. It starts from that checkpoint.
+            if (cps.isEmpty() || reader.index().lastSeq() >= cps.get(cps.size() - 1).txnSeq()) {
+                try {
+                    recovered = reader.catchUp(list.value(), LogReader.Mode.RECOVER);
+                } catch (io.ledgerkv.wal.WalGapException e) {
+                    LOG.info("store '{}': the promoted standby fell behind a checkpoint: {}", name, e.getMessage());
+                }
+            }
+            if (recovered == null) {
+                reader.close();
+                reader = fromNewestCheckpoint();
+                entriesBefore = 0;
+                standbyResyncs.incrementAndGet();
+                recovered = reader.catchUp(list.value(), LogReader.Mode.RECOVER);
+            }
+            checkNothingLost(name, reader.index().lastSeq(), meta.readStats().value());
         } finally {
-            standbyReader.close();
+            reader.close();
         }
-        ReplayStats rs = new ReplayStats(list.value().ledgers().size(), standbyReader.entries() - entriesBefore,
-                index.lastSeq(), standbyReader.logicalBytes(), standbyReader.storedBytes(), (System.nanoTime() - start) / 1_000_000,
-                standbyReader.entriesByCodec(), replayStats.checkpointId(), replayStats.checkpointFallbacks());
+        ReplayStats rs = new ReplayStats(list.value().ledgers().size(), reader.entries() - entriesBefore,
+                reader.index().lastSeq(), reader.logicalBytes(), reader.storedBytes(), (System.nanoTime() - start) / 1_000_000,
+                reader.entriesByCodec(), reader.checkpoint() != null && reader != standbyReader ? reader.checkpoint().id()
+                : replayStats.checkpointId(), replayStats.checkpointFallbacks());
         metrics.close();
         StoreMetrics writerMetrics = metrics(client, name, cfg, Role.WRITER);
         writerMetrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions());
-        return client.track(startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, standbyReader.index(), newClaim,
+        StoreStats published = meta.readStats().value();
+        return client.track(startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, reader.index(), newClaim,
                 new Versioned<>(recovered, list.version()), hooks, rs,
-                new long[] {Math.max(meta.readStats().value().logicalBytes(), standbyReader.logicalBytes()),
-                    Math.max(meta.readStats().value().storedBytes(), standbyReader.storedBytes())}, writerMetrics));
+                new long[] {Math.max(published.logicalBytes(), reader.logicalBytes()),
+                    Math.max(published.storedBytes(), reader.storedBytes())}, writerMetrics));
+    }
+
+    /** A reader positioned at the newest checkpoint that reads back intact (or at the start of the log). */
+    private LogReader fromNewestCheckpoint() {
+        LogReader fresh = new LogReader(name, ledgers, dicts, null, hooks);
+        List<CheckpointInfo> newestFirst = new ArrayList<>(checkpoints.list());
+        java.util.Collections.reverse(newestFirst);
+        fresh.loadCheckpoint(checkpoints, newestFirst);
+        return fresh;
+    }
+
+    /**
+     * A writer's recovered log must reach every transaction the previous writer published as
+     * applied (its stats): those were acknowledged. A recovery that ends before that has lost
+     * acknowledged writes, and starting a writer on it would reuse their sequence numbers.
+     */
+    private static void checkNothingLost(String name, long recoveredSeq, StoreStats published) {
+        if (recoveredSeq < published.lastTxnSeq()) {
+            throw new CorruptEntryException(name, -1, -1, "the log recovers transactions up to " + recoveredSeq
+                    + ", but the store's writer published " + published.lastTxnSeq() + " as applied; not opening a writer on it");
+        }
     }
 
     /** What the replay on open read: ledgers, entries, transactions, bytes and time. */

@@ -45,14 +45,34 @@ public final class CheckpointStore {
         this.store = store;
     }
 
-    /** Registered checkpoints, oldest first. */
+    /**
+     * Registered checkpoints, oldest first. A checkpoint registered twice (its registration was
+     * applied, the response lost and the request sent again: two znodes name one ledger) is listed
+     * once, under its first id.
+     */
     public List<CheckpointInfo> list() {
+        List<CheckpointInfo> out = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (CheckpointInfo cp : registrations()) {
+            if (seen.add(cp.ledgerId())) {
+                out.add(cp);
+            }
+        }
+        return out;
+    }
+
+    /** Every checkpoint znode, oldest first, duplicates included. */
+    private List<CheckpointInfo> registrations() {
         List<CheckpointInfo> out = new ArrayList<>();
         for (StoreMetadata.Child c : meta.checkpointNodes()) {
             int id = Integer.parseInt(c.name().substring(PREFIX.length())) + 1;
             out.add(Json.read(c.data(), CheckpointInfo.class, meta.paths().checkpoints() + "/" + c.name()).withId(id));
         }
         return out;
+    }
+
+    private static String znode(int id) {
+        return String.format("%s%010d", PREFIX, id - 1);
     }
 
     /**
@@ -187,15 +207,37 @@ public final class CheckpointStore {
         }
     }
 
-    /** Registers a verified checkpoint if {@code claim} still holds the epoch; returns it with its id. */
+    /**
+     * Registers a verified checkpoint if {@code claim} still holds the epoch; returns it with its id.
+     * The registration is a sequential znode, and Curator re-sends a request whose response was lost
+     * even when the server applied it: then two znodes name the ledger. The first is kept, later ones
+     * are removed, and the first one's id is returned.
+     */
     CheckpointInfo register(EpochClaim claim, CheckpointInfo cp) throws EpochChangedException {
         String created = meta.registerCheckpoint(claim, PREFIX, Json.write(cp));
-        return cp.withId(Integer.parseInt(created.substring(PREFIX.length())) + 1);
+        CheckpointInfo mine = cp.withId(Integer.parseInt(created.substring(PREFIX.length())) + 1);
+        for (CheckpointInfo r : registrations()) {
+            if (r.ledgerId() == cp.ledgerId() && r.id() < mine.id()) {
+                meta.deleteCheckpoint(claim, znode(mine.id()));
+                mine = r;
+            } else if (r.ledgerId() == cp.ledgerId() && r.id() > mine.id()) {
+                meta.deleteCheckpoint(claim, znode(r.id()));
+            }
+        }
+        return mine;
     }
 
-    /** Unregisters a checkpoint, then deletes its ledger (in that order: the registry never points at nothing). */
+    /**
+     * Unregisters a checkpoint, then deletes its ledger (in that order: the registry never points at
+     * nothing) unless another registration still names that ledger.
+     */
     void delete(EpochClaim claim, CheckpointInfo cp) throws EpochChangedException {
-        meta.deleteCheckpoint(claim, String.format("%s%010d", PREFIX, cp.id() - 1));
+        meta.deleteCheckpoint(claim, znode(cp.id()));
+        for (CheckpointInfo r : registrations()) {
+            if (r.ledgerId() == cp.ledgerId()) {
+                return;
+            }
+        }
         deleteQuietly(cp.ledgerId());
     }
 

@@ -183,7 +183,12 @@ final class LogReader implements AutoCloseable {
                 long seqOfLedger = ref.seq();
                 maxSeq.putIfAbsent(seqOfLedger, index.lastSeq());
                 if (from <= last) {
-                    lh.read(from, last, (entryId, data) -> accept(seqOfLedger, ledgerId, entryId, data));
+                    // The cursor moves with every entry applied: a read that fails part way must not
+                    // make the next call read (and apply) the same entries again.
+                    lh.read(from, last, (entryId, data) -> {
+                        accept(seqOfLedger, ledgerId, entryId, data);
+                        next.put(seqOfLedger, entryId + 1);
+                    });
                 }
                 next.put(ref.seq(), closed ? Long.MAX_VALUE : last + 1);
                 if (ref.state() == LedgerRef.State.OPEN && mode == Mode.RECOVER) {

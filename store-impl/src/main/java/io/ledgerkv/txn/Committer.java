@@ -120,6 +120,14 @@ public final class Committer {
     private final Duration operationTimeout;
     /** First retry pause; doubles per attempt up to {@link #MAX_BACKOFF_STEPS} doublings. */
     private final long backoffNanos;
+    /**
+     * How long the writer waits for the outcome of any add before it gives up on the bookies.
+     * BookKeeper times every add out after addEntryTimeout, so this bound is a guard, not a timer the
+     * writer normally meets: no wait of the committer is unbounded.
+     */
+    private final long stallNanos;
+    /** When an add last succeeded or failed (any thread writes, waits read). */
+    private volatile long lastOutcomeNanos = System.nanoTime();
 
     private final LinkedBlockingQueue<PendingTxn> queue = new LinkedBlockingQueue<>();
     private final Semaphore pendingBytes;
@@ -174,6 +182,7 @@ public final class Committer {
         this.hooks = hooks;
         this.operationTimeout = client.operationTimeout();
         this.backoffNanos = client.retryBackoff().toNanos();
+        this.stallNanos = 2 * client.addEntryTimeout().toNanos() + client.operationTimeout().toNanos();
         this.nextTxnSeq = index.lastSeq() + 1;
         this.pendingBytes = new Semaphore((int) Math.min(Integer.MAX_VALUE, cfg.maxPendingBytes()));
         this.logicalBytes = new AtomicLong(logicalBytes);
@@ -384,15 +393,20 @@ public final class Committer {
      * here (a condition failed: nothing written; or it had nothing left to write).
      */
     private boolean resolve(PendingTxn t) throws InterruptedException {
+        long since = System.nanoTime();
         while (failure == null && index.lastSeq() < nextTxnSeq - 1) {
             if (rollRequested) {
                 rollRequested = false;
                 rollAfterFailure();
                 continue;
             }
+            if (stalledSince(since)) {
+                failStalled("waiting to resolve a conditional transaction");
+                break;
+            }
             synchronized (lock) {
                 if (failure == null && index.lastSeq() < nextTxnSeq - 1) {
-                    lock.wait(1);
+                    lock.wait(1); // the index advances after the notify of the ack that advances it
                 }
             }
         }
@@ -478,11 +492,9 @@ public final class Committer {
 
     /** Sends an entry to the current ledger, waiting while too many bytes are outstanding. */
     private void submit(WalWrite w) throws InterruptedException {
+        awaitRoom(w.data.length);
         OpenLedger target;
         synchronized (lock) {
-            while (failure == null && inflightBytes > 0 && inflightBytes + w.data.length > cfg.maxInflightBytes()) {
-                lock.wait();
-            }
             if (failure != null) {
                 for (PendingTxn t : w.txns) {
                     finish(t, null, failure);
@@ -503,6 +515,59 @@ public final class Committer {
         }
     }
 
+    /**
+     * Waits until the in-flight window has room for {@code bytes}. A failed entry keeps its bytes
+     * counted until a roll settles it (durable after all, or re-sent), so when an add fails the roll
+     * happens here: waiting for room that only the roll can free would wait for good.
+     */
+    private void awaitRoom(int bytes) throws InterruptedException {
+        for (;;) {
+            boolean stalled = false;
+            synchronized (lock) {
+                long since = System.nanoTime();
+                while (failure == null && !rollRequested && inflightBytes > 0 && inflightBytes + bytes > cfg.maxInflightBytes()) {
+                    if (!awaitOutcome(since)) {
+                        stalled = true;
+                        break;
+                    }
+                }
+                if (failure != null || (!stalled && !rollRequested)) {
+                    return;
+                }
+            }
+            if (stalled) {
+                failStalled("waiting for room in the in-flight window");
+                return;
+            }
+            rollRequested = false;
+            rollAfterFailure();
+        }
+    }
+
+    /**
+     * With {@code lock} held: waits for an add outcome (or any other wake-up). False, without
+     * waiting, once no add has succeeded or failed for the stall bound since {@code since}.
+     */
+    private boolean awaitOutcome(long since) throws InterruptedException {
+        long left = stallNanos - (System.nanoTime() - Math.max(since, lastOutcomeNanos));
+        if (left <= 0) {
+            return false;
+        }
+        lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        return true;
+    }
+
+    private boolean stalledSince(long since) {
+        return System.nanoTime() - Math.max(since, lastOutcomeNanos) > stallNanos;
+    }
+
+    /** Fails the writer after the bookies neither acknowledged nor failed any add for the stall bound (not under {@code lock}). */
+    private void failStalled(String doing) {
+        fail(new StoreFailedException("store '" + store + "': no add was acknowledged or failed for "
+                + Duration.ofNanos(stallNanos).toMillis() + " ms while " + doing + " (2 x addEntryTimeout + operationTimeout)"
+                + ledgers.tlsHint(), null));
+    }
+
     private void send(WalWrite w, OpenLedger target) {
         target.bytes += w.data.length;
         target.lh.append(w.data, 0, w.data.length, target.callback, w);
@@ -510,6 +575,7 @@ public final class Committer {
 
     /** An add's outcome, on a log thread. */
     private void added(OpenLedger from, LogError error, long entryId, WalWrite w) {
+        lastOutcomeNanos = System.nanoTime();
         synchronized (lock) {
             if (crashed || w.ledger != from || w.done) {
                 return;
@@ -647,10 +713,18 @@ public final class Committer {
     private void roll(String reason) throws InterruptedException {
         rollAttempts.incrementAndGet();
         OpenLedger old = current;
+        boolean stalled = false;
         synchronized (lock) {
+            long since = System.nanoTime();
             while (failure == null && hasOutstanding(old)) {
-                lock.wait();
+                if (!awaitOutcome(since)) {
+                    stalled = true;
+                    break;
+                }
             }
+        }
+        if (stalled) {
+            failStalled("waiting for the outstanding entries of ledger " + old.lh.id() + " before rolling");
         }
         if (failure != null) {
             return;
@@ -739,7 +813,7 @@ public final class Committer {
         WriteLedger lh = null;
         for (int attempt = 0; ; attempt++) {
             if (failure != null && old != null) {
-                deleteQuietly(lh);
+                abandon(lh);
                 return null;
             }
             try {
@@ -756,7 +830,7 @@ public final class Committer {
                 ledgerList = new Versioned<>(list, v);
                 return new OpenLedger(seq, lh, index.lastSeq());
             } catch (EpochChangedException e) {
-                deleteQuietly(lh);
+                abandon(lh);
                 fail(new StoreFencedException("store '" + store + "': " + e.getMessage()));
                 if (old == null) {
                     throw failure;
@@ -764,7 +838,7 @@ public final class Committer {
                 return null;
             } catch (LogException | LedgerKvException e) {
                 if (e instanceof LogException le && le.error() == LogError.INTERRUPTED) {
-                    deleteQuietly(lh);
+                    abandon(lh);
                     fail(new StoreClosedException("store '" + store + "': interrupted while creating a ledger"));
                     if (old == null) {
                         throw failure;
@@ -773,7 +847,7 @@ public final class Committer {
                 }
                 LOG.warn("store '{}': creating the next ledger failed (attempt {}): {}", store, attempt, e.toString());
                 if (System.nanoTime() > deadline) {
-                    deleteQuietly(lh);
+                    abandon(lh);
                     StoreFailedException f = new StoreFailedException("store '" + store + "': could not create a new ledger within "
                             + operationTimeout + ": " + e.getMessage() + ledgers.tlsHint(), e);
                     fail(f);
@@ -793,14 +867,33 @@ public final class Committer {
         }
     }
 
-    private void deleteQuietly(WriteLedger lh) {
+    /**
+     * Gives up a ledger this writer created for its list: closes it, and deletes it unless the list
+     * names it. An update whose response was lost may have registered it after all (and a successor
+     * that fenced us then recovers it), so a ledger is deleted only when the list is read and it is
+     * not there; when the list cannot be read, it stays as an unreferenced ledger.
+     */
+    private void abandon(WriteLedger lh) {
         if (lh == null) {
             return;
         }
         try {
             lh.close();
         } catch (LogException e) {
-            // deleted below anyway
+            // an empty ledger; nothing to lose
+        }
+        try {
+            for (LedgerRef r : meta.readLedgers().value().ledgers()) {
+                if (r.ledgerId() == lh.id()) {
+                    LOG.warn("store '{}': ledger {} is in the ledger list after all (an update whose response was lost); kept",
+                            store, lh.id());
+                    return;
+                }
+            }
+        } catch (LedgerKvException e) {
+            LOG.warn("store '{}': ledger {} left unreferenced: the ledger list could not be read to check it: {}", store,
+                    lh.id(), e.getMessage());
+            return;
         }
         ledgers.deleteQuietly(lh.id());
     }
@@ -890,9 +983,14 @@ public final class Committer {
     /** On the committer thread, after STOP: wait for the in-flight entries, then close the ledger. */
     private void stopGracefully() throws InterruptedException {
         for (;;) {
+            boolean stalled = false;
             synchronized (lock) {
+                long since = System.nanoTime();
                 while (failure == null && !inflight.isEmpty() && !rollRequested) {
-                    lock.wait();
+                    if (!awaitOutcome(since)) {
+                        stalled = true;
+                        break;
+                    }
                 }
                 if (failure != null) {
                     return;
@@ -900,6 +998,10 @@ public final class Committer {
                 if (inflight.isEmpty()) {
                     break;
                 }
+            }
+            if (stalled) {
+                failStalled("closing with entries in flight");
+                return;
             }
             rollRequested = false;
             roll("an entry failed during shutdown");

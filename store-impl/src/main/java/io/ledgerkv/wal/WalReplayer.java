@@ -96,7 +96,7 @@ public final class WalReplayer {
 
     private void acceptBatch(long ledgerSeq, long ledgerId, long entryId, WalEntry e) throws WalFormatException {
         if (partsSeq >= 0) {
-            throw corrupt(ledgerId, entryId, "batch entry in the middle of large transaction " + partsSeq);
+            throw unfinished(ledgerId, entryId, e.firstTxnSeq(), "batch entry");
         }
         long first = e.firstTxnSeq();
         checkContiguous(ledgerId, entryId, first);
@@ -113,15 +113,28 @@ public final class WalReplayer {
 
     private void acceptPart(long ledgerSeq, long ledgerId, long entryId, WalEntry e) throws WalFormatException {
         long seq = e.firstTxnSeq();
+        if (e.count() != 0 && partsSeq < 0) {
+            // A later part (or the commit entry) with no first part before it: a failure roll can
+            // split one transaction over two ledgers, and the first may be gone (skipped or trimmed).
+            if (seq <= lastSeq && lastSeq == startSeq) {
+                return; // the starting checkpoint holds the transaction
+            }
+            if (seq > lastSeq) {
+                throw new WalGapException(store, ledgerId, entryId, "the first parts of transaction " + seq
+                        + (seq > lastSeq + 1 ? " and transactions " + (lastSeq + 1) + ".." + (seq - 1) : "") + " are missing from the log");
+            }
+        }
         if (e.count() == 0) {
             if (partsSeq >= 0) {
-                throw corrupt(ledgerId, entryId, "large transaction " + seq + " starts while " + partsSeq + " is unfinished");
+                throw unfinished(ledgerId, entryId, seq, "large transaction " + seq + " starting");
             }
             checkContiguous(ledgerId, entryId, seq);
             partsSeq = seq;
             partsEpoch = e.epoch();
             partsLength = 0;
             nextPart = 0;
+        } else if (partsSeq >= 0 && seq > partsSeq) {
+            throw unfinished(ledgerId, entryId, seq, "part " + e.count() + " of transaction " + seq);
         } else if (seq != partsSeq || e.count() != nextPart) {
             throw corrupt(ledgerId, entryId, "part " + e.count() + " of transaction " + seq
                     + " out of order (expected part " + nextPart + " of " + partsSeq + ")");
@@ -173,6 +186,21 @@ public final class WalReplayer {
         partsLength = 0;
         partsSeq = -1;
         nextPart = 0;
+    }
+
+    /**
+     * An entry of a later transaction while large transaction {@code partsSeq} is unfinished: in one
+     * writer epoch its remaining parts and commit entry can only be missing (a reader that read the
+     * first parts, then fell behind a checkpoint that trimmed the rest), so this is a gap, after
+     * which a reader reloads from a checkpoint; an earlier sequence number is corruption.
+     */
+    private CorruptEntryException unfinished(long ledgerId, long entryId, long seq, String what) {
+        if (seq > partsSeq) {
+            return new WalGapException(store, ledgerId, entryId, what + " while large transaction " + partsSeq
+                    + " is unfinished: the rest of it" + (seq > partsSeq + 1 ? " and transactions " + (partsSeq + 1) + ".." + (seq - 1) : "")
+                    + " are missing from the log");
+        }
+        return corrupt(ledgerId, entryId, what + " in the middle of large transaction " + partsSeq);
     }
 
     private CorruptEntryException corrupt(long ledgerId, long entryId, String reason) {

@@ -104,4 +104,62 @@ class WalReplayerTest {
         assertThat(applied).containsExactly("3=c", "4=d");
         assertThat(new Lsn(1, 0, 2)).isLessThan(new Lsn(1, 1, 0));
     }
+
+    /** A failure roll split transaction 2 over two ledgers; a checkpoint at 2 covers it and the first ledger is gone. */
+    @Test
+    void laterPartsOfATransactionTheCheckpointHoldsAreSkipped() throws Exception {
+        WalReplayer fromCheckpoint = new WalReplayer("s", 2,
+                (seq, lsn, time, ops) -> applied.add(seq + "=" + s(ops.get(0).key())));
+        WalEntry[] parts = large(1, 2, "big", 4);
+        fromCheckpoint.accept(2, 11, 0, parts[2]);
+        fromCheckpoint.accept(2, 11, 1, parts[3]);
+        fromCheckpoint.accept(2, 11, 2, batch(1, 3, "after"));
+        assertThat(applied).containsExactly("3=after");
+        assertThat(fromCheckpoint.hasPendingParts()).isFalse();
+    }
+
+    /** The same later part where the replay has not reached the transaction: its first parts are missing, a gap. */
+    @Test
+    void laterPartsWithoutTheirFirstPartsAreAGap() throws Exception {
+        replayer.accept(1, 10, 0, batch(1, 1, "a"));
+        WalEntry[] parts = large(1, 3, "big", 3);
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, parts[1]))
+                .isInstanceOf(WalGapException.class)
+                .hasMessageContaining("the first parts of transaction 3 and transactions 2..2 are missing");
+        WalEntry[] next = large(1, 2, "big", 3);
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, next[2]))
+                .isInstanceOf(WalGapException.class)
+                .hasMessageContaining("the first parts of transaction 2 are missing");
+    }
+
+    /** Once the replay has applied something, an old later part is a duplicate, not something to skip. */
+    @Test
+    void aLaterPartOfAnAppliedTransactionAfterTheStartIsADuplicate() throws Exception {
+        WalEntry[] parts = large(1, 1, "big", 3);
+        for (WalEntry p : parts) {
+            replayer.accept(1, 10, 0, p);
+        }
+        replayer.accept(1, 10, 3, batch(1, 2, "b"));
+        assertThatThrownBy(() -> replayer.accept(1, 10, 4, parts[2])).isInstanceOf(CorruptEntryException.class)
+                .isNotInstanceOf(WalGapException.class).hasMessageContaining("out of order");
+    }
+
+    /**
+     * A reader that read the first parts of transaction 1 and then fell behind a checkpoint that
+     * trimmed the rest meets a later transaction: a gap (it reloads from the checkpoint), not corruption.
+     */
+    @Test
+    void aLaterTransactionWhileALargeOneIsUnfinishedIsAGap() throws Exception {
+        WalEntry[] parts = large(1, 1, "big", 3);
+        replayer.accept(1, 10, 0, parts[0]);
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, batch(1, 3, "later")))
+                .isInstanceOf(WalGapException.class).hasMessageContaining("the rest of it and transactions 2..2 are missing");
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, large(1, 2, "next", 2)[0]))
+                .isInstanceOf(WalGapException.class).hasMessageContaining("large transaction 2 starting while large transaction 1");
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, large(1, 2, "next", 3)[1]))
+                .isInstanceOf(WalGapException.class).hasMessageContaining("part 1 of transaction 2 while large transaction 1");
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, batch(1, 1, "same")))
+                .isInstanceOf(CorruptEntryException.class).isNotInstanceOf(WalGapException.class)
+                .hasMessageContaining("batch entry in the middle of large transaction 1");
+    }
 }

@@ -1,4 +1,4 @@
-package io.ledgerkv.props;
+package io.ledgerkv.testing;
 
 import java.util.Arrays;
 import java.util.List;

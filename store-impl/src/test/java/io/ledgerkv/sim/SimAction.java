@@ -1,0 +1,622 @@
+package io.ledgerkv.sim;
+
+import io.ledgerkv.api.AsOf;
+import io.ledgerkv.api.CheckpointStatus;
+import io.ledgerkv.api.Condition;
+import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.StandbyLag;
+import io.ledgerkv.api.Txn;
+import io.ledgerkv.api.VersionedValue;
+import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.store.BookKeeperStore;
+import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.testing.Describe;
+import io.ledgerkv.testing.Model.Op;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The steps of a simulated schedule: the workload (writes, transactions larger than the in-flight
+ * window, pipelined bursts, conditional writes, counters, values with a time to live), the store's
+ * own operations (flush, checkpoint, standby poll and promotion, reopen with another codec) and the
+ * nemesis at the store's level (crash, fencing by a new writer, bookie stops, session expiry). Each
+ * action holds concrete values, so a schedule replays and shrinks; the fault schedule underneath
+ * is the {@link FaultPlan}'s.
+ */
+public interface SimAction {
+    /** Large enough for a transaction of several entries and more than an 8 KiB in-flight window. */
+    int MAX_VALUE = 24 * 1024;
+
+    /** Runs the step; false if it did not apply to the state it met (nothing happened). */
+    boolean run(SimRun r) throws Exception;
+
+    static byte[] key(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] value(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Keys written with a time to live: readers judge their expiry by the log's clock, so reader checks leave them out. */
+    static boolean isTtlKey(byte[] k) {
+        return k.length > 0 && k[0] == 't';
+    }
+
+    List<String> KEYS = List.of("a", "ab", "b", "k", "z");
+    List<String> TTL_KEYS = List.of("t1", "t2");
+    List<String> COUNTERS = List.of("c1", "c2");
+
+    // ---- the workload -----------------------------------------------------------------------------
+
+    record Write(List<Op> ops) implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            return r.commit(ops, null) != SimRun.Outcome.SKIPPED;
+        }
+
+        @Override
+        public String toString() {
+            return "write " + ops;
+        }
+    }
+
+    /** Transactions committed without waiting for each other: pipelined entries, some batched together. */
+    record Burst(List<List<Op>> txns) implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
+                return false;
+            }
+            List<CompletableFuture<Lsn>> futures = new ArrayList<>();
+            for (List<Op> ops : txns) {
+                try {
+                    Txn t = r.writer.begin();
+                    SimRun.stage(t, ops);
+                    futures.add(t.commitAsync());
+                } catch (RuntimeException e) {
+                    futures.add(CompletableFuture.failedFuture(e));
+                }
+            }
+            // Acknowledgements come in commit order; the first failure fails every later commit.
+            for (int i = 0; i < txns.size(); i++) {
+                r.record(txns.get(i), futures.get(i));
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "burst " + txns;
+        }
+    }
+
+    /** A compare-and-set on a key's version: the right one (it must hold) or a stale one (it must fail, writing nothing). */
+    record Replace(String name, byte[] value, boolean rightVersion) implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
+                return false;
+            }
+            VersionedValue v = r.writer.getWithVersion(key(name));
+            Lsn expected = v != null && rightVersion ? v.version() : new Lsn(0, 0, 0);
+            boolean holds = v != null && rightVersion;
+            SimRun.Outcome o = r.commit(List.of(new Op(key(name), value)), t -> t.check(key(name), Condition.version(expected)));
+            if (o == SimRun.Outcome.ACKED && !holds) {
+                throw new SimRun.Violation("conditions hold exactly", "replace of " + name + " at a stale version was applied", null);
+            }
+            if (o == SimRun.Outcome.REFUSED && holds) {
+                throw new SimRun.Violation("conditions hold exactly", "replace of " + name + " at its own version was refused", null);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "replace " + name + "=" + Describe.bytes(value) + (rightVersion ? " at its version" : " at a stale version");
+        }
+    }
+
+    record Increment(String name, long delta) implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
+                return false;
+            }
+            byte[] old = r.model.get(key(name));
+            long next = (old == null ? 0 : ByteBuffer.wrap(old).getLong()) + delta;
+            List<Op> effect = List.of(new Op(key(name), ByteBuffer.allocate(8).putLong(next).array()));
+            CompletableFuture<Lsn> f;
+            try {
+                Txn t = r.writer.begin();
+                t.increment(key(name), delta);
+                f = t.commitAsync();
+            } catch (RuntimeException e) {
+                return true;
+            }
+            r.record(effect, f);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "increment " + name + " by " + delta;
+        }
+    }
+
+    /** Moves the writers' clock and the model's together (not while commits are in doubt: their expiry is due at commit). */
+    record AdvanceClock(long millis) implements SimAction {
+        @Override
+        public boolean run(SimRun r) {
+            if (!r.uncertain.isEmpty()) {
+                return false;
+            }
+            r.clock.advance(Duration.ofMillis(millis));
+            r.model.advance(millis);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "advance clock " + millis + " ms";
+        }
+    }
+
+    record Reap() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
+                return false;
+            }
+            try {
+                r.settle("reaping expired values", r.writer.reapExpired());
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                // a failed reap changes nothing visible: expired values are hidden either way
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "reap expired values";
+        }
+    }
+
+    record Flush() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy()) {
+                return false;
+            }
+            try {
+                r.bounded("flush", () -> {
+                    r.writer.flush();
+                    return null;
+                });
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                // the writer failed; the check replaces it
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "flush";
+        }
+    }
+
+    // ---- the store's own operations -------------------------------------------------------------------
+
+    record Checkpoint() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy()) {
+                return false;
+            }
+            try {
+                CheckpointStatus cp = r.bounded("a checkpoint", () -> r.writer.checkpoint());
+                r.stats.count("checkpoint.ok");
+                r.lastCheckpoint = cp.id();
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                r.stats.count("checkpoint.failed");
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "checkpoint";
+        }
+    }
+
+    /** A read-only handle at the newest checkpoint: it must show a committed state. */
+    record ReadCheckpoint() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (r.lastCheckpoint <= 0) {
+                return false;
+            }
+            DefaultLedgerKv c = r.connect();
+            if (c == null) {
+                return true;
+            }
+            try {
+                BookKeeperStore s = r.bounded("opening checkpoint " + r.lastCheckpoint,
+                        () -> r.openReadOnly(c, AsOf.checkpoint(r.lastCheckpoint)));
+                r.checkPrefix(s, "checkpoint " + r.lastCheckpoint, 0);
+                r.stats.count("readCheckpoint.ok");
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                r.stats.count("readCheckpoint.failed"); // faults, or the checkpoint was dropped by retention
+            } finally {
+                SimRun.closeQuietly(c);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "read the newest checkpoint";
+        }
+    }
+
+    record ReadLatest() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            DefaultLedgerKv c = r.connect();
+            if (c == null) {
+                return true;
+            }
+            try {
+                BookKeeperStore s = r.bounded("opening read-only", () -> r.openReadOnly(c, AsOf.latest()));
+                r.checkPrefix(s, "a read-only handle", 0);
+                r.stats.count("readOnly.ok");
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                r.stats.count("readOnly.failed");
+            } finally {
+                SimRun.closeQuietly(c);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "open read-only";
+        }
+    }
+
+    record OpenStandby() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (r.standby != null) {
+                return false;
+            }
+            DefaultLedgerKv c = r.connect();
+            if (c == null) {
+                return true;
+            }
+            try {
+                r.standby = r.bounded("opening a standby", () -> c.openStandby(SimRun.STORE, r.cfg));
+                r.standbyClient = c;
+                r.standbyAt = r.checkPrefix(r.standby, "the standby", 0);
+                r.stats.count("standby.opened");
+            } catch (SimRun.Violation v) {
+                c.crash();
+                throw v;
+            } catch (Exception e) {
+                c.crash();
+                r.stats.count("standby.openFailed");
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "open a standby";
+        }
+    }
+
+    /** The standby reads what the writer added: it shows a later committed state, or reports why not. */
+    record PollStandby() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (r.standby == null) {
+                return false;
+            }
+            boolean alive = r.bounded("a standby poll", r::pollStandby);
+            StandbyLag lag;
+            try {
+                lag = r.standby.lag(); // reads the writer's published position from ZooKeeper
+            } catch (io.ledgerkv.api.ClusterUnavailableException e) {
+                r.stats.count("standby.lagUnavailable");
+                return true;
+            }
+            if (!alive || lag.error() != null && lag.error().contains("corrupt")) {
+                throw new SimRun.Violation("a standby never stops on an intact log", "standby stopped: " + lag.error(), null);
+            }
+            if (lag.error() == null) {
+                r.standbyAt = r.checkPrefix(r.standby, "the standby", r.standbyAt);
+                r.stats.count("standby.polled");
+            } else {
+                r.stats.count("standby.pollFailed");
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "poll the standby";
+        }
+    }
+
+    /** The standby becomes the writer, fencing the current one. */
+    record Promote() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (r.standby == null) {
+                return false;
+            }
+            BookKeeperStore sb = r.standby;
+            DefaultLedgerKv sc = r.standbyClient;
+            r.standby = null;
+            r.standbyClient = null;
+            r.standbyAt = -1;
+            try {
+                BookKeeperStore promoted = r.bounded("promoting the standby", () -> (BookKeeperStore) sb.promote());
+                if (r.client != null) {
+                    r.client.crash(); // the old writer's process: fenced now, it would restart as a standby
+                }
+                r.client = sc;
+                r.writer = promoted;
+                r.resolve(promoted, "the promoted standby");
+                r.stats.count("promote.ok");
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                sc.crash();
+                r.stats.count("promote.failed");
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "promote the standby";
+        }
+    }
+
+    record Reopen(CodecType codec) implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (r.client != null) {
+                DefaultLedgerKv c = r.client;
+                try {
+                    r.bounded("closing the writer", () -> {
+                        c.close();
+                        return null;
+                    });
+                } catch (SimRun.Violation v) {
+                    throw v;
+                } catch (Exception e) {
+                    // recovered below either way
+                }
+                r.client = null;
+                r.writer = null;
+            }
+            r.cfg = r.cfg.toBuilder().codec(codec).build();
+            r.recover(false);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "close and reopen with " + codec;
+        }
+    }
+
+    // ---- the nemesis at the store's level ---------------------------------------------------------
+
+    record Crash() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            r.recover(true);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "crash the writer's process and restart it";
+        }
+    }
+
+    /** A second writer opens the store; the first must acknowledge nothing after that. */
+    record Fence() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
+                return false;
+            }
+            DefaultLedgerKv c = r.connect();
+            if (c == null) {
+                return true;
+            }
+            BookKeeperStore successor;
+            try {
+                successor = r.bounded("opening a successor writer", () -> c.open(SimRun.STORE, r.cfg, r.hooks));
+            } catch (SimRun.Violation v) {
+                c.crash();
+                throw v;
+            } catch (Exception e) {
+                c.crash();
+                r.stats.count("fence.openFailed");
+                return true;
+            }
+            CompletableFuture<Lsn> late;
+            try {
+                Txn t = r.writer.begin();
+                t.put(key("fenced"), value("must not be acknowledged"));
+                late = t.commitAsync();
+            } catch (RuntimeException e) {
+                late = CompletableFuture.failedFuture(e);
+            }
+            try {
+                r.settle("a commit of the fenced writer", late);
+                throw new SimRun.Violation("a fenced writer acknowledges nothing", "the old writer acknowledged a commit after a"
+                        + " successor opened the store", null);
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception expected) {
+                r.stats.count("fence.refused");
+            }
+            r.client.crash();
+            r.client = c;
+            r.writer = successor;
+            r.resolve(successor, "the successor");
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "a successor writer opens the store";
+        }
+    }
+
+    /** A bookie stops for {@code steps} steps of the schedule (then the nemesis starts it again). */
+    record StopBookie(int bookie, int steps) implements SimAction {
+        @Override
+        public boolean run(SimRun r) {
+            int b = bookie % r.setup.bookies();
+            if (!r.cluster.bookKeeper().isUp(b)) {
+                return false;
+            }
+            r.cluster.bookKeeper().stopBookie(b);
+            r.bookieBackAt.put(b, r.step + steps);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "stop bookie " + bookie + " for " + steps + " steps";
+        }
+    }
+
+    record ExpireSession() implements SimAction {
+        @Override
+        public boolean run(SimRun r) {
+            if (r.client == null) {
+                return false;
+            }
+            r.cluster.expireSession(r.client);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "expire the writer's ZooKeeper session";
+        }
+    }
+
+    // ---- generation -------------------------------------------------------------------------------
+
+    /** {@code n} actions drawn from {@code seed}: the same seed, the same schedule. */
+    static List<SimAction> generate(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<SimAction> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(next(r));
+        }
+        return out;
+    }
+
+    private static SimAction next(SplittableRandom r) {
+        int x = r.nextInt(100);
+        if (x < 18) {
+            return new Write(List.of(op(r)));
+        } else if (x < 28) {
+            return new Write(ops(r, 1 + r.nextInt(4)));
+        } else if (x < 34) {
+            return new Write(List.of(new Op(key(pick(r, KEYS)), bytes(r, 9_000 + r.nextInt(MAX_VALUE - 9_000)))));
+        } else if (x < 42) {
+            List<List<Op>> txns = new ArrayList<>();
+            int k = 2 + r.nextInt(5);
+            for (int i = 0; i < k; i++) {
+                txns.add(ops(r, 1 + r.nextInt(2)));
+            }
+            return new Burst(txns);
+        } else if (x < 46) {
+            return new Replace(pick(r, KEYS), value("r" + r.nextInt(100)), r.nextInt(3) != 0);
+        } else if (x < 50) {
+            return new Increment(pick(r, COUNTERS), r.nextInt(-5, 6));
+        } else if (x < 54) {
+            return new Write(List.of(new Op(key(pick(r, TTL_KEYS)), value("t" + r.nextInt(100)), new long[] {1, 100, 1_000}[r.nextInt(3)])));
+        } else if (x < 57) {
+            return new AdvanceClock(new long[] {1, 99, 100, 1_000}[r.nextInt(4)]);
+        } else if (x < 58) {
+            return new Reap();
+        } else if (x < 61) {
+            return new Flush();
+        } else if (x < 66) {
+            return new Checkpoint();
+        } else if (x < 68) {
+            return new ReadCheckpoint();
+        } else if (x < 70) {
+            return new ReadLatest();
+        } else if (x < 72) {
+            return new OpenStandby();
+        } else if (x < 77) {
+            return new PollStandby();
+        } else if (x < 79) {
+            return new Promote();
+        } else if (x < 82) {
+            return new Reopen(CodecType.values()[r.nextInt(3)]);
+        } else if (x < 86) {
+            return new Crash();
+        } else if (x < 88) {
+            return new Fence();
+        } else if (x < 96) {
+            return new StopBookie(r.nextInt(5), 1 + r.nextInt(4));
+        }
+        return new ExpireSession();
+    }
+
+    private static String pick(SplittableRandom r, List<String> from) {
+        return from.get(r.nextInt(from.size()));
+    }
+
+    private static Op op(SplittableRandom r) {
+        String k = pick(r, KEYS);
+        return r.nextInt(5) == 0 ? new Op(key(k), null) : new Op(key(k), r.nextInt(8) == 0 ? bytes(r, 300 + r.nextInt(5_000))
+                : value("v" + r.nextInt(1000)));
+    }
+
+    private static List<Op> ops(SplittableRandom r, int n) {
+        List<Op> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(op(r));
+        }
+        return out;
+    }
+
+    private static byte[] bytes(SplittableRandom r, int n) {
+        byte[] b = new byte[n];
+        int s = r.nextInt();
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (s + i * 31 + (i >> 7));
+        }
+        return b;
+    }
+}

@@ -1,0 +1,98 @@
+package io.ledgerkv.sim;
+
+import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.store.DefaultLedgerKv;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulated cluster: one {@link SimZooKeeper}, {@code bookies} simulated bookies, one seeded
+ * {@link FaultPlan}. Stores connect to it through the same two doors as to a real cluster
+ * ({@link DefaultLedgerKv#over}); everything above the doors is the real store.
+ */
+public final class SimCluster implements AutoCloseable {
+    /** BookKeeper's ledgers root, which {@link DefaultLedgerKv} checks for when it connects. */
+    public static final String LEDGERS_ROOT = "/ledgers";
+
+    private final FaultPlan plan;
+    private final ScheduledExecutorService delivery;
+    private final SimZooKeeper zk;
+    private final SimBookKeeper bk;
+
+    public SimCluster(int bookies, long seed, FaultPlan plan) {
+        this.plan = plan;
+        this.delivery = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sim-delivery");
+            t.setDaemon(true);
+            return t;
+        });
+        this.zk = new SimZooKeeper(plan, delivery);
+        this.zk.ensurePath(LEDGERS_ROOT);
+        this.bk = new SimBookKeeper(bookies, seed, plan, delivery);
+    }
+
+    /**
+     * Client settings for the simulation: short operation timeouts and retry pauses (the
+     * simulation answers in microseconds), the given clock.
+     */
+    public static ClientConfig.Builder clientConfig() {
+        return ClientConfig.builder("127.0.0.1:2181").operationTimeout(Duration.ofMillis(200)).retryBackoff(Duration.ofMillis(1))
+                .addEntryTimeout(Duration.ofSeconds(1)).readEntryTimeout(Duration.ofSeconds(1));
+    }
+
+    /** A store client on this cluster, through simulated ZooKeeper and BookKeeper clients of its own. */
+    public DefaultLedgerKv connect(ClientConfig config) {
+        return DefaultLedgerKv.over(config, zk.connect(), bk.connect());
+    }
+
+    /** Expires the ZooKeeper session of {@code client} (its writers lose their ownership). */
+    public void expireSession(DefaultLedgerKv client) {
+        zk.expire((SimZooKeeper.Client) client.nodes());
+    }
+
+    public FaultPlan plan() {
+        return plan;
+    }
+
+    public SimZooKeeper zooKeeper() {
+        return zk;
+    }
+
+    public SimBookKeeper bookKeeper() {
+        return bk;
+    }
+
+    /**
+     * Waits until the delivery thread has run everything due by now (acknowledgements without a
+     * delay, session-loss notices), so a check sees their effect rather than racing them.
+     */
+    public void quiesce() {
+        try {
+            delivery.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the simulation's delivery thread did not answer in 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the fault phase: no more faults, every bookie up. */
+    public void heal() {
+        plan.heal();
+        bk.startAll();
+    }
+
+    @Override
+    public void close() {
+        delivery.shutdownNow();
+        try {
+            delivery.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
