@@ -107,7 +107,6 @@ public final class Committer {
     private final String store;
     private final StoreConfig cfg;
     private final WalLedgers ledgers;
-    private final StoreMetadata meta;
     private final EpochClaim claim;
     private final LocalIndex index;
     private final WalEntry.Encoder encoder;
@@ -118,8 +117,6 @@ public final class Committer {
     private final Executor completions;
     private final WriterHooks hooks;
     private final Duration operationTimeout;
-    /** First retry pause; doubles per attempt up to {@link #MAX_BACKOFF_STEPS} doublings. */
-    private final long backoffNanos;
     /**
      * How long the writer waits for the outcome of any add before it gives up on the bookies.
      * BookKeeper times every add out after addEntryTimeout, so this bound is a guard, not a timer the
@@ -138,7 +135,7 @@ public final class Committer {
     private final Object applyLock = new Object();
     private final Thread thread;
 
-    private volatile Versioned<LedgerList> ledgerList;
+    private final LedgerChain chain;
     private volatile OpenLedger current;
     private long nextTxnSeq;
     private PendingTxn carry;
@@ -172,16 +169,14 @@ public final class Committer {
         this.store = store;
         this.cfg = cfg;
         this.ledgers = ledgers;
-        this.meta = meta;
         this.claim = claim;
-        this.ledgerList = ledgerList;
+        this.chain = new LedgerChain(store, cfg, ledgers, meta, claim, ledgerList, client);
         this.index = index;
         this.encoder = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings(), ledgers.cipher());
         this.observer = observer == null ? CommitObserver.NONE : observer;
         this.completions = completions;
         this.hooks = hooks;
         this.operationTimeout = client.operationTimeout();
-        this.backoffNanos = client.retryBackoff().toNanos();
         this.stallNanos = 2 * client.addEntryTimeout().toNanos() + client.operationTimeout().toNanos();
         this.nextTxnSeq = index.lastSeq() + 1;
         this.pendingBytes = new Semaphore((int) Math.min(Integer.MAX_VALUE, cfg.maxPendingBytes()));
@@ -202,7 +197,17 @@ public final class Committer {
 
     /** Creates the first ledger of this writer (fencing point for metadata) and starts the committer thread. */
     public void start() {
-        current = openNewLedger(null, -1);
+        try {
+            LedgerChain.Link first = chain.append(null, () -> false);
+            current = new OpenLedger(first.seq(), first.ledger(), index.lastSeq());
+        } catch (StoreFailedException e) {
+            fail(e);
+            throw e.getCause() instanceof LogException le ? ledgers.failure("creating the first ledger", le)
+                    : e.getCause() instanceof LedgerKvException k ? k : e;
+        } catch (LedgerKvException e) {
+            fail(e);
+            throw e;
+        }
         thread.start();
     }
 
@@ -729,8 +734,11 @@ public final class Committer {
         if (failure != null) {
             return;
         }
-        long last = closeLedger(old);
-        if (failure != null) {
+        long last;
+        try {
+            last = chain.close(old.lh);
+        } catch (LedgerKvException e) {
+            fail(e);
             return;
         }
         List<WalWrite> redo = new ArrayList<>();
@@ -751,10 +759,17 @@ public final class Committer {
         drain();
         LOG.info("store '{}': rolling from ledger {} (seq {}, last entry {}) because {}; re-sending {} entries",
                 store, old.lh.id(), old.seq, last, reason, redo.size());
-        OpenLedger next = openNewLedger(old, last);
-        if (next == null) {
+        LedgerChain.Link link;
+        try {
+            link = chain.append(new LedgerChain.Closing(old.seq, last, old.lastTxnSeq), () -> failure != null);
+        } catch (LedgerKvException e) {
+            fail(e);
             return;
         }
+        if (link == null) {
+            return;
+        }
+        OpenLedger next = new OpenLedger(link.seq(), link.ledger(), index.lastSeq());
         ledgerRolls.incrementAndGet();
         closedLedgersEnsembleChanges.addAndGet(ensembleChanges(old.lh));
         synchronized (lock) {
@@ -777,133 +792,8 @@ public final class Committer {
         return false;
     }
 
-    /** Closes a ledger and returns its last entry id as recorded in its (now closed) metadata. */
-    private long closeLedger(OpenLedger l) throws InterruptedException {
-        long deadline = System.nanoTime() + operationTimeout.toNanos();
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return l.lh.close();
-            } catch (LogException e) {
-                if (e.error() == LogError.FENCED || e.error() == LogError.METADATA_VERSION) {
-                    fail(new StoreFencedException("store '" + store + "': ledger " + l.lh.id()
-                            + " was recovered by another writer while this one was closing it", e));
-                    return -1;
-                }
-                if (e.error() == LogError.INTERRUPTED) {
-                    throw new InterruptedException("closing ledger " + l.lh.id());
-                }
-                LOG.warn("store '{}': closing ledger {} failed (attempt {}): {}", store, l.lh.id(), attempt, e.toString());
-            }
-            if (System.nanoTime() > deadline) {
-                fail(new StoreFailedException("store '" + store + "': could not close ledger " + l.lh.id()
-                        + " within " + operationTimeout, null));
-                return -1;
-            }
-            backoff(attempt);
-        }
-    }
-
-    /**
-     * Creates a ledger and appends it to the ledger list (marking {@code old} closed at
-     * {@code oldLast}) in one compare-and-set guarded by our epoch. Retries until the operation
-     * timeout while bookies or ZooKeeper are unavailable; fences on an epoch change.
-     */
-    private OpenLedger openNewLedger(OpenLedger old, long oldLast) {
-        long deadline = System.nanoTime() + operationTimeout.toNanos();
-        WriteLedger lh = null;
-        for (int attempt = 0; ; attempt++) {
-            if (failure != null && old != null) {
-                abandon(lh);
-                return null;
-            }
-            try {
-                if (lh == null) {
-                    lh = ledgers.create(WalLedgers.Kind.WAL, cfg, claim.epoch());
-                }
-                LedgerList list = ledgerList.value();
-                if (old != null) {
-                    list = list.replace(list.bySeq(old.seq).closed(oldLast, old.lastTxnSeq));
-                }
-                long seq = list.nextSeq();
-                list = list.append(lh.id(), claim.epoch());
-                int v = meta.casLedgers(claim, list, ledgerList.version());
-                ledgerList = new Versioned<>(list, v);
-                return new OpenLedger(seq, lh, index.lastSeq());
-            } catch (EpochChangedException e) {
-                abandon(lh);
-                fail(new StoreFencedException("store '" + store + "': " + e.getMessage()));
-                if (old == null) {
-                    throw failure;
-                }
-                return null;
-            } catch (LogException | LedgerKvException e) {
-                if (e instanceof LogException le && le.error() == LogError.INTERRUPTED) {
-                    abandon(lh);
-                    fail(new StoreClosedException("store '" + store + "': interrupted while creating a ledger"));
-                    if (old == null) {
-                        throw failure;
-                    }
-                    return null;
-                }
-                LOG.warn("store '{}': creating the next ledger failed (attempt {}): {}", store, attempt, e.toString());
-                if (System.nanoTime() > deadline) {
-                    abandon(lh);
-                    StoreFailedException f = new StoreFailedException("store '" + store + "': could not create a new ledger within "
-                            + operationTimeout + ": " + e.getMessage() + ledgers.tlsHint(), e);
-                    fail(f);
-                    if (old == null) {
-                        throw e instanceof LogException le ? ledgers.failure("creating the first ledger", le) : (LedgerKvException) e;
-                    }
-                    return null;
-                }
-            }
-            try {
-                backoff(attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(new StoreClosedException("store '" + store + "': interrupted while creating a ledger"));
-                return null;
-            }
-        }
-    }
-
-    /**
-     * Gives up a ledger this writer created for its list: closes it, and deletes it unless the list
-     * names it. An update whose response was lost may have registered it after all (and a successor
-     * that fenced us then recovers it), so a ledger is deleted only when the list is read and it is
-     * not there; when the list cannot be read, it stays as an unreferenced ledger.
-     */
-    private void abandon(WriteLedger lh) {
-        if (lh == null) {
-            return;
-        }
-        try {
-            lh.close();
-        } catch (LogException e) {
-            // an empty ledger; nothing to lose
-        }
-        try {
-            for (LedgerRef r : meta.readLedgers().value().ledgers()) {
-                if (r.ledgerId() == lh.id()) {
-                    LOG.warn("store '{}': ledger {} is in the ledger list after all (an update whose response was lost); kept",
-                            store, lh.id());
-                    return;
-                }
-            }
-        } catch (LedgerKvException e) {
-            LOG.warn("store '{}': ledger {} left unreferenced: the ledger list could not be read to check it: {}", store,
-                    lh.id(), e.getMessage());
-            return;
-        }
-        ledgers.deleteQuietly(lh.id());
-    }
-
-    /** Doublings of the retry pause: 20 (about 2^4.3) times the first pause at most. */
-    private static final int MAX_BACKOFF_STEPS = 5;
-
     private void backoff(int attempt) throws InterruptedException {
-        long nanos = Math.min(20 * backoffNanos, backoffNanos << Math.min(attempt, MAX_BACKOFF_STEPS));
-        TimeUnit.NANOSECONDS.sleep(nanos);
+        chain.backoff(attempt);
     }
 
     // ---- failure and shutdown --------------------------------------------------------------------
@@ -972,7 +862,7 @@ public final class Committer {
         if (thread.isAlive()) {
             fail(new StoreClosedException("store '" + store + "': closed before its commits finished within " + timeout));
             thread.interrupt();
-            thread.join();
+            thread.join(timeout.toMillis()); // it stops at its next wait; a daemon thread either way
             return false;
         }
         return cleanStop;
@@ -1009,11 +899,7 @@ public final class Committer {
         fail(new StoreClosedException("store '" + store + "' is closed"));
         OpenLedger l = current;
         try {
-            long last = l.lh.close();
-            LedgerList list = ledgerList.value();
-            list = list.replace(list.bySeq(l.seq).closed(last, l.lastTxnSeq));
-            int v = meta.casLedgers(claim, list, ledgerList.version());
-            ledgerList = new Versioned<>(list, v);
+            chain.closeLast(l.seq, l.lh, l.lastTxnSeq);
             cleanStop = true;
         } catch (LogException | EpochChangedException | LedgerKvException e) {
             LOG.warn("store '{}': could not record ledger {} as closed: {} (the next writer will recover it)",
@@ -1052,22 +938,9 @@ public final class Committer {
                 return;
             }
             try {
-                LedgerList list = ledgerList.value();
-                List<LedgerRef> keep = new ArrayList<>();
-                List<LedgerRef> removed = new ArrayList<>();
-                for (LedgerRef r : list.ledgers()) {
-                    boolean covered = r.state() == LedgerRef.State.CLOSED && r.lastTxnSeq() >= 0
-                            && r.lastTxnSeq() <= upToTxnSeq && r.seq() != current.seq;
-                    (covered ? removed : keep).add(r);
-                }
-                if (!removed.isEmpty()) {
-                    LedgerList trimmed = new LedgerList(keep, list.nextSeq());
-                    int v = meta.casLedgers(claim, trimmed, ledgerList.version());
-                    ledgerList = new Versioned<>(trimmed, v);
-                }
-                result.complete(removed);
-            } catch (EpochChangedException e) {
-                fail(new StoreFencedException("store '" + store + "': " + e.getMessage()));
+                result.complete(chain.trim(upToTxnSeq, current.seq));
+            } catch (StoreFencedException e) {
+                fail(e);
                 result.completeExceptionally(failure);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
@@ -1081,7 +954,7 @@ public final class Committer {
 
     /** The ledger list as this writer last wrote it. */
     public LedgerList ledgerList() {
-        return ledgerList.value();
+        return chain.list();
     }
 
     /** Compress new entries with {@code codec} from the next entry on (any thread). */
