@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -43,12 +44,17 @@ public final class StatefulProperty<S> {
         Action<S> next(SplittableRandom random, S state);
     }
 
-    /** What one run of the property did, for the module's statistics and the README. */
-    public record Summary(String name, int tries, long actions, Map<String, Long> actionCounts, long seed) {
+    /**
+     * What one run of the property did, for the module's statistics and the README. {@code actions}
+     * and {@code actionCounts} count actions that ran, not those generated and then skipped because
+     * their precondition did not hold ({@code skipped}).
+     */
+    public record Summary(String name, int tries, long actions, Map<String, Long> actionCounts, long skipped, long seed) {
     }
 
     private final String name;
-    private final Supplier<S> fresh;
+    /** A fresh state for a try, from the try's seed (so the seed pins whatever the state draws, e.g. encryption). */
+    private final LongFunction<S> fresh;
     private final Consumer<S> cleanup;
     private final ActionGen<S> actions;
     private final Map<String, Consumer<S>> invariants = new LinkedHashMap<>();
@@ -56,7 +62,7 @@ public final class StatefulProperty<S> {
     private int maxActions = 30;
     private int maxShrinkRuns = 150;
 
-    private StatefulProperty(String name, Supplier<S> fresh, Consumer<S> cleanup, ActionGen<S> actions) {
+    private StatefulProperty(String name, LongFunction<S> fresh, Consumer<S> cleanup, ActionGen<S> actions) {
         this.name = name;
         this.fresh = fresh;
         this.cleanup = cleanup;
@@ -64,6 +70,11 @@ public final class StatefulProperty<S> {
     }
 
     public static <S> StatefulProperty<S> of(String name, Supplier<S> fresh, Consumer<S> cleanup, ActionGen<S> actions) {
+        return new StatefulProperty<>(name, seed -> fresh.get(), cleanup, actions);
+    }
+
+    /** As {@link #of(String, Supplier, Consumer, ActionGen)}, with a fresh state made from the try's seed. */
+    public static <S> StatefulProperty<S> ofSeeded(String name, LongFunction<S> fresh, Consumer<S> cleanup, ActionGen<S> actions) {
         return new StatefulProperty<>(name, fresh, cleanup, actions);
     }
 
@@ -87,7 +98,7 @@ public final class StatefulProperty<S> {
         return this;
     }
 
-    /** A failed chain: where it broke and why. */
+    /** A failed chain: where it broke and why; {@code ran} whether the failing step's action ran. */
     private record Failure(int index, String what, Throwable cause) {
         /** What must stay the same while shrinking: the broken invariant (or "an action threw") and the exception type. */
         String kind() {
@@ -103,35 +114,47 @@ public final class StatefulProperty<S> {
         int n = fixed != null ? 1 : tries;
         Map<String, Long> counts = new LinkedHashMap<>();
         long total = 0;
+        long skipped = 0;
         for (int t = 0; t < n; t++) {
             long seed = fixed != null ? fixed : base + t;
             SplittableRandom random = new SplittableRandom(seed);
             List<Action<S>> chain = new ArrayList<>();
-            S state = fresh.get();
+            S state = fresh.apply(seed);
             Failure failure = null;
             try {
                 for (int i = 0; i < maxActions && failure == null; i++) {
                     Action<S> a = actions.next(random, state);
                     chain.add(a);
-                    counts.merge(a.getClass().getSimpleName(), 1L, Long::sum);
-                    total++;
-                    failure = step(state, a, i);
+                    boolean[] ran = {false};
+                    failure = step(state, a, i, ran);
+                    if (ran[0]) {
+                        counts.merge(a.getClass().getSimpleName(), 1L, Long::sum);
+                        total++;
+                    } else {
+                        skipped++;
+                    }
                 }
             } finally {
                 cleanup.accept(state);
             }
             if (failure != null) {
-                List<Action<S>> shrunk = shrink(chain, failure);
-                Failure last = replay(shrunk);
+                List<Action<S>> shrunk = shrink(seed, chain, failure);
+                Failure last = replay(seed, shrunk);
                 throw report(seed, t, chain.size(), shrunk, last != null ? last : failure);
             }
         }
-        return new Summary(name, n, total, counts, base);
+        return new Summary(name, n, total, counts, skipped, base);
     }
 
     private Failure step(S state, Action<S> a, int index) {
+        return step(state, a, index, new boolean[1]);
+    }
+
+    /** Runs one action if its precondition holds ({@code ran[0]} says whether it did), then the invariants. */
+    private Failure step(S state, Action<S> a, int index, boolean[] ran) {
         try {
             if (a.precondition(state)) {
+                ran[0] = true;
                 a.run(state);
             }
         } catch (Throwable e) {
@@ -147,9 +170,9 @@ public final class StatefulProperty<S> {
         return null;
     }
 
-    /** Runs a fixed chain from a fresh state; returns its failure or null. */
-    private Failure replay(List<Action<S>> chain) {
-        S state = fresh.get();
+    /** Runs a fixed chain from a fresh state made from {@code seed}; returns its failure or null. */
+    private Failure replay(long seed, List<Action<S>> chain) {
+        S state = fresh.apply(seed);
         try {
             for (int i = 0; i < chain.size(); i++) {
                 Failure f = step(state, chain.get(i), i);
@@ -167,7 +190,7 @@ public final class StatefulProperty<S> {
      * Delta debugging: cut the chain after the failing action, then repeatedly try removing chunks
      * (halves, quarters, ... single actions) while the same kind of failure still happens.
      */
-    private List<Action<S>> shrink(List<Action<S>> chain, Failure original) {
+    private List<Action<S>> shrink(long seed, List<Action<S>> chain, Failure original) {
         List<Action<S>> best = new ArrayList<>(chain.subList(0, original.index() + 1));
         String kind = original.kind();
         int runs = 0;
@@ -178,7 +201,7 @@ public final class StatefulProperty<S> {
                 List<Action<S>> candidate = new ArrayList<>(best.subList(0, start));
                 candidate.addAll(best.subList(start + chunk, best.size()));
                 runs++;
-                Failure f = candidate.isEmpty() ? null : replay(candidate);
+                Failure f = candidate.isEmpty() ? null : replay(seed, candidate);
                 if (f != null && f.kind().equals(kind)) {
                     best = new ArrayList<>(candidate.subList(0, f.index() + 1));
                     removed = true;

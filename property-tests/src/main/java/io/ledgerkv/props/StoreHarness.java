@@ -39,14 +39,15 @@ public final class StoreHarness {
     final List<Integer> killed = new ArrayList<>();
     /** The writers' clock; only {@code AdvanceClock} moves it, together with the model's. */
     final io.ledgerkv.api.ManualClock clock = new io.ledgerkv.api.ManualClock(java.time.Instant.ofEpochMilli(Model.T0));
-    /** Encryption: 0 = off (every other try), else keys 1..keyGen with keyGen active ({@code RotateKey} adds one). */
+    /** Encryption: 0 = off (even seeds), else keys 1..keyGen with keyGen active ({@code RotateKey} adds one). */
     int keyGen;
 
-    StoreHarness(LocalCluster cluster, WriterHooks hooks) {
+    /** A try's state; its seed decides whether the store is encrypted (every other seed, the same seed the same way). */
+    StoreHarness(LocalCluster cluster, WriterHooks hooks, long seed) {
         this.cluster = cluster;
         this.hooks = hooks;
         this.name = "props-" + NAMES.incrementAndGet();
-        this.keyGen = NAMES.get() % 2;
+        this.keyGen = (int) (seed & 1);
         this.cfg = baseConfig().encryption(keys(keyGen)).build();
         this.client = DefaultLedgerKv.connect(cluster.clientConfig().clock(clock).build());
         this.store = client.open(name, cfg, hooks);

@@ -45,6 +45,7 @@ class InjectedBugTest {
                 .isInstanceOf(AssertionError.class)
                 .satisfies(e -> {
                     System.out.println("caught as expected:\n" + e.getMessage());
+                    assertThat(e.getMessage()).contains("broke: invariant 'store equals model'");
                     assertThat(shrunkLength((AssertionError) e)).isLessThanOrEqualTo(4);
                 });
     }
@@ -62,6 +63,7 @@ class InjectedBugTest {
                 .isInstanceOf(AssertionError.class)
                 .satisfies(e -> {
                     System.out.println("caught as expected:\n" + e.getMessage());
+                    assertThat(e.getMessage()).contains("broke: invariant 'store equals model'");
                     assertThat(shrunkLength((AssertionError) e)).isLessThanOrEqualTo(4);
                 });
     }

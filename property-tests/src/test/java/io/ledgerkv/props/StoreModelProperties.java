@@ -30,7 +30,7 @@ class StoreModelProperties {
     }
 
     static StatefulProperty<StoreHarness> property(LocalCluster cluster, WriterHooks hooks) {
-        return StatefulProperty.of("store equals model", () -> new StoreHarness(cluster, hooks), StoreHarness::close,
+        return StatefulProperty.ofSeeded("store equals model", seed -> new StoreHarness(cluster, hooks, seed), StoreHarness::close,
                         StoreActions.generator())
                 .invariant("store equals model", h -> {
                     if (!h.equalsModel(h.model)) {

@@ -169,6 +169,12 @@ public final class SimulationProperty {
             for (Future<?> w : workers) {
                 w.get();
             }
+            Failure f = failed.get();
+            if (f != null) {
+                throw new AssertionError(report(f, shrink(f)), f.cause());
+            }
+        } catch (AssertionError e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("simulation workers failed", e);
         } finally {
@@ -181,10 +187,6 @@ public final class SimulationProperty {
             Configurator.setLevel("io.ledgerkv", before);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        Failure f = failed.get();
-        if (f != null) {
-            throw new AssertionError(report(f, shrink(f)), f.cause());
-        }
         return new Summary((int) stats.get("schedules"), stats.withPrefix("action.").values().stream().mapToLong(Long::longValue).sum(),
                 millis, stats.withPrefix("action."), stats.withPrefix("fault."), outcomes(stats));
     }

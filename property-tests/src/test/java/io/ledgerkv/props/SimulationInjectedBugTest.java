@@ -1,0 +1,55 @@
+package io.ledgerkv.props;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerkv.sim.SimulationProperty;
+import io.ledgerkv.txn.WriterHooks;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulation property fails on a broken store, names the invariant the breakage breaks, and
+ * shrinks the schedule. The breakages are the {@link WriterHooks} switches kept for this.
+ */
+class SimulationInjectedBugTest {
+
+    private static int shrunkActions(String report) {
+        Matcher m = Pattern.compile("shrunk from \\d+ to (\\d+) actions").matcher(report);
+        assertThat(m.find()).as("report names the shrunk length: %s", report).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static void caught(WriterHooks bug, String invariant, int maxActions) {
+        assertThatThrownBy(() -> SimulationProperty.of(bug).check(200, 1))
+                .isInstanceOf(AssertionError.class)
+                .satisfies(e -> {
+                    System.out.println("caught as expected:\n" + e.getMessage());
+                    assertThat(e.getMessage()).contains("broke: invariant '" + invariant + "'");
+                    assertThat(shrunkActions(e.getMessage())).isLessThanOrEqualTo(maxActions);
+                });
+    }
+
+    /** Commits reported done when sent, before the bookies acknowledged and before they were applied. */
+    @Test
+    void acknowledgingBeforeTheQuorumIsCaught() {
+        caught(new WriterHooks() {
+            @Override
+            public boolean ackBeforeQuorum() {
+                return true;
+            }
+        }, "writer equals model", 3);
+    }
+
+    /** Replay rebuilds a large transaction from its first part only. */
+    @Test
+    void applyingHalfATransactionOnReplayIsCaught() {
+        caught(new WriterHooks() {
+            @Override
+            public boolean applyPartsOnReplay() {
+                return true;
+            }
+        }, "recovered state is the model plus a prefix of the in-doubt transactions", 4);
+    }
+}
