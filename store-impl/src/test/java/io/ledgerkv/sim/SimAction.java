@@ -299,6 +299,122 @@ public interface SimAction {
         }
     }
 
+    /** A backup of the latest state, restored as a new store: it must show a committed state. */
+    record BackupRestore() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            DefaultLedgerKv c = r.connect();
+            if (c == null) {
+                return true;
+            }
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("sim-", ".lkvbak");
+            String copy = SimRun.STORE + "-copy-" + r.step;
+            try {
+                r.bounded("a backup", () -> c.backup(SimRun.STORE, r.cfg, AsOf.latest(), file, io.ledgerkv.api.Progress.NONE));
+                r.bounded("a restore", () -> c.restore(file, copy, r.cfg, false, io.ledgerkv.api.Progress.NONE));
+                BookKeeperStore restored = r.bounded("opening the restored copy", () -> c.openReadOnly(copy, r.cfg, AsOf.latest()));
+                r.checkPrefix(restored, "the restored copy", 0);
+                r.stats.count("backupRestore.ok");
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                r.stats.count("backupRestore.failed");
+                // Restores are invisible until complete: if what the failed attempt left opens at all, it
+                // holds a whole committed state.
+                try {
+                    BookKeeperStore left = c.openReadOnly(copy, r.cfg, AsOf.latest());
+                    r.checkPrefix(left, "what a failed restore left", 0);
+                } catch (SimRun.Violation v) {
+                    throw v;
+                } catch (RuntimeException doesNotOpen) {
+                    // absent, or marked as an unfinished restore: fine
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+                SimRun.closeQuietly(c);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "back up and restore as a copy";
+        }
+    }
+
+    /** An operator trains a compression dictionary from the store's own records (used by ZSTD_DICT writers). */
+    record TrainDictionary() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
+                return false;
+            }
+            // Zstandard trains only from enough samples: 64 small records alike enough to share a dictionary.
+            List<Op> samples = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                samples.add(new Op(key(String.format("d%02d", i)), value("{\"account\":" + (1000 + i * 7) + ",\"score\":0."
+                        + (i * 37 % 100) + ",\"flags\":[\"fraud\",\"review\"],\"region\":\"eu-west\"}")));
+            }
+            // The second commit carries the first one's position to the bookies: a reader (the trainer
+            // opens one) sees the last entry only once another entry or the writer's idle push confirms it.
+            if (r.commit(samples, null) != SimRun.Outcome.ACKED
+                    || r.commit(List.of(new Op(key("d-end"), value("1"))), null) != SimRun.Outcome.ACKED) {
+                return true;
+            }
+            DefaultLedgerKv c = r.connect();
+            if (c == null) {
+                return true;
+            }
+            try {
+                r.bounded("training a dictionary", () -> c.trainDictionary(SimRun.STORE, r.cfg));
+                r.stats.count("dict.trained");
+            } catch (SimRun.Violation v) {
+                throw v;
+            } catch (Exception e) {
+                r.stats.count("dict.failed"); // faults
+                if (Boolean.getBoolean("ledgerkv.sim.verbose")) {
+                    System.out.println("dictionary training failed: " + e);
+                }
+            } finally {
+                SimRun.closeQuietly(c);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "train a dictionary";
+        }
+    }
+
+    /** An operator's status call: it answers or says the cluster is unavailable, never anything else. */
+    record Status() implements SimAction {
+        @Override
+        public boolean run(SimRun r) throws Exception {
+            DefaultLedgerKv c = r.connect();
+            if (c == null) {
+                return true;
+            }
+            try {
+                io.ledgerkv.api.StoreStatus st = r.bounded("status", () -> c.status(SimRun.STORE));
+                if (st.stats() == null || st.ledgers() == null) {
+                    throw new SimRun.Violation("status is complete", "status without stats or ledgers: " + st, null);
+                }
+                r.stats.count("status.ok");
+            } catch (io.ledgerkv.api.ClusterUnavailableException | io.ledgerkv.meta.MetadataException e) {
+                r.stats.count("status.unavailable");
+            } finally {
+                SimRun.closeQuietly(c);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "status";
+        }
+    }
+
     record OpenStandby() implements SimAction {
         @Override
         public boolean run(SimRun r) throws Exception {
@@ -402,6 +518,9 @@ public interface SimAction {
     record Reopen(CodecType codec) implements SimAction {
         @Override
         public boolean run(SimRun r) throws Exception {
+            if (codec == CodecType.ZSTD_DICT && r.cfg.encryption() != null) {
+                return false; // not a combination the store accepts
+            }
             if (r.client != null) {
                 DefaultLedgerKv c = r.client;
                 try {
@@ -417,7 +536,7 @@ public interface SimAction {
                 r.client = null;
                 r.writer = null;
             }
-            r.cfg = r.cfg.toBuilder().codec(codec).build();
+            r.cfg = r.cfg.toBuilder().codec(codec).dictTrainAfterBytes(codec == CodecType.ZSTD_DICT ? 32 * 1024 : 0).build();
             r.recover(false);
             return true;
         }
@@ -571,8 +690,11 @@ public interface SimAction {
             return new Flush();
         } else if (x < 66) {
             return new Checkpoint();
-        } else if (x < 68) {
+        } else if (x < 67) {
             return new ReadCheckpoint();
+        } else if (x < 68) {
+            int k = r.nextInt(3);
+            return k == 0 ? new BackupRestore() : k == 1 ? new Status() : new TrainDictionary();
         } else if (x < 70) {
             return new ReadLatest();
         } else if (x < 72) {
@@ -582,7 +704,7 @@ public interface SimAction {
         } else if (x < 79) {
             return new Promote();
         } else if (x < 82) {
-            return new Reopen(CodecType.values()[r.nextInt(3)]);
+            return new Reopen(SimRun.CODECS.get(r.nextInt(SimRun.CODECS.size())));
         } else if (x < 86) {
             return new Crash();
         } else if (x < 88) {

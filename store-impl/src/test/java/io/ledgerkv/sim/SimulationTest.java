@@ -15,7 +15,7 @@ class SimulationTest {
     @Test
     void theStoreKeepsItsInvariantsUnderSeededFaultSchedules() {
         int schedules = Integer.getInteger("ledgerkv.sim.schedules", 60);
-        SimulationProperty.Summary s = SimulationProperty.of(WriterHooks.NONE).check(schedules, new SplittableRandom().nextLong());
+        SimulationProperty.Summary s = SimulationProperty.of(WriterHooks.NONE).check(schedules, Long.getLong("ledgerkv.sim.base", new SplittableRandom().nextLong()));
         System.out.println("simulation: " + s);
         assertThat(s.schedules()).isEqualTo(Long.getLong("ledgerkv.sim.seed") != null ? 1 : schedules);
     }
