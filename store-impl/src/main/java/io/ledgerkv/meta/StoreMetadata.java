@@ -296,6 +296,38 @@ public final class StoreMetadata {
         });
     }
 
+    /**
+     * Removes a store that its creator never wrote: no ledger registered (the list never updated),
+     * no checkpoint, no dictionary, and the epoch still at {@code epochVersion} (the version the
+     * failed opener claimed, or 0 if it never got that far). For an open that created the store and
+     * then failed: a store that never opened must not exist. Returns false, touching nothing, if
+     * anyone wrote to it or claimed it meanwhile.
+     */
+    public boolean dropIfUnused(int epochVersion) {
+        return call(() -> {
+            List<ZkNodes.Op> ops = new ArrayList<>();
+            ops.add(new ZkNodes.Check(paths.epoch(), epochVersion));
+            ops.add(new ZkNodes.Check(paths.ledgers(), 0));
+            if (zk.exists(paths.owner()) >= 0) {
+                ops.add(new ZkNodes.Delete(paths.owner(), -1));
+            }
+            for (String p : List.of(paths.meta(), paths.ledgers(), paths.epoch(), paths.checkpoints(), paths.dicts(), paths.stats(),
+                    paths.storePath())) {
+                ops.add(new ZkNodes.Delete(p, -1)); // checkpoints/ and dicts/ fail NOT_EMPTY if anything was registered
+            }
+            try {
+                zk.multi(ops);
+                return true;
+            } catch (ZkException e) {
+                if (e.code() == ZkException.Code.BAD_VERSION || e.code() == ZkException.Code.NO_NODE
+                        || e.code() == ZkException.Code.NOT_EMPTY) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Removes every znode of the store. */
     public void deleteAll() {
         call(() -> {

@@ -157,11 +157,86 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     static BookKeeperStore open(DefaultLedgerKv client, String name, StoreConfig cfg, Role role, AsOf asOf, WriterHooks hooks) {
         String ns = client.config().namespace();
         StoreMetadata meta = new StoreMetadata(client.nodes(), ns, name);
-        if (role == Role.WRITER) {
-            meta.createIfAbsent(StoreMeta.of(cfg, System.currentTimeMillis()));
-        } else if (!meta.exists()) {
-            throw new io.ledgerkv.api.StoreNotFoundException(ns, name);
+        if (role != Role.WRITER) {
+            if (!meta.exists()) {
+                throw new io.ledgerkv.api.StoreNotFoundException(ns, name);
+            }
+            return open(client, name, cfg, role, asOf, hooks, meta, new Opening());
         }
+        Opening opening = new Opening();
+        boolean created = meta.createIfAbsent(StoreMeta.of(cfg, System.currentTimeMillis()));
+        try {
+            return open(client, name, cfg, role, asOf, hooks, meta, opening);
+        } catch (RuntimeException e) {
+            opening.abandon();
+            if (created) {
+                // A store that never opened must not exist (nor be listed): drop it unless someone wrote to it meanwhile.
+                try {
+                    meta.dropIfUnused(opening.claim == null ? 0 : opening.claim.zkVersion());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** What a writer's open has made so far, to undo if it fails. */
+    private static final class Opening {
+        EpochClaim claim;
+        /** The first ledger, created before the epoch claim; deleted if the open fails before the committer takes it. */
+        WalLedgers ledgers;
+        io.ledgerkv.log.WriteLedger first;
+
+        void abandon() {
+            if (first != null) {
+                try {
+                    first.close();
+                } catch (LogException e) {
+                    // an empty ledger; nothing to lose
+                }
+                ledgers.deleteQuietly(first.id());
+                first = null;
+            }
+        }
+    }
+
+    /**
+     * Before a writer claims the epoch: enough writable bookies for the ensemble, and the writer's
+     * first ledger created. The claim fences the current writer; a cluster that cannot serve the
+     * new one must make the open fail before it, not after.
+     */
+    private static io.ledgerkv.log.WriteLedger createFirstLedger(String name, StoreConfig cfg, WalLedgers ledgers, StoreMetadata meta) {
+        String consequence = "; the store was not opened and its writer was not fenced";
+        io.ledgerkv.log.LedgerLog.Bookies bookies;
+        try {
+            bookies = ledgers.log().bookies();
+        } catch (LogException e) {
+            throw new io.ledgerkv.api.ClusterUnavailableException("store '" + name + "': cannot list the bookies: " + e.getMessage()
+                    + consequence, e);
+        }
+        if (bookies.writable().size() < cfg.ensembleSize()) {
+            throw new io.ledgerkv.api.ClusterUnavailableException("store '" + name + "': ensembleSize " + cfg.ensembleSize() + " needs "
+                    + cfg.ensembleSize() + " writable bookies, the cluster has " + bookies.writable().size() + " " + bookies.writable()
+                    + (bookies.readOnly().isEmpty() ? "" : " (and read-only " + bookies.readOnly() + ")") + consequence);
+        }
+        try {
+            // Tagged with the epoch the claim will most likely take; the tag is informational.
+            return ledgers.create(WalLedgers.Kind.WAL, cfg, meta.readEpoch().value().epoch() + 1);
+        } catch (LogException e) {
+            if (e.error() == LogError.INTERRUPTED) {
+                throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
+            }
+            LedgerKvException f = ledgers.failure("creating the first ledger", e);
+            throw f instanceof io.ledgerkv.api.ClusterUnavailableException
+                    ? new io.ledgerkv.api.ClusterUnavailableException(f.getMessage() + consequence, e)
+                    : new LedgerKvException(f.getMessage() + consequence, e);
+        }
+    }
+
+    private static BookKeeperStore open(DefaultLedgerKv client, String name, StoreConfig cfg, Role role, AsOf asOf,
+                                        WriterHooks hooks, StoreMetadata meta, Opening opening) {
+        String ns = client.config().namespace();
         StoreMeta stored = meta.readMeta().value();
         if (stored.isRestoring()) {
             throw new LedgerKvException("store '" + name + "' is the target of a restore that has not finished (or failed "
@@ -173,7 +248,12 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             // must not fence the writer that can.
             probeAccess(name, ledgers, meta.readLedgers().value(), new CheckpointStore(meta, ledgers, name));
         }
-        EpochClaim claim = role == Role.WRITER ? meta.claimEpoch() : null;
+        if (role == Role.WRITER) {
+            opening.ledgers = ledgers;
+            opening.first = createFirstLedger(name, cfg, ledgers, meta);
+            opening.claim = meta.claimEpoch();
+        }
+        EpochClaim claim = opening.claim;
         Versioned<LedgerList> list = meta.readLedgers();
         StoreDictionaries dicts = new StoreDictionaries(meta, ledgers, name);
         CheckpointStore checkpoints = new CheckpointStore(meta, ledgers, name);
@@ -228,9 +308,11 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         // replay found after the published position (a crashed writer's last, unpublished bytes).
         long[] unpublished = reader.unpublishedBytes();
         try {
+            io.ledgerkv.log.WriteLedger first = opening.first;
+            opening.first = null; // the committer takes it from here (and gives it up itself if it must)
             return startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, index, claim, new Versioned<>(recovered,
                     list.version()), hooks, rs, new long[] {published.logicalBytes() + unpublished[0],
-                    published.storedBytes() + unpublished[1]}, metrics);
+                    published.storedBytes() + unpublished[1]}, metrics, first);
         } catch (RuntimeException e) {
             metrics.close(); // the open failed: no handle will ever close them
             throw e;
@@ -245,7 +327,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     private static BookKeeperStore startWriter(DefaultLedgerKv client, String name, StoreConfig cfg, StoreMetadata meta,
                                                WalLedgers ledgers, StoreDictionaries dicts, CheckpointStore checkpoints,
                                                MvccIndex index, EpochClaim claim, Versioned<LedgerList> list,
-                                               WriterHooks hooks, ReplayStats rs, long[] walBytes, StoreMetrics metrics) {
+                                               WriterHooks hooks, ReplayStats rs, long[] walBytes, StoreMetrics metrics,
+                                               io.ledgerkv.log.WriteLedger first) {
         try {
             meta.writeMeta(claim, StoreMeta.of(cfg, meta.readMeta().value().createdAtMillis()));
         } catch (EpochChangedException e) {
@@ -273,7 +356,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             autoTrainer.attach(committer);
         }
         index.useWriterClock(client.config().clock()::millis);
-        committer.start();
+        committer.start(first);
         BookKeeperStore store = new BookKeeperStore(client, name, cfg, Role.WRITER, meta, ledgers, dicts, checkpoints, index,
                 claim, committer, hooks, rs, null, metrics);
         store.publishStatsQuietly();
@@ -292,6 +375,15 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
      * read the store does not fence the writer that can.
      */
     private static void probeAccess(String name, WalLedgers ledgers, LedgerList list, CheckpointStore checkpoints) {
+        probeAccess(name, ledgers, list, checkpoints, "the store was not opened and its writer was not fenced");
+    }
+
+    /**
+     * {@link #probeAccess(String, WalLedgers, LedgerList, CheckpointStore)} for any request that must
+     * be refused before it changes anything; {@code consequence} ends the refusal's message
+     * ("the store was not deleted").
+     */
+    static void probeAccess(String name, WalLedgers ledgers, LedgerList list, CheckpointStore checkpoints, String consequence) {
         List<LedgerRef> refs = list.ledgers();
         int budget = ledgers.cipher() != null ? refs.size() : PROBE_LEDGERS;
         for (int i = refs.size() - 1, seen = 0; i >= 0 && seen < budget; i--, seen++) {
@@ -300,7 +392,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             try {
                 lh = ledgers.openNoRecovery(id);
                 if (lh.lastAddConfirmed() >= 0) {
-                    probeEntry(name, "ledger " + id + " entry 0", firstEntry(lh), ledgers.cipher());
+                    probeEntry(name, "ledger " + id + " entry 0", firstEntry(lh), ledgers.cipher(), consequence);
                     if (ledgers.cipher() == null) {
                         break;
                     }
@@ -312,7 +404,11 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 if (e.error() == LogError.INTERRUPTED) {
                     throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
                 }
-                throw ledgers.failure("opening ledger " + id, e);
+                LedgerKvException f = ledgers.failure("opening ledger " + id, e);
+                if (e.error() == LogError.UNAUTHORIZED) {
+                    throw new LedgerKvException(f.getMessage() + "; " + consequence, e);
+                }
+                throw f;
             } finally {
                 if (lh != null) {
                     lh.close();
@@ -325,7 +421,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             try (ReadLedger lh = ledgers.openNoRecovery(cp.ledgerId())) {
                 if (lh.lastAddConfirmed() >= 0) {
                     probeEntry(name, "checkpoint " + cp.id() + " (ledger " + cp.ledgerId() + ")", firstEntry(lh),
-                            ledgers.cipher(cp.sealedFor()));
+                            ledgers.cipher(cp.sealedFor()), consequence);
                 }
             } catch (LogException e) {
                 if (e.error() == LogError.INTERRUPTED) {
@@ -342,15 +438,15 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return first[0];
     }
 
-    private static void probeEntry(String name, String where, byte[] entry, io.ledgerkv.wal.EntryCipher cipher) {
+    private static void probeEntry(String name, String where, byte[] entry, io.ledgerkv.wal.EntryCipher cipher, String consequence) {
         try {
             WalEntry.checkReadable(entry, cipher);
         } catch (io.ledgerkv.api.EncryptionKeyException e) {
             throw new io.ledgerkv.api.EncryptionKeyException("store '" + name + "': cannot read " + where + ": " + e.getMessage()
-                    + "; the store was not opened and its writer was not fenced");
+                    + "; " + consequence);
         } catch (io.ledgerkv.wal.WalFormatException e) {
             throw new io.ledgerkv.api.EncryptionKeyException("store '" + name + "': cannot read " + where + " with the configured "
-                    + "keys: " + e.getMessage() + "; the store was not opened and its writer was not fenced");
+                    + "keys: " + e.getMessage() + "; " + consequence);
         }
     }
 
@@ -1032,6 +1128,18 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         }
         client.forget(this);
         probeAccess(name, ledgers, meta.readLedgers().value(), checkpoints);
+        Opening opening = new Opening();
+        opening.ledgers = ledgers;
+        opening.first = createFirstLedger(name, cfg, ledgers, meta);
+        try {
+            return promoteWith(opening);
+        } catch (RuntimeException e) {
+            opening.abandon();
+            throw e;
+        }
+    }
+
+    private BookKeeperStore promoteWith(Opening opening) {
         EpochClaim newClaim = meta.claimEpoch();
         Versioned<LedgerList> list = meta.readLedgers();
         long start = System.nanoTime();
@@ -1068,10 +1176,12 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         StoreMetrics writerMetrics = metrics(client, name, cfg, Role.WRITER);
         writerMetrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions());
         StoreStats published = meta.readStats().value();
+        io.ledgerkv.log.WriteLedger first = opening.first;
+        opening.first = null;
         return client.track(startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, reader.index(), newClaim,
                 new Versioned<>(recovered, list.version()), hooks, rs,
                 new long[] {Math.max(published.logicalBytes(), reader.logicalBytes()),
-                    Math.max(published.storedBytes(), reader.storedBytes())}, writerMetrics));
+                    Math.max(published.storedBytes(), reader.storedBytes())}, writerMetrics, first));
     }
 
     /** A reader positioned at the newest checkpoint that reads back intact (or at the start of the log). */

@@ -234,6 +234,10 @@ public final class DefaultLedgerKv implements LedgerKv {
             throw new StoreNotFoundException(config.namespace(), store);
         }
         WalLedgers wl = new WalLedgers(log, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption());
+        // BookKeeper deletes a ledger without asking for its password: check the password and keys
+        // first, as an open does, so that a caller who could not read the store cannot delete it.
+        BookKeeperStore.probeAccess(store, wl, md.readLedgers().value(), new CheckpointStore(md, wl, store),
+                "the store was not deleted");
         md.claimEpoch(); // fences the writer at the next metadata update
         List<Long> owned = new ArrayList<>();
         for (LedgerRef r : md.readLedgers().value().ledgers()) {

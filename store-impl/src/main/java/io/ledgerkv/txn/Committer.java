@@ -195,10 +195,14 @@ public final class Committer {
         this.thread.setDaemon(true);
     }
 
-    /** Creates the first ledger of this writer (fencing point for metadata) and starts the committer thread. */
-    public void start() {
+    /**
+     * Appends the first ledger of this writer to the list (fencing point for metadata) and starts
+     * the committer thread. {@code created}: the ledger, made before the epoch was claimed so that an
+     * open the bookies cannot serve fails before it fences anyone; null to create it here.
+     */
+    public void start(WriteLedger created) {
         try {
-            LedgerChain.Link first = chain.append(null, () -> false);
+            LedgerChain.Link first = chain.append(null, () -> false, created);
             current = new OpenLedger(first.seq(), first.ledger(), index.lastSeq());
         } catch (StoreFailedException e) {
             fail(e);

@@ -86,8 +86,13 @@ final class LedgerChain {
      * @throws StoreFailedException not done within operationTimeout; its cause is the last failure
      */
     Link append(Closing closing, BooleanSupplier stop) {
+        return append(closing, stop, null);
+    }
+
+    /** {@link #append(Closing, BooleanSupplier)} of a ledger already created ({@code created}; null: create one). */
+    Link append(Closing closing, BooleanSupplier stop, WriteLedger created) {
         long deadline = System.nanoTime() + operationTimeout.toNanos();
-        WriteLedger lh = null;
+        WriteLedger lh = created;
         for (int attempt = 0; ; attempt++) {
             if (stop.getAsBoolean()) {
                 abandon(lh);

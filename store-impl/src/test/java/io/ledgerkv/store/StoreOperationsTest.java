@@ -303,4 +303,25 @@ class StoreOperationsTest {
             assertThat(s.lastAppliedLsn()).isGreaterThan(lsn);
         }
     }
+
+    /**
+     * Decided for issue 19: an empty key and an empty value are ordinary (Samza's stores and RocksDB
+     * accept both); an empty value reads back as zero bytes, never as null (null means absent), also
+     * after a reopen.
+     */
+    @Test
+    void emptyKeysAndEmptyValuesAreOrdinaryAndAnEmptyValueIsNotAbsent() {
+        String name = freshName("empty");
+        try (KvStore s = kv.open(name, config().build())) {
+            s.put(new byte[0], b("under the empty key"));
+            s.put(b("k"), new byte[0]);
+            assertThat(s.get(new byte[0])).isEqualTo(b("under the empty key"));
+            assertThat(s.get(b("k"))).isNotNull().isEmpty();
+            assertThat(s.get(b("absent"))).isNull();
+        }
+        try (KvStore s = kv.open(name, config().build())) {
+            assertThat(s.get(b("k"))).isNotNull().isEmpty();
+            assertThat(contents(s)).containsExactly(java.util.Map.entry("", "under the empty key"), java.util.Map.entry("k", ""));
+        }
+    }
 }
