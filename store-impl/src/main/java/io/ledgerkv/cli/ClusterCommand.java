@@ -27,6 +27,10 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
             + " data; flags override it")
     Path config;
 
+    /** Read by {@link LedgerKvCli#main} before the command runs. */
+    @Option(names = "--verbose", description = "Let BookKeeper's and ZooKeeper's own log output through to the terminal")
+    boolean verbose;
+
     private static final java.util.Set<String> KEYS = java.util.Set.of("bookies", "zkPort", "data");
 
     @Override
@@ -68,7 +72,8 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         for (int i = 0; i < cluster.bookieCount(); i++) {
             out().println("  bookie " + i + "         " + cluster.bookieId(i));
         }
-        out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)" : ""));
+        out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)"
+                : " (kept; start again with --data " + cluster.dataDir() + " to serve the same stores)"));
         out().println("Use it from another shell:");
         out().println("  export LEDGERKV_ZK=" + cluster.connectString() + " LEDGERKV_PASSWORD=<a secret>");
         String tlsFlags = cluster.tls() == null ? "" : " --zk " + cluster.secureConnectString() + " --zk-tls --tls-trust-store "

@@ -89,7 +89,13 @@ public final class LocalCluster implements AutoCloseable {
         this.deleteOnClose = b.dir == null || b.deleteOnClose;
         this.flushWhenQueueEmpty = b.flushWhenQueueEmpty;
         this.bookieTweaks = b.bookieTweaks;
-        this.zkPort = b.zkPort > 0 ? b.zkPort : freePort();
+        // A data directory a cluster already ran on: the same ZooKeeper port (unless one is given) and
+        // the same bookie ports, because a bookie's id is its address and its cookie (on disk and in
+        // ZooKeeper) holds it; and no formatting, which would give the cluster a new instance id.
+        ClusterState previous = ClusterState.read(dir);
+        this.zkPort = b.zkPort > 0 ? reserve(b.zkPort, "the ZooKeeper port (--zk-port)")
+                : previous != null ? reserve(previous.zkPort(), "the ZooKeeper port recorded in " + ClusterState.file(dir))
+                : freePort();
         this.saslUsers = b.saslUsers;
         this.tls = b.tls ? TlsMaterial.generate(dir.resolve("tls"), "bookies", 30, false) : b.tlsMaterial;
         this.secureZkPort = tls == null ? 0 : freePort();
@@ -103,14 +109,21 @@ public final class LocalCluster implements AutoCloseable {
                         Stream.concat(Stream.of(tls), tlsClients.stream()).toList());
         try {
             startZooKeeper();
-            ServerConfiguration formatConf = new ServerConfiguration();
-            formatConf.setMetadataServiceUri(metadataServiceUri());
-            if (!BookKeeperAdmin.format(formatConf, false, true)) {
-                throw new IOException("formatting BookKeeper metadata failed");
+            if (previous == null) {
+                ServerConfiguration formatConf = new ServerConfiguration();
+                formatConf.setMetadataServiceUri(metadataServiceUri());
+                if (!BookKeeperAdmin.format(formatConf, false, true)) {
+                    throw new IOException("formatting BookKeeper metadata failed");
+                }
+            } else {
+                for (int port : previous.bookiePorts()) {
+                    startBookie(reserve(port, "bookie " + bookies.size() + "'s port recorded in " + ClusterState.file(dir)));
+                }
             }
-            for (int i = 0; i < b.bookies; i++) {
+            while (bookies.size() < b.bookies) {
                 startNewBookie();
             }
+            recordState();
         } catch (Exception e) {
             close();
             throw e;
@@ -205,11 +218,27 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts one more bookie; returns its index. */
     public synchronized int startNewBookie() throws Exception {
+        int index = startBookie(freePort());
+        recordState();
+        return index;
+    }
+
+    /** Writes the ports this data directory's servers use, so that a cluster started on it again reuses them. */
+    private void recordState() throws IOException {
+        List<Integer> ports = new ArrayList<>();
+        for (Bookie b : bookies) {
+            ports.add(b.conf.getBookiePort());
+        }
+        new ClusterState(zkPort, ports).write(dir);
+    }
+
+    /** Starts bookie number {@code bookies.size()} on {@code port} with its directories under the data directory. */
+    private int startBookie(int port) throws Exception {
         int index = bookies.size();
         ServerConfiguration conf = new ServerConfiguration();
         Path journal = Files.createDirectories(dir.resolve("bookie-" + index).resolve("journal"));
         Path ledgers = Files.createDirectories(dir.resolve("bookie-" + index).resolve("ledgers"));
-        conf.setBookiePort(freePort());
+        conf.setBookiePort(port);
         conf.setAllowLoopback(true);
         conf.setAdvertisedAddress(LOOPBACK);
         conf.setMetadataServiceUri(metadataServiceUri());
@@ -431,6 +460,24 @@ public final class LocalCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Takes {@code port} for this cluster; a clear error names it (and {@code what} it is for) if it is in use. */
+    static int reserve(int port, String what) throws IOException {
+        synchronized (PORTS_TAKEN) {
+            if (!PORTS_TAKEN.add(port)) {
+                throw new IOException("port " + port + " (" + what + ") is already used by another cluster in this process");
+            }
+        }
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(LOOPBACK))) {
+            s.setReuseAddress(true);
+        } catch (IOException e) {
+            synchronized (PORTS_TAKEN) {
+                PORTS_TAKEN.remove(port);
+            }
+            throw new IOException("port " + port + " (" + what + ") is in use on " + LOOPBACK + ": " + e.getMessage(), e);
+        }
+        return port;
     }
 
     /** A free loopback port not handed out to another LocalCluster in this JVM. */

@@ -33,6 +33,11 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public static ProcessCluster start(int bookies) {
+        return start(bookies, null);
+    }
+
+    /** A cluster process keeping its data in {@code data} (null: a temporary directory it removes on exit). */
+    public static ProcessCluster start(int bookies, Path data) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
@@ -46,6 +51,9 @@ public final class ProcessCluster implements AutoCloseable {
         cmd.add("io.ledgerkv.cli.LedgerKvCli");
         cmd.add("cluster");
         cmd.add("--bookies=" + bookies);
+        if (data != null) {
+            cmd.add("--data=" + data);
+        }
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -114,6 +122,16 @@ public final class ProcessCluster implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGKILL: the process dies at once, without its shutdown hook (no bookie or ZooKeeper shutdown). */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     @Override
