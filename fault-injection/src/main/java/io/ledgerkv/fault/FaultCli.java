@@ -31,7 +31,20 @@ public final class FaultCli {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new FaultCli()).execute(withDefaultCommand(args)));
+        System.exit(commandLine().execute(withDefaultCommand(args)));
+    }
+
+    /**
+     * The command line, with failures reported in one line (the command and the message) and exit
+     * code 2, never as a stack trace: a malformed history file is bad input, not a crash.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new FaultCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return 2;
+        });
+        return cl;
     }
 
     /** {@code ledgerkv fault --runs 10} means {@code ledgerkv fault run --runs 10}. */

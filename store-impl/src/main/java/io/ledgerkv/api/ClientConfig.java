@@ -71,6 +71,7 @@ public record ClientConfig(
             throw new InvalidConfigException("connectString",
                     "expected host:port[,host:port...][/chroot], got '" + connectString + "'");
         }
+        checkPortsAndChroot(connectString);
         if (namespace == null || !NAME.matcher(namespace).matches()) {
             throw new InvalidConfigException("namespace",
                     "must be 1-128 characters of [A-Za-z0-9._-] starting with a letter or digit, got '" + namespace + "'");
@@ -119,6 +120,31 @@ public record ClientConfig(
                 + (zkSaslLoginContext == null ? "" : ", zkSasl=login section " + zkSaslLoginContext)
                 + ", tls=" + (tlsTrustStore == null ? "off" : (zkTls ? "bookies and zookeeper" : "bookies") + ", trust " + tlsTrustStore
                 + (tlsKeyStore == null ? "" : ", client certificate " + tlsKeyStore)) + "]";
+    }
+
+    /**
+     * Refuses what the pattern lets through but ZooKeeper would only fail on after connectTimeout: a
+     * port outside 1-65535, and a chroot with empty, "." or ".." segments.
+     */
+    private static void checkPortsAndChroot(String cs) {
+        int slash = cs.indexOf('/');
+        String hosts = slash < 0 ? cs : cs.substring(0, slash);
+        for (String h : hosts.split(",")) {
+            String port = h.substring(h.lastIndexOf(':') + 1);
+            int p = Integer.parseInt(port); // at most 5 digits by the pattern
+            if (p < 1 || p > 65535) {
+                throw new InvalidConfigException("connectString", "port " + port + " of '" + h + "' is not in 1-65535");
+            }
+        }
+        if (slash >= 0 && !cs.substring(slash).equals("/")) {
+            String chroot = cs.substring(slash);
+            for (String seg : chroot.substring(1).split("/", -1)) {
+                if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                    throw new InvalidConfigException("connectString", "chroot '" + chroot + "' must be an absolute path of"
+                            + " names, without empty, '.' or '..' segments");
+                }
+            }
+        }
     }
 
     /** A PKCS12 file and its password file come both or neither. */

@@ -33,6 +33,10 @@ final class ConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
+    /** Read by {@link LedgerKvCli#main} before the command runs (logging is set up before anything logs). */
+    @Option(names = "--verbose", description = "Let BookKeeper's, ZooKeeper's and ledgerkv's own warnings through to the terminal")
+    boolean verbose;
+
     @Option(names = "--config", paramLabel = "FILE", description = {"Settings file (.properties, .yaml or .yml) with StoreConfig keys",
         "(ensembleSize, codec, maxBatchBytes, ...) and zk, namespace, connectTimeout, sessionTimeout,",
         "operationTimeout, ledgersRootPath, passwordFile; command-line flags override it"})

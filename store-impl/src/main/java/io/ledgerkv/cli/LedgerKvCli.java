@@ -16,12 +16,27 @@ import picocli.CommandLine.Command;
 public final class LedgerKvCli {
 
     public static void main(String[] args) {
-        // ZooKeeper's client logs every failed connection attempt as a WARN with a stack trace; a
-        // command that cannot reach the cluster says so itself, once, when connectTimeout runs out.
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.zookeeper.ClientCnxn",
-                org.apache.logging.log4j.Level.ERROR);
+        quietLibraries(java.util.Arrays.asList(args).contains("--verbose"));
         System.exit(run(args));
     }
+
+    /**
+     * Keeps library logs out of the terminal: a command says what went wrong itself, in one line,
+     * with an exit code. BookKeeper and ZooKeeper log every failed connection attempt and every
+     * refused password (a wrong-quorum open printed 141 lines before the one that matters);
+     * ledgerkv's own retries log WARNs. {@code --verbose} keeps them all (the configured WARN).
+     */
+    static void quietLibraries(boolean verbose) {
+        if (verbose) {
+            return;
+        }
+        for (String logger : new String[] {"org.apache.bookkeeper", "org.apache.zookeeper", "org.apache.curator", "io.netty"}) {
+            org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.OFF);
+        }
+        org.apache.logging.log4j.core.config.Configurator.setLevel("io.ledgerkv", org.apache.logging.log4j.Level.ERROR);
+    }
+
+
 
     /** Runs a command line and returns its exit code (0 ok, 1 failed, 2 usage, 3 key absent). */
     public static int run(String... args) {
@@ -34,7 +49,7 @@ public final class LedgerKvCli {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText("ledgerkv " + cmd.getCommandName() + ": " + describe(ex)));
+            cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex)));
             return 1;
         });
         return cl.execute(args);

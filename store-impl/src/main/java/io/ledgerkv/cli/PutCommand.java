@@ -28,16 +28,40 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Key")
     String key;
 
-    @Parameters(index = "1", description = "Value")
+    @Parameters(index = "1", arity = "0..1", description = "Value; '-' reads it from standard input (bytes as they are)")
     String value;
 
+    @Option(names = "--value-file", paramLabel = "FILE", description = "Read the value from FILE (bytes as they are; for values"
+            + " larger than a command line can carry)")
+    java.nio.file.Path valueFile;
+
+    /** Standard input for '-' (tests replace it). */
+    java.io.InputStream stdin = System.in;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        byte[] v = value();
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
              KvStore s = kv.open(store, write.apply(conn.storeConfig()).build())) {
-            Lsn lsn = s.put(Text.parse(key, hex), Text.parse(value, hex));
+            Lsn lsn = s.put(Text.parse(key, hex), v);
             out().println(lsn);
         }
         return 0;
+    }
+
+    /** The value, read before anything connects: a missing file is a usage error that touches no store. */
+    private byte[] value() throws java.io.IOException {
+        if ((value == null) == (valueFile == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give the value as an argument ('-' for standard input) or with --value-file, not both and not neither");
+        }
+        if (valueFile != null) {
+            try {
+                return java.nio.file.Files.readAllBytes(valueFile);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--value-file " + valueFile + ": no such file");
+            }
+        }
+        return value.equals("-") ? stdin.readAllBytes() : Text.parse(value, hex);
     }
 }

@@ -27,6 +27,23 @@ class ClientConfigTest {
                 .hasMessageStartingWith("invalid connectString: ");
     }
 
+    /** Caught here, not after connectTimeout as "cannot reach" (issue 19). */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:99999", "127.0.0.1:0", "a:2181,b:70000", "h:2181/../x", "h:2181/a//b", "h:2181/a/.", "h:2181/x/"})
+    void portsOutOfRangeAndChrootsWithEmptyOrDotSegmentsAreRejected(String cs) {
+        assertThatThrownBy(() -> ClientConfig.builder(cs).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid connectString: ")
+                .satisfiesAnyOf(e -> assertThat(e).hasMessageContaining("is not in 1-65535"),
+                        e -> assertThat(e).hasMessageContaining("chroot"));
+    }
+
+    @Test
+    void validPortsAndChrootsPass() {
+        assertThat(ClientConfig.builder("h:65535,g:1/a/b-c.d").build().chroot()).isEqualTo("/a/b-c.d");
+        assertThat(ClientConfig.builder("h:2181/").build().chroot()).isEmpty();
+    }
+
     @Test
     void otherFieldsAreValidated() {
         assertThatThrownBy(() -> ClientConfig.builder("h:1").namespace("a/b").build())

@@ -7,6 +7,8 @@ import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,61 @@ class LedgerKvCliTest {
         assertThat(pw.err()).contains("never goes in a settings file").doesNotContain("hunter2");
         Path cluster = Files.writeString(tmp.resolve("cluster.yaml"), "bookis: 3\n");
         assertThat(runRaw("cluster", "--config", cluster.toString()).err()).contains("invalid bookis", "did you mean bookies?");
+    }
+
+    /** Values a command line cannot carry: from a file or from standard input (issue 19). */
+    @Test
+    void putTakesTheValueFromAFileOrStandardInput() throws Exception {
+        byte[] big = new byte[300 * 1024]; // over the 128 KiB a shell passes as one argument
+        new java.util.Random(7).nextBytes(big);
+        Path file = Files.write(tmp.resolve("big.bin"), big);
+        assertThat(run("put", "--store", "files", "--value-file", file.toString(), "big").code()).isZero();
+        java.io.InputStream before = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("from stdin".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(run("put", "--store", "files", "piped", "-").code()).isZero();
+        } finally {
+            System.setIn(before);
+        }
+        try (io.ledgerkv.api.LedgerKv kv = io.ledgerkv.api.LedgerKv.connect(cluster.clientConfig().build());
+             io.ledgerkv.api.KvStore s = kv.openReadOnly("files", io.ledgerkv.api.StoreConfig.builder().ledgerPassword("cli-secret").build())) {
+            assertThat(s.get(io.ledgerkv.testing.Bytes.b("big"))).isEqualTo(big);
+            assertThat(s.get(io.ledgerkv.testing.Bytes.b("piped"))).isEqualTo(io.ledgerkv.testing.Bytes.b("from stdin"));
+        }
+        Result both = run("put", "--store", "files", "--value-file", file.toString(), "k", "v");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("not both");
+        Result missing = run("put", "--store", "files", "--value-file", tmp.resolve("nope").toString(), "k");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file");
+    }
+
+    /**
+     * As a user runs it, in its own JVM: a refused command prints one line, not BookKeeper's and
+     * ZooKeeper's log lines before it (issue 19), and nothing is deleted.
+     */
+    @Test
+    void aRefusedCommandPrintsOneLineWithoutLibraryLogs() throws Exception {
+        assertThat(run("put", "--store", "guarded", "k", "v").code()).isZero();
+        Path wrong = Files.writeString(tmp.resolve("wrong-pw"), "not-the-secret\n");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("-Dlog4j2.configurationFile")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ledgerkv.cli.LedgerKvCli", "drop", "--yes",
+                "--store", "guarded", "--zk=" + cluster.connectString(), "--password-file=" + wrong, "--connect-timeout=5s"));
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isEqualTo(1);
+        assertThat(out).isEmpty();
+        assertThat(err.strip().lines().toList()).as(err).hasSize(1);
+        assertThat(err).contains("ledgerkv drop:", "ledger password", "the store was not deleted");
+        assertThat(run("get", "--store", "guarded", "k").out()).isEqualTo("v\n");
     }
 
     private static Result runRaw(String... args) {

@@ -86,7 +86,8 @@ public final class History {
                 try {
                     events.add(JSON.readValue(line, Event.class));
                 } catch (IOException e) {
-                    throw new IllegalArgumentException("history " + file + " line " + n + " is not an event: " + e.getMessage(), e);
+                    String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                    throw new IllegalArgumentException("history " + file + " line " + n + " is not an event: " + why, e);
                 }
             }
             return new History((Map<String, Object>) head.get("meta"), events);
