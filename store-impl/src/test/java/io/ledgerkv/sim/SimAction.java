@@ -453,23 +453,7 @@ public interface SimAction {
             if (r.standby == null) {
                 return false;
             }
-            boolean alive = r.bounded("a standby poll", r::pollStandby);
-            StandbyLag lag;
-            try {
-                lag = r.standby.lag(); // reads the writer's published position from ZooKeeper
-            } catch (io.ledgerkv.api.ClusterUnavailableException e) {
-                r.stats.count("standby.lagUnavailable");
-                return true;
-            }
-            if (!alive || lag.error() != null && lag.error().contains("corrupt")) {
-                throw new SimRun.Violation("a standby never stops on an intact log", "standby stopped: " + lag.error(), null);
-            }
-            if (lag.error() == null) {
-                r.standbyAt = r.checkPrefix(r.standby, "the standby", r.standbyAt);
-                r.stats.count("standby.polled");
-            } else {
-                r.stats.count("standby.pollFailed");
-            }
+            r.pollStandbyAndCheck();
             return true;
         }
 

@@ -82,8 +82,13 @@ public final class SimRun implements AutoCloseable {
             int bookies = 3 + r.nextInt(3);
             int ensemble = Math.min(bookies, 3);
             double[] rates = {0, 0.003, 0.01, 0.03};
-            return new Setup(bookies, ensemble, ensemble, 2, 1 + r.nextInt(2), r.nextBoolean() ? 8 * 1024 : 256 * 1024,
-                    r.nextInt(3) == 0, CODECS.get(r.nextInt(CODECS.size())), rates[r.nextInt(rates.length)]);
+            int retention = 1 + r.nextInt(2);
+            long window = r.nextBoolean() ? 8 * 1024 : 256 * 1024;
+            boolean encrypted = r.nextInt(3) == 0;
+            CodecType codec = CODECS.get(r.nextInt(CODECS.size()));
+            // ZSTD_DICT keeps plaintext samples in its dictionary, so the store refuses it with encryption.
+            return new Setup(bookies, ensemble, ensemble, 2, retention, window, encrypted && codec != CodecType.ZSTD_DICT, codec,
+                    rates[r.nextInt(rates.length)]);
         }
     }
 
@@ -141,7 +146,7 @@ public final class SimRun implements AutoCloseable {
                 .maxBatchBytes(4096).maxInflightBytes(setup.maxInflightBytes()).maxKeyBytes(64).maxValueBytes(SimAction.MAX_VALUE)
                 .ledgerRollBytes(32 * 1024).checkpointChunkBytes(4096).checkpointRetention(setup.retention())
                 .statsInterval(Duration.ofHours(1)).standbyPollInterval(Duration.ofHours(1)).codec(setup.codec())
-                .encryption(setup.encrypted() && setup.codec() != CodecType.ZSTD_DICT ? keys() : null)
+                .encryption(setup.encrypted() ? keys() : null)
                 .dictTrainAfterBytes(setup.codec() == CodecType.ZSTD_DICT ? 32 * 1024 : 0).dictSizeBytes(1024).dictSampleBytes(1024 * 1024)
                 .build();
         history.add(model.copy());
@@ -362,6 +367,9 @@ public final class SimRun implements AutoCloseable {
         } else if (writer == null) {
             recover(true, 1); // the task's restart loop: one more try per step
         }
+        if (standby != null) {
+            pollStandbyAndCheck(); // a standby tails all the time, not only when an action asks
+        }
         if (writerHealthy() && uncertain.isEmpty()) {
             Map<String, String> actual = contents(writer, true);
             Map<String, String> expected = render(model, true);
@@ -470,6 +478,30 @@ public final class SimRun implements AutoCloseable {
 
     boolean pollStandby() {
         return SimAccess.poll(standby);
+    }
+
+    /**
+     * One catch-up round of the standby, as its own thread runs every standbyPollInterval; then it
+     * must show a later committed state, or say why not (and never stop on an intact log).
+     */
+    void pollStandbyAndCheck() throws Exception {
+        boolean alive = bounded("a standby poll", this::pollStandby);
+        io.ledgerkv.api.StandbyLag lag;
+        try {
+            lag = standby.lag(); // reads the writer's published position from ZooKeeper
+        } catch (io.ledgerkv.api.ClusterUnavailableException e) {
+            stats.count("standby.lagUnavailable");
+            return;
+        }
+        if (!alive || lag.error() != null && lag.error().contains("corrupt")) {
+            throw new Violation("a standby never stops on an intact log", "standby stopped: " + lag.error(), null);
+        }
+        if (lag.error() == null) {
+            standbyAt = checkPrefix(standby, "the standby", standbyAt);
+            stats.count("standby.polled");
+        } else {
+            stats.count("standby.pollFailed");
+        }
     }
 
     @Override

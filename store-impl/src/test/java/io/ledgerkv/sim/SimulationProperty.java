@@ -113,14 +113,19 @@ public final class SimulationProperty {
             run.livenessPhase();
             return null;
         } catch (SimRun.Violation v) {
-            return new Failure(seed, SimRun.setupOf(seed), chain, plan.fired(), i, v.invariant(), v);
+            return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, v.invariant(), v);
         } catch (Throwable t) {
-            return new Failure(seed, SimRun.setupOf(seed), chain, plan.fired(), i, "no action throws", t);
+            return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, "no action throws", t);
         } finally {
             for (Fired f : plan.fired()) {
                 stats.count("fault." + f.fault());
             }
         }
+    }
+
+    /** The actions up to and including the one at {@code i} (all of them when the failure came after the last). */
+    private static List<SimAction> upTo(List<SimAction> chain, int i) {
+        return List.copyOf(chain.subList(0, Math.min(chain.size(), Math.max(0, i + 1))));
     }
 
     /**
@@ -266,7 +271,7 @@ public final class SimulationProperty {
         StringBuilder sb = new StringBuilder();
         sb.append("simulation failed (seed ").append(original.seed()).append("; replay with -Dledgerkv.sim.seed=")
                 .append(original.seed()).append(")\n  setup: ").append(original.setup()).append('\n');
-        sb.append("  shrunk from ").append(original.brokeAt() + 1).append(" to ").append(shrunk.actions().size())
+        sb.append("  shrunk from ").append(original.actions().size()).append(" to ").append(shrunk.actions().size())
                 .append(" actions and from ").append(original.faults().size()).append(" to ").append(shrunk.faults().size())
                 .append(" faults\n  actions:\n");
         for (int i = 0; i < shrunk.actions().size(); i++) {

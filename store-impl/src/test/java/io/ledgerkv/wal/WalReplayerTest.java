@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ledgerkv.api.CorruptEntryException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.testing.Bytes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -161,5 +162,107 @@ class WalReplayerTest {
         assertThatThrownBy(() -> replayer.accept(2, 11, 0, batch(1, 1, "same")))
                 .isInstanceOf(CorruptEntryException.class).isNotInstanceOf(WalGapException.class)
                 .hasMessageContaining("batch entry in the middle of large transaction 1");
+    }
+
+    /** {@code rec} cut at {@code cuts} into TXN_PART entries and a final TXN_COMMIT. */
+    private static WalEntry[] split(long epoch, long seq, byte[] rec, int... cuts) throws Exception {
+        WalEntry[] out = new WalEntry[cuts.length + 1];
+        for (int i = 0; i <= cuts.length; i++) {
+            int from = i == 0 ? 0 : cuts[i - 1];
+            int to = i == cuts.length ? rec.length : cuts[i];
+            WalEntry.Type t = i == cuts.length ? WalEntry.Type.TXN_COMMIT : WalEntry.Type.TXN_PART;
+            out[i] = decode(WalEntry.encode(t, CodecType.NONE.newCodec(), epoch, seq, i, 0, rec, from, to - from));
+        }
+        return out;
+    }
+
+    @Test
+    void entriesAndTheLastEpochAreCounted() throws Exception {
+        assertThat(replayer.entries()).isZero();
+        assertThat(replayer.lastEpoch()).isEqualTo(-1);
+        replayer.accept(1, 10, 0, batch(3, 1, "a"));
+        replayer.accept(1, 10, 1, batch(3, 2, "b"));
+        assertThat(replayer.entries()).isEqualTo(2);
+        assertThat(replayer.lastEpoch()).isEqualTo(3);
+    }
+
+    /** After the start, a part of the transaction just applied is a duplicate: corruption, not a reason to reload. */
+    @Test
+    void aRepeatedPartOfTheLastAppliedTransactionIsCorruption() throws Exception {
+        WalEntry[] parts = large(1, 1, "big", 3);
+        for (WalEntry p : parts) {
+            replayer.accept(1, 10, 0, p);
+        }
+        assertThat(replayer.lastSeq()).isEqualTo(1);
+        assertThatThrownBy(() -> replayer.accept(1, 10, 3, parts[1])).isInstanceOf(CorruptEntryException.class)
+                .isNotInstanceOf(WalGapException.class).hasMessageContaining("out of order");
+    }
+
+    @Test
+    void theFirstPartOfALargeTransactionIsCheckedForGapsAndDuplicates() throws Exception {
+        replayer.accept(1, 10, 0, batch(1, 1, "a"));
+        assertThatThrownBy(() -> replayer.accept(1, 10, 1, large(1, 3, "big", 2)[0]))
+                .isInstanceOf(WalGapException.class).hasMessageContaining("transactions 2..2 are missing");
+        replayer.accept(1, 10, 1, batch(1, 2, "b"));
+        assertThatThrownBy(() -> replayer.accept(1, 10, 2, large(1, 2, "big", 2)[0]))
+                .isInstanceOf(CorruptEntryException.class).hasMessageContaining("transaction 2 appears again after 2");
+        assertThat(replayer.hasPendingParts()).isFalse();
+    }
+
+    @Test
+    void aLargeTransactionTheStartingCheckpointHoldsIsNotAppliedAgain() throws Exception {
+        WalReplayer fromCheckpoint = new WalReplayer("s", 2,
+                (seq, lsn, time, ops) -> applied.add(seq + "=" + s(ops.get(0).key())));
+        for (WalEntry p : large(1, 2, "big", 3)) {
+            fromCheckpoint.accept(1, 10, 0, p);
+        }
+        assertThat(applied).isEmpty();
+        assertThat(fromCheckpoint.hasPendingParts()).isFalse();
+        fromCheckpoint.accept(1, 10, 3, batch(1, 3, "c"));
+        assertThat(applied).containsExactly("3=c");
+    }
+
+    /** The reassembly buffer starts at 64 KiB: a first part above that, then growth that must keep what was read. */
+    @Test
+    void aLargeTransactionBeyondTheReassemblyBufferArrivesWhole() throws Exception {
+        byte[] value = Bytes.filled(300_000, 3);
+        byte[] rec = TxnRecord.encode(List.of(new Mutation(b("big"), value)));
+        List<List<Mutation>> got = new ArrayList<>();
+        WalReplayer r = new WalReplayer("s", 0, (seq, lsn, time, ops) -> got.add(ops));
+        for (WalEntry p : split(1, 1, rec, 70_000, 80_000, 230_000)) {
+            r.accept(1, 10, 0, p);
+        }
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0)).hasSize(1);
+        assertThat(got.get(0).get(0).value()).isEqualTo(value);
+    }
+
+    @Test
+    void theRestOfAnUnfinishedTransactionAloneIsNamedWithoutARange() throws Exception {
+        replayer.accept(1, 10, 0, large(1, 1, "big", 3)[0]);
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, batch(1, 2, "next")))
+                .isInstanceOf(WalGapException.class)
+                .hasMessageContaining("batch entry while large transaction 1 is unfinished: the rest of it are missing from the log");
+    }
+
+    /** The planted bug must do what checkers are validated against: keep only the first part's whole operations. */
+    @Test
+    void theFirstPartOnlyBugKeepsTheFirstPartsOperations() throws Exception {
+        byte[] rec = TxnRecord.encode(List.of(new Mutation(b("a"), b("1")), new Mutation(b("b"), b("2")),
+                new Mutation(b("c"), new byte[100])));
+        int cut = 1 + 5 + 5 + 3; // count, "a"=1, "b"=2, then the start of "c"
+        List<String> keys = new ArrayList<>();
+        WalReplayer buggy = new WalReplayer("s", 0, (seq, lsn, time, ops) -> ops.forEach(m -> keys.add(s(m.key()))));
+        assertThat(buggy.applyFirstPartOnly()).isSameAs(buggy);
+        for (WalEntry p : split(1, 1, rec, cut, cut + 50)) {
+            buggy.accept(1, 10, 0, p);
+        }
+        assertThat(keys).containsExactly("a", "b");
+        keys.clear();
+        WalReplayer correct = new WalReplayer("s", 0, (seq, lsn, time, ops) -> ops.forEach(m -> keys.add(s(m.key()))));
+        for (WalEntry p : split(1, 1, rec, cut, cut + 50)) {
+            correct.accept(1, 10, 0, p);
+        }
+        assertThat(keys).containsExactly("a", "b", "c");
     }
 }
