@@ -124,6 +124,7 @@ public final class LocalCluster implements AutoCloseable {
                 startNewBookie();
             }
             recordState();
+            awaitBookiesAvailable();
         } catch (Exception e) {
             close();
             throw e;
@@ -221,6 +222,38 @@ public final class LocalCluster implements AutoCloseable {
         int index = startBookie(freePort());
         recordState();
         return index;
+    }
+
+    /**
+     * Waits until every bookie is listed as available, which is what clients go by. On a fresh
+     * cluster that is at once; after the cluster was killed (SIGKILL), ZooKeeper restores the old
+     * bookie sessions and their registrations linger until those sessions time out, and a bookie's
+     * new registration waits for that, so for up to the bookies' ZooKeeper timeout (10 s) a client
+     * would see too few bookies.
+     */
+    private void awaitBookiesAvailable() throws IOException, InterruptedException {
+        Set<String> want = new HashSet<>();
+        for (int i = 0; i < bookies.size(); i++) {
+            want.add(bookieId(i).toString());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (ZooKeeper z = new ZooKeeper(connectString(), 10_000, e -> { })) {
+            for (;;) {
+                Set<String> missing = new HashSet<>(want);
+                try {
+                    missing.removeAll(z.getChildren("/ledgers/available", false));
+                } catch (org.apache.zookeeper.KeeperException e) {
+                    // not connected yet, or not registered yet: wait
+                }
+                if (missing.isEmpty()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("bookies " + missing + " did not register as available within 60 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
     }
 
     /** Writes the ports this data directory's servers use, so that a cluster started on it again reuses them. */
