@@ -30,6 +30,17 @@ public interface ReadLedger extends AutoCloseable {
      */
     void read(long first, long last, EntryConsumer consumer) throws LogException;
 
+    /** One bookie's copy of an entry: its data, or why it could not be read ({@code data} then null). */
+    record Replica(String bookie, byte[] data, String error) {
+    }
+
+    /**
+     * Reads entry {@code entryId} from every bookie of its write set, each copy on its own and
+     * checked against BookKeeper's digest. For when a copy that passed BookKeeper's check fails the
+     * store's own (a bug above BookKeeper's checksum, or tampering): the other copies may be intact.
+     */
+    java.util.List<Replica> readReplicas(long entryId) throws LogException;
+
     /** Releases the handle; never throws (a read handle has nothing to lose). */
     @Override
     void close();

@@ -185,8 +185,9 @@ final class LogReader implements AutoCloseable {
                 if (from <= last) {
                     // The cursor moves with every entry applied: a read that fails part way must not
                     // make the next call read (and apply) the same entries again.
+                    ReadLedger handle = lh;
                     lh.read(from, last, (entryId, data) -> {
-                        accept(seqOfLedger, ledgerId, entryId, data);
+                        accept(handle, seqOfLedger, ledgerId, entryId, data);
                         next.put(seqOfLedger, entryId + 1);
                     });
                 }
@@ -212,13 +213,58 @@ final class LogReader implements AutoCloseable {
         return out;
     }
 
-    private void accept(long ledgerSeq, long ledgerId, long entryId, byte[] data) {
-        WalEntry e;
+    /** An entry's bytes as used, and what they decode to. */
+    private record Decoded(byte[] data, WalEntry entry) {
+    }
+
+    /**
+     * Decodes an entry as BookKeeper returned it; if it fails the store's own check, decodes the
+     * first copy of another bookie of its write set that passes (BookKeeper's digest only proves a
+     * bookie returned what was written to it). The bookies that served a bad copy are named in a
+     * warning; if no copy passes, the entry is corrupt, with every bookie's verdict.
+     */
+    private Decoded decode(ReadLedger lh, long entryId, byte[] data) {
         try {
-            e = WalEntry.decode(data, WalEntry.CodecSource.of(codecs), ledgers.cipher());
-        } catch (WalFormatException ex) {
-            throw new CorruptEntryException(store, ledgerId, entryId, ex.getMessage(), ex);
+            return new Decoded(data, WalEntry.decode(data, WalEntry.CodecSource.of(codecs), ledgers.cipher()));
+        } catch (WalFormatException first) {
+            List<String> verdicts = new ArrayList<>();
+            List<ReadLedger.Replica> copies;
+            try {
+                copies = lh.readReplicas(entryId);
+            } catch (LogException e) {
+                throw new CorruptEntryException(store, lh.id(), entryId, first.getMessage() + " (the other copies could not be read: "
+                        + e.getMessage() + ")", first);
+            }
+            for (ReadLedger.Replica r : copies) {
+                if (r.data() == null) {
+                    verdicts.add(r.bookie() + ": unreadable (" + r.error() + ")");
+                    continue;
+                }
+                try {
+                    Decoded d = new Decoded(r.data(), WalEntry.decode(r.data(), WalEntry.CodecSource.of(codecs), ledgers.cipher()));
+                    LOG.warn("store '{}': ledger {} entry {}: the copy read first failed the store's check ({}); using the intact"
+                            + " copy of bookie {} (copies before it: {})", store, lh.id(), entryId, first.getMessage(), r.bookie(), verdicts);
+                    badCopies++;
+                    return d;
+                } catch (WalFormatException e) {
+                    verdicts.add(r.bookie() + ": " + e.getMessage());
+                }
+            }
+            throw new CorruptEntryException(store, lh.id(), entryId, first.getMessage() + "; every copy fails: " + verdicts, first);
         }
+    }
+
+    /** Entries whose first copy failed the store's check and another bookie's copy was used. */
+    long badCopies() {
+        return badCopies;
+    }
+
+    private long badCopies;
+
+    private void accept(ReadLedger lh, long ledgerSeq, long ledgerId, long entryId, byte[] raw) {
+        Decoded d = decode(lh, entryId, raw);
+        WalEntry e = d.entry();
+        byte[] data = d.data();
         entries++;
         logicalBytes += e.payload().length;
         storedBytes += data.length;

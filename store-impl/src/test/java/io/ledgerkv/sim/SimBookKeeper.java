@@ -68,6 +68,35 @@ public final class SimBookKeeper {
         long piggybackLac = -1;
         long explicitLac = -1;
         Writer writer;
+        /** Copies that differ from what was written, by entry and bookie (tests plant them). */
+        final Map<Long, Map<Integer, byte[]>> tampered = new HashMap<>();
+
+        /** The bookies an entry was written to, in BookKeeper's round-robin order (reads try them in it). */
+        int[] writeSet(long entryId) {
+            int[] ens = ensembleOf(entryId);
+            int[] out = new int[spec.writeQuorum()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ens[(int) ((entryId + i) % ens.length)];
+            }
+            return out;
+        }
+
+        /** The copy bookie {@code b} holds of {@code entryId}. */
+        byte[] copy(long entryId, int b) {
+            Map<Integer, byte[]> t = tampered.get(entryId);
+            byte[] bad = t == null ? null : t.get(b);
+            return bad != null ? bad : entries.get((int) entryId);
+        }
+
+        /** What a read returns: the copy of the first bookie of the write set that is up. */
+        byte[] read(long entryId) {
+            for (int b : writeSet(entryId)) {
+                if (up[b]) {
+                    return copy(entryId, b);
+                }
+            }
+            return entries.get((int) entryId);
+        }
 
         Ledger(long id, byte[] password, LedgerLog.Spec spec, int[] ensemble) {
             this.id = id;
@@ -496,15 +525,43 @@ public final class SimBookKeeper {
                         throw new LogException(LogError.READ_FAILED, "simulated: reading entry " + id + " of ledger " + ledger.id
                                 + " failed" + (id == failAt ? " (injected)" : ""));
                     }
-                    data = ledger.entries.get((int) id).clone();
+                    data = ledger.read(id).clone();
                 }
                 consumer.accept(id, data);
             }
         }
 
         @Override
+        public List<Replica> readReplicas(long entryId) {
+            synchronized (SimBookKeeper.this) {
+                List<Replica> out = new ArrayList<>();
+                for (int b : ledger.writeSet(entryId)) {
+                    out.add(up[b] ? new Replica(bookieId(b), ledger.copy(entryId, b).clone(), null)
+                            : new Replica(bookieId(b), null, "bookie " + bookieId(b) + " is down"));
+                }
+                return out;
+            }
+        }
+
+        @Override
         public void close() {
         }
+    }
+
+    /**
+     * Makes the {@code position}-th bookie of an entry's write set hold {@code data} instead of what
+     * was written, as a bug above BookKeeper's checksum (or tampering that kept the checksum right)
+     * would: BookKeeper's own check passes, the store's must not. Position 0 is the copy reads get.
+     */
+    public synchronized void tamper(long ledgerId, long entryId, int position, byte[] data) {
+        Ledger l = ledgers.get(ledgerId);
+        int b = l.writeSet(entryId)[position];
+        l.tampered.computeIfAbsent(entryId, k -> new HashMap<>()).put(b, data.clone());
+    }
+
+    /** The id of the {@code position}-th bookie of an entry's write set, as reports name it. */
+    public synchronized String writeSetBookie(long ledgerId, long entryId, int position) {
+        return bookieId(ledgers.get(ledgerId).writeSet(entryId)[position]);
     }
 
     // ---- the client ---------------------------------------------------------------------------------

@@ -226,4 +226,36 @@ class FailurePathTest {
             }
         }
     }
+
+    /**
+     * Issue 19, defect 5, in the simulation: the copy reads get fails the store's check, two intact
+     * copies exist: the open reads around it; with every copy bad, the entry is corrupt and each
+     * bookie is named.
+     */
+    @Test
+    void aBadCopyIsReadAroundAndEveryCopyBadIsCorrupt() throws Exception {
+        try (SimCluster cluster = new SimCluster(3, 7, FaultPlan.none())) {
+            StoreConfig cfg = small().build();
+            long ledgerId;
+            try (var kv = cluster.connect(SimCluster.clientConfig().build());
+                 BookKeeperStore s = kv.open("copies", cfg, io.ledgerkv.txn.WriterHooks.NONE)) {
+                s.put(b("k"), b("intact"));
+                ledgerId = s.currentLedgerId();
+            }
+            byte[] bad = new byte[200]; // not a WAL entry at all: fails the store's check, whatever BookKeeper's says
+            cluster.bookKeeper().tamper(ledgerId, 0, 0, bad);
+            try (var kv = cluster.connect(SimCluster.clientConfig().build()); KvStore s = kv.openReadOnly("copies", cfg)) {
+                assertThat(s.get(b("k"))).isEqualTo(b("intact"));
+            }
+            cluster.bookKeeper().tamper(ledgerId, 0, 1, bad);
+            cluster.bookKeeper().tamper(ledgerId, 0, 2, bad);
+            try (var kv = cluster.connect(SimCluster.clientConfig().build())) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> kv.openReadOnly("copies", cfg))
+                        .isInstanceOf(io.ledgerkv.api.CorruptEntryException.class)
+                        .hasMessageContaining("every copy fails")
+                        .hasMessageContaining(cluster.bookKeeper().writeSetBookie(ledgerId, 0, 0))
+                        .hasMessageContaining(cluster.bookKeeper().writeSetBookie(ledgerId, 0, 2));
+            }
+        }
+    }
 }

@@ -352,7 +352,7 @@ public final class BookKeeperLog implements LedgerLog {
         }
     }
 
-    private static final class Reader implements ReadLedger {
+    private final class Reader implements ReadLedger {
         private final LedgerHandle lh;
 
         Reader(LedgerHandle lh) {
@@ -401,6 +401,53 @@ public final class BookKeeperLog implements LedgerLog {
             } catch (InterruptedException e) {
                 throw interrupted(e);
             }
+        }
+
+        @Override
+        public List<Replica> readReplicas(long entryId) throws LogException {
+            LedgerMetadata md = lh.getLedgerMetadata();
+            List<BookieId> ensemble = md.getEnsembleAt(entryId);
+            org.apache.bookkeeper.proto.checksum.DigestManager digests;
+            try {
+                digests = org.apache.bookkeeper.proto.checksum.DigestManager.instantiate(lh.getId(), md.getPassword(),
+                        md.getDigestType() == org.apache.bookkeeper.client.api.DigestType.MAC
+                                ? org.apache.bookkeeper.proto.LedgerMetadataFormat.DigestType.HMAC
+                                : org.apache.bookkeeper.proto.LedgerMetadataFormat.DigestType.valueOf(md.getDigestType().name()),
+                        io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, false);
+            } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+                throw new LogException(LogError.OTHER, "cannot check copies of ledger " + lh.getId() + ": " + e, e);
+            }
+            List<Replica> out = new ArrayList<>();
+            // BookKeeper's round-robin write set: the write-quorum bookies from (entryId mod ensemble size) on.
+            for (int i = 0; i < md.getWriteQuorumSize(); i++) {
+                BookieId bookie = ensemble.get((int) ((entryId + i) % ensemble.size()));
+                java.util.concurrent.CompletableFuture<byte[]> copy = new java.util.concurrent.CompletableFuture<>();
+                bk.getClientCtx().getBookieClient().readEntry(bookie, lh.getId(), entryId, (rc, ledgerId, eid, buffer, ctx) -> {
+                    if (rc != BKException.Code.OK) {
+                        copy.completeExceptionally(BKException.create(rc));
+                        return;
+                    }
+                    try {
+                        io.netty.buffer.ByteBuf data = digests.verifyDigestAndReturnData(eid, buffer);
+                        byte[] bytes = new byte[data.readableBytes()];
+                        data.readBytes(bytes);
+                        copy.complete(bytes);
+                    } catch (BKException e) {
+                        copy.completeExceptionally(e);
+                    } finally {
+                        buffer.release(); // the read's buffer is ours to release, as in BookKeeper's own reads
+                    }
+                }, null, org.apache.bookkeeper.proto.BookieProtocol.FLAG_NONE);
+                try {
+                    out.add(new Replica(bookie.toString(), copy.get(30, java.util.concurrent.TimeUnit.SECONDS), null));
+                } catch (InterruptedException e) {
+                    throw interrupted(e);
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    Throwable why = e instanceof ExecutionException ? e.getCause() : e;
+                    out.add(new Replica(bookie.toString(), null, why.toString()));
+                }
+            }
+            return out;
         }
 
         @Override
