@@ -6,6 +6,7 @@ import io.ledgerkv.api.StoreNotFoundException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,10 +41,11 @@ public final class StoreMetadata {
                     throw e;
                 }
             }
+            byte[] metaBytes = Json.write(meta);
             try {
                 zk.multi(List.of(
                         create(paths.storePath(), new byte[0]),
-                        create(paths.meta(), Json.write(meta)),
+                        create(paths.meta(), metaBytes),
                         create(paths.ledgers(), Json.write(LedgerList.EMPTY)),
                         create(paths.epoch(), Json.write(new WriterEpoch(0, "", 0))),
                         create(paths.checkpoints(), new byte[0]),
@@ -52,11 +54,26 @@ public final class StoreMetadata {
                 return true;
             } catch (ZkException e) {
                 if (e.code() == ZkException.Code.NODE_EXISTS) {
-                    return false;
+                    // The client resends a multi whose response was lost even when the server applied it;
+                    // the resend then finds our own nodes. They are ours if the meta holds exactly what we
+                    // wrote (creation time to the millisecond and the whole config). Without this a restore
+                    // refused its own RESTORING store, leaving one that nothing may open.
+                    return createdByUs(metaBytes);
                 }
                 throw e;
             }
         });
+    }
+
+    private boolean createdByUs(byte[] metaBytes) throws ZkException {
+        try {
+            return Arrays.equals(zk.get(paths.meta()).data(), metaBytes);
+        } catch (ZkException e) {
+            if (e.code() == ZkException.Code.NO_NODE) {
+                return false; // someone else's store, deleted meanwhile
+            }
+            throw e;
+        }
     }
 
     private static ZkNodes.Op create(String path, byte[] data) {
@@ -349,7 +366,10 @@ public final class StoreMetadata {
                 ZkNodes.Node n = zk.get(paths.owner());
                 OwnerInfo o = Json.read(n.data(), OwnerInfo.class, paths.owner());
                 if (o.epoch() == claim.epoch()) {
-                    zk.delete(paths.owner(), n.version());
+                    // A writer claiming between our read and this delete recreates the owner znode, at
+                    // version 0 again: only the epoch's version tells that it happened.
+                    zk.multi(List.of(new ZkNodes.Check(paths.epoch(), claim.zkVersion()),
+                            new ZkNodes.Delete(paths.owner(), n.version())));
                 }
             } catch (ZkException e) {
                 if (e.code() != ZkException.Code.NO_NODE && e.code() != ZkException.Code.BAD_VERSION) {
