@@ -173,13 +173,8 @@ public interface SimAction {
             if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
                 return false;
             }
-            try {
-                r.settle("reaping expired values", r.writer.reapExpired());
-            } catch (SimRun.Violation v) {
-                throw v;
-            } catch (Exception e) {
-                // a failed reap changes nothing visible: expired values are hidden either way
-            }
+            // a failed reap changes nothing visible: expired values are hidden either way
+            r.attempt("reap", () -> r.settle("reaping expired values", r.writer.reapExpired()));
             return true;
         }
 
@@ -195,16 +190,10 @@ public interface SimAction {
             if (!r.writerHealthy()) {
                 return false;
             }
-            try {
-                r.bounded("flush", () -> {
-                    r.writer.flush();
-                    return null;
-                });
-            } catch (SimRun.Violation v) {
-                throw v;
-            } catch (Exception e) {
-                // the writer failed; the check replaces it
-            }
+            r.attempt("flush", () -> r.bounded("flush", () -> {
+                r.writer.flush();
+                return null;
+            })); // a failed flush: the writer failed, and the check replaces it
             return true;
         }
 
@@ -222,15 +211,7 @@ public interface SimAction {
             if (!r.writerHealthy()) {
                 return false;
             }
-            try {
-                CheckpointStatus cp = r.bounded("a checkpoint", () -> r.writer.checkpoint());
-                r.stats.count("checkpoint.ok");
-                r.lastCheckpoint = cp.id();
-            } catch (SimRun.Violation v) {
-                throw v;
-            } catch (Exception e) {
-                r.stats.count("checkpoint.failed");
-            }
+            r.attempt("checkpoint", () -> r.lastCheckpoint = r.bounded("a checkpoint", () -> r.writer.checkpoint()).id());
             return true;
         }
 
@@ -240,29 +221,16 @@ public interface SimAction {
         }
     }
 
-    /** A read-only handle at the newest checkpoint: it must show a committed state. */
+    /** A read-only handle at the newest checkpoint: it must show a committed state (it may be dropped by retention meanwhile). */
     record ReadCheckpoint() implements SimAction {
         @Override
         public boolean run(SimRun r) throws Exception {
             if (r.lastCheckpoint <= 0) {
                 return false;
             }
-            DefaultLedgerKv c = r.connect();
-            if (c == null) {
-                return true;
-            }
-            try {
-                BookKeeperStore s = r.bounded("opening checkpoint " + r.lastCheckpoint,
-                        () -> r.openReadOnly(c, AsOf.checkpoint(r.lastCheckpoint)));
-                r.checkPrefix(s, "checkpoint " + r.lastCheckpoint, 0);
-                r.stats.count("readCheckpoint.ok");
-            } catch (SimRun.Violation v) {
-                throw v;
-            } catch (Exception e) {
-                r.stats.count("readCheckpoint.failed"); // faults, or the checkpoint was dropped by retention
-            } finally {
-                SimRun.closeQuietly(c);
-            }
+            int id = r.lastCheckpoint;
+            r.withClient("readCheckpoint", c -> r.checkPrefix(r.bounded("opening checkpoint " + id,
+                    () -> r.openReadOnly(c, AsOf.checkpoint(id))), "checkpoint " + id, 0));
             return true;
         }
 
@@ -275,21 +243,8 @@ public interface SimAction {
     record ReadLatest() implements SimAction {
         @Override
         public boolean run(SimRun r) throws Exception {
-            DefaultLedgerKv c = r.connect();
-            if (c == null) {
-                return true;
-            }
-            try {
-                BookKeeperStore s = r.bounded("opening read-only", () -> r.openReadOnly(c, AsOf.latest()));
-                r.checkPrefix(s, "a read-only handle", 0);
-                r.stats.count("readOnly.ok");
-            } catch (SimRun.Violation v) {
-                throw v;
-            } catch (Exception e) {
-                r.stats.count("readOnly.failed");
-            } finally {
-                SimRun.closeQuietly(c);
-            }
+            r.withClient("readOnly", c -> r.checkPrefix(r.bounded("opening read-only", () -> r.openReadOnly(c, AsOf.latest())),
+                    "a read-only handle", 0));
             return true;
         }
 
@@ -303,35 +258,27 @@ public interface SimAction {
     record BackupRestore() implements SimAction {
         @Override
         public boolean run(SimRun r) throws Exception {
-            DefaultLedgerKv c = r.connect();
-            if (c == null) {
-                return true;
-            }
             java.nio.file.Path file = java.nio.file.Files.createTempFile("sim-", ".lkvbak");
             String copy = SimRun.STORE + "-copy-" + r.step;
             try {
-                r.bounded("a backup", () -> c.backup(SimRun.STORE, r.cfg, AsOf.latest(), file, io.ledgerkv.api.Progress.NONE));
-                r.bounded("a restore", () -> c.restore(file, copy, r.cfg, false, io.ledgerkv.api.Progress.NONE));
-                BookKeeperStore restored = r.bounded("opening the restored copy", () -> c.openReadOnly(copy, r.cfg, AsOf.latest()));
-                r.checkPrefix(restored, "the restored copy", 0);
-                r.stats.count("backupRestore.ok");
-            } catch (SimRun.Violation v) {
-                throw v;
-            } catch (Exception e) {
-                r.stats.count("backupRestore.failed");
-                // Restores are invisible until complete: if what the failed attempt left opens at all, it
-                // holds a whole committed state.
-                try {
-                    BookKeeperStore left = c.openReadOnly(copy, r.cfg, AsOf.latest());
-                    r.checkPrefix(left, "what a failed restore left", 0);
-                } catch (SimRun.Violation v) {
-                    throw v;
-                } catch (RuntimeException doesNotOpen) {
-                    // absent, or marked as an unfinished restore: fine
-                }
+                r.withClient("backupRestore", c -> {
+                    try {
+                        r.bounded("a backup", () -> c.backup(SimRun.STORE, r.cfg, AsOf.latest(), file, io.ledgerkv.api.Progress.NONE));
+                        r.bounded("a restore", () -> c.restore(file, copy, r.cfg, false, io.ledgerkv.api.Progress.NONE));
+                        r.checkPrefix(r.bounded("opening the restored copy", () -> c.openReadOnly(copy, r.cfg, AsOf.latest())),
+                                "the restored copy", 0);
+                    } catch (SimRun.Violation v) {
+                        throw v;
+                    } catch (Exception e) {
+                        // Restores are invisible until complete: if what the failed attempt left opens at all,
+                        // it holds a whole committed state.
+                        r.attempt("backupRestore.leftover", () -> r.checkPrefix(c.openReadOnly(copy, r.cfg, AsOf.latest()),
+                                "what a failed restore left", 0));
+                        throw e;
+                    }
+                });
             } finally {
                 java.nio.file.Files.deleteIfExists(file);
-                SimRun.closeQuietly(c);
             }
             return true;
         }
@@ -361,23 +308,7 @@ public interface SimAction {
                     || r.commit(List.of(new Op(key("d-end"), value("1"))), null) != SimRun.Outcome.ACKED) {
                 return true;
             }
-            DefaultLedgerKv c = r.connect();
-            if (c == null) {
-                return true;
-            }
-            try {
-                r.bounded("training a dictionary", () -> c.trainDictionary(SimRun.STORE, r.cfg));
-                r.stats.count("dict.trained");
-            } catch (SimRun.Violation v) {
-                throw v;
-            } catch (Exception e) {
-                r.stats.count("dict.failed"); // faults
-                if (Boolean.getBoolean("ledgerkv.sim.verbose")) {
-                    System.out.println("dictionary training failed: " + e);
-                }
-            } finally {
-                SimRun.closeQuietly(c);
-            }
+            r.withClient("dict", c -> r.bounded("training a dictionary", () -> c.trainDictionary(SimRun.STORE, r.cfg)));
             return true;
         }
 

@@ -180,6 +180,51 @@ public final class SimRun implements AutoCloseable {
         }
     }
 
+    /** A step of a schedule that faults may make fail. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** A step run through a client of its own. */
+    @FunctionalInterface
+    interface ClientStep {
+        void run(DefaultLedgerKv c) throws Exception;
+    }
+
+    /**
+     * Runs a step the store may refuse or fail under faults: counted as {@code name.ok} or
+     * {@code name.failed}; a hang or a broken invariant ({@link Violation}) is never swallowed.
+     */
+    boolean attempt(String name, Step step) throws Exception {
+        try {
+            step.run();
+            stats.count(name + ".ok");
+            return true;
+        } catch (Violation v) {
+            throw v;
+        } catch (Exception e) {
+            stats.count(name + ".failed");
+            if (Boolean.getBoolean("ledgerkv.sim.verbose")) {
+                System.out.println(name + " failed: " + e);
+            }
+            return false;
+        }
+    }
+
+    /** {@link #attempt} with a new client (another process's, an operator's), closed afterwards. */
+    boolean withClient(String name, ClientStep step) throws Exception {
+        DefaultLedgerKv c = connect();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return attempt(name, () -> step.run(c));
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
     <T> T settle(String what, CompletableFuture<T> f) throws Exception {
         try {
             return f.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);

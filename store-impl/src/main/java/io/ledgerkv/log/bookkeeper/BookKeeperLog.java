@@ -185,6 +185,23 @@ public final class BookKeeperLog implements LedgerLog {
         };
     }
 
+    /** A blocking BookKeeper call. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T call() throws BKException, InterruptedException;
+    }
+
+    /** Runs a blocking BookKeeper call, its failures as {@link LogException}s. */
+    private static <T> T call(Call<T> c) throws LogException {
+        try {
+            return c.call();
+        } catch (BKException e) {
+            throw failure(e);
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
     static LogException failure(BKException e) {
         return new LogException(error(e.getCode()), e.getMessage(), e);
     }
@@ -196,37 +213,22 @@ public final class BookKeeperLog implements LedgerLog {
 
     @Override
     public WriteLedger create(Spec spec, byte[] password, Map<String, byte[]> custom) throws LogException {
-        try {
-            return new Writer(bk.createLedger(spec.ensemble(), spec.writeQuorum(), spec.ackQuorum(), digest(spec.digest()),
-                    password, custom));
-        } catch (BKException e) {
-            throw failure(e);
-        } catch (InterruptedException e) {
-            throw interrupted(e);
-        }
+        return new Writer(call(() -> bk.createLedger(spec.ensemble(), spec.writeQuorum(), spec.ackQuorum(), digest(spec.digest()),
+                password, custom)));
     }
 
     @Override
     public ReadLedger open(long ledgerId, byte[] password, boolean recover) throws LogException {
-        try {
-            return new Reader(recover ? bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, password)
-                    : bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, password));
-        } catch (BKException e) {
-            throw failure(e);
-        } catch (InterruptedException e) {
-            throw interrupted(e);
-        }
+        return new Reader(call(() -> recover ? bk.openLedger(ledgerId, BookKeeper.DigestType.CRC32C, password)
+                : bk.openLedgerNoRecovery(ledgerId, BookKeeper.DigestType.CRC32C, password)));
     }
 
     @Override
     public void delete(long ledgerId) throws LogException {
-        try {
+        call(() -> {
             bk.deleteLedger(ledgerId);
-        } catch (BKException e) {
-            throw failure(e);
-        } catch (InterruptedException e) {
-            throw interrupted(e);
-        }
+            return null;
+        });
     }
 
     private LedgerMetadata metadata(long ledgerId) throws LogException {
@@ -316,24 +318,15 @@ public final class BookKeeperLog implements LedgerLog {
 
         @Override
         public long append(byte[] data) throws LogException {
-            try {
-                return lh.addEntry(data);
-            } catch (BKException e) {
-                throw failure(e);
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
+            return call(() -> lh.addEntry(data));
         }
 
         @Override
         public long close() throws LogException {
-            try {
+            call(() -> {
                 lh.close();
-            } catch (BKException e) {
-                throw failure(e);
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
+                return null;
+            });
             LedgerMetadata md = metadata(lh.getId());
             if (!md.isClosed()) {
                 throw new LogException(LogError.OTHER, "ledger " + lh.getId() + " is not closed in its metadata after close");
@@ -376,30 +369,19 @@ public final class BookKeeperLog implements LedgerLog {
 
         @Override
         public long readLastConfirmed() throws LogException {
-            try {
-                return Math.max(lh.readLastConfirmed(), lh.readExplicitLastConfirmed());
-            } catch (BKException e) {
-                throw failure(e);
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
+            return call(() -> Math.max(lh.readLastConfirmed(), lh.readExplicitLastConfirmed()));
         }
 
         @Override
         public void read(long first, long last, EntryConsumer consumer) throws LogException {
-            try {
-                for (long from = first; from <= last; from += READ_BATCH) {
-                    long to = Math.min(last, from + READ_BATCH - 1);
-                    Enumeration<LedgerEntry> en = lh.readEntries(from, to);
-                    while (en.hasMoreElements()) {
-                        LedgerEntry e = en.nextElement();
-                        consumer.accept(e.getEntryId(), e.getEntry());
-                    }
+            for (long from = first; from <= last; from += READ_BATCH) {
+                long batchFrom = from;
+                long to = Math.min(last, from + READ_BATCH - 1);
+                Enumeration<LedgerEntry> en = call(() -> lh.readEntries(batchFrom, to));
+                while (en.hasMoreElements()) {
+                    LedgerEntry e = en.nextElement();
+                    consumer.accept(e.getEntryId(), e.getEntry());
                 }
-            } catch (BKException e) {
-                throw failure(e);
-            } catch (InterruptedException e) {
-                throw interrupted(e);
             }
         }
 
