@@ -145,7 +145,7 @@ public final class StoreActions {
             VersionedValue v = h.store.getWithVersion(key);
             long want = h.model.now() + ttlMillis;
             if (v == null || v.expireAtMillis() != want) {
-                throw new AssertionError(this + ": store says it expires at " + (v == null ? "(absent)" : v.expireAtMillis())
+                throw new AssertionError(this + ": store differs from the model: store says it expires at " + (v == null ? "(absent)" : v.expireAtMillis())
                         + ", model at " + want);
             }
         }

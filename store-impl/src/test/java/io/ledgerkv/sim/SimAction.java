@@ -318,7 +318,10 @@ public interface SimAction {
         }
     }
 
-    /** An operator's status call: it answers or says the cluster is unavailable, never anything else. */
+    /**
+     * An operator's status call: it answers or says the cluster is unavailable, never anything else;
+     * "no such store" only while no writer open has succeeded yet.
+     */
     record Status() implements SimAction {
         @Override
         public boolean run(SimRun r) throws Exception {
@@ -334,6 +337,11 @@ public interface SimAction {
                 r.stats.count("status.ok");
             } catch (io.ledgerkv.api.ClusterUnavailableException | io.ledgerkv.meta.MetadataException e) {
                 r.stats.count("status.unavailable");
+            } catch (io.ledgerkv.api.StoreNotFoundException e) {
+                if (r.everOpened) {
+                    throw new SimRun.Violation("an opened store stays", "status lost a store that was opened: " + e, e);
+                }
+                r.stats.count("status.notCreatedYet");
             } finally {
                 SimRun.closeQuietly(c);
             }

@@ -253,6 +253,12 @@ public final class SimRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a writer open has ever succeeded. Until then the store may legitimately not exist: a
+     * first open that fails drops the store it created (issue 19).
+     */
+    boolean everOpened;
+
     boolean writerHealthy() {
         return writer != null && writer.writerFailure() == null;
     }
@@ -290,6 +296,7 @@ public final class SimRun implements AutoCloseable {
             try {
                 writer = bounded("opening the writer", () -> c.open(STORE, cfg, hooks));
                 client = c;
+                everOpened = true;
                 stats.count("open.ok");
                 resolve(writer, "the recovered writer");
                 return true;
@@ -298,6 +305,9 @@ public final class SimRun implements AutoCloseable {
                 throw v;
             } catch (RuntimeException e) {
                 stats.count("open.failed");
+                if (Boolean.getBoolean("ledgerkv.sim.verbose")) {
+                    System.out.println("open failed: " + e);
+                }
                 c.crash();
                 if (cluster.plan().healed()) {
                     throw new Violation("liveness", "the store could not be opened after every fault healed: " + e, e);
