@@ -5,6 +5,7 @@ import io.ledgerkv.fault.campaign.Campaign;
 import io.ledgerkv.fault.campaign.CampaignRunner;
 import io.ledgerkv.fault.checker.CheckResult;
 import io.ledgerkv.fault.checker.Checker;
+import io.ledgerkv.fault.history.ElleExport;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.nemesis.FaultKind;
 import java.nio.file.Path;
@@ -23,10 +24,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ledgerkv fault run ...} and {@code ledgerkv fault check FILE}. */
+/** {@code ledgerkv fault run ...}, {@code ledgerkv fault check FILE} and {@code ledgerkv fault export --elle FILE}. */
 @Command(name = "ledgerkv fault", mixinStandardHelpOptions = true,
-        description = "Fault campaigns on an embedded cluster, and the history checker.",
-        subcommands = {FaultCli.Run.class, FaultCli.Check.class})
+        description = "Fault campaigns on an embedded cluster, the history checker, and the export for Jepsen's Elle.",
+        subcommands = {FaultCli.Run.class, FaultCli.Check.class, FaultCli.Export.class})
 public final class FaultCli {
 
     public static void main(String[] args) {
@@ -59,7 +60,7 @@ public final class FaultCli {
     }
 
     @Command(name = "run", description = {"Runs N campaign runs: workloads, nemesis, recovery, checker.",
-        "Every run is reproducible from its seed; runs with anomalies keep their history."})
+        "Every run is reproducible from its seed; every run's history is kept, gzipped."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--runs", defaultValue = "10", description = "Number of runs (default: ${DEFAULT-VALUE})")
         int runs;
@@ -93,6 +94,10 @@ public final class FaultCli {
         @Option(names = "--encrypt", description = "Run against a store with AES-GCM encryption at rest")
         boolean encrypt;
 
+        @Option(names = "--every-kind-once", description = {"Each run injects every enabled fault kind once, in a seeded order",
+            "(the run lasts until all have run), instead of the random schedule"})
+        boolean everyKindOnce;
+
         @Option(names = "--no-charts", description = "Skip the timeline charts")
         boolean noCharts;
 
@@ -115,21 +120,28 @@ public final class FaultCli {
             }
             ProgressBar bar = quiet || System.console() == null ? null
                     : new ProgressBarBuilder().setTaskName("fault runs").setInitialMax(runs).setStyle(ProgressBarStyle.ASCII).build();
-            Progress p = bar == null ? Progress.NONE : (phase, done, total) -> bar.stepTo(done);
+            // A terminal gets a progress bar; a log (CI, nohup) one line per finished run.
+            Progress p = bar != null ? (phase, done, total) -> bar.stepTo(done)
+                    : quiet ? Progress.NONE : (phase, done, total) -> {
+                        if (!CampaignRunner.PHASE.equals(phase)) {
+                            System.out.println(done + "/" + total + " " + phase);
+                        }
+                    };
             CampaignRunner.Summary sum;
             try {
-                sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, zk, encrypt, dir, !noCharts,
-                        p);
+                sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, zk, encrypt, everyKindOnce,
+                        dir, !noCharts, p);
             } finally {
                 if (bar != null) {
                     bar.close();
                 }
             }
-            System.out.printf("%d runs, %,d operations, %,d acknowledged commits, %d indeterminate (%s), %d faults, %d anomalies%n",
-                    sum.runs(), sum.operations(), sum.ackedCommits(), sum.indeterminate(), sum.indeterminateResolved(),
-                    sum.faults().values().stream().mapToLong(Long::longValue).sum(), sum.anomalies());
+            System.out.printf("%d runs, %,d operations, %,d acknowledged commits, %d indeterminate (%s), %d faults, %d failed injections,"
+                    + " %d anomalies%n", sum.runs(), sum.operations(), sum.ackedCommits(), sum.indeterminate(), sum.indeterminateResolved(),
+                    sum.faults().values().stream().mapToLong(Long::longValue).sum(),
+                    sum.failedInjections().values().stream().mapToLong(Long::longValue).sum(), sum.anomalies());
             if (!sum.failedRuns().isEmpty()) {
-                System.out.println("runs with anomalies (histories kept in " + dir + "): " + sum.failedRuns());
+                System.out.println("runs with anomalies (histories in " + dir + "): " + sum.failedRuns());
             }
             System.out.println("summary: " + dir.resolve("summary.md"));
             return sum.anomalies() == 0 ? 0 : 1;
@@ -138,7 +150,7 @@ public final class FaultCli {
 
     @Command(name = "check", description = "Checks a saved history (JSON lines) and prints every anomaly. Exit 1 if any.")
     static final class Check implements Callable<Integer> {
-        @Parameters(index = "0", description = "History file")
+        @Parameters(index = "0", description = "History file (JSON lines; gzipped if it ends in .gz)")
         Path file;
 
         @Override
@@ -149,6 +161,41 @@ public final class FaultCli {
             r.anomalies().forEach(a -> System.out.println("  ANOMALY " + a));
             System.out.println(r.valid() ? "valid: no anomalies" : r.anomalies().size() + " anomalies");
             return r.valid() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "export", description = {"Writes a saved list-append history in the JSON form elle-cli reads, so Jepsen's Elle",
+        "can check it: java -jar elle-cli-standalone.jar --model list-append --consistency-models serializable OUT"})
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--elle", required = true, description = "Elle's list-append form (elle-cli --model list-append); the only form so far")
+        boolean elle;
+
+        @Parameters(index = "0", description = "History file (JSON lines, gzipped if it ends in .gz, as `fault run` keeps them)")
+        Path file;
+
+        @Option(names = "--out", description = "Output file (default: the history's name ending in .elle.json; elle-cli needs .json)")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path target = out != null ? out : defaultOut(file);
+            int n = ElleExport.write(History.load(file), target);
+            spec.commandLine().getOut().println("wrote " + n + " operations to " + target);
+            return 0;
+        }
+
+        static Path defaultOut(Path history) {
+            String name = history.getFileName().toString();
+            String stem = name;
+            for (String suffix : List.of(".gz", ".jsonl", ".history")) {
+                if (stem.endsWith(suffix)) {
+                    stem = stem.substring(0, stem.length() - suffix.length());
+                }
+            }
+            return history.resolveSibling(stem + ".elle.json");
         }
     }
 }

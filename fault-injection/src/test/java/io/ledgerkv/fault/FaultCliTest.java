@@ -34,10 +34,50 @@ class FaultCliTest {
     }
 
     @Test
+    void aHistoryNamedGzThatIsNotGzipIsReportedInOneLine(@TempDir Path tmp) throws Exception {
+        Path bad = Files.writeString(tmp.resolve("plain.history.jsonl.gz"), "{\"meta\": {}}\n");
+        String[] r = run("check", bad.toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].strip().lines()).hasSize(1);
+        assertThat(r[2]).contains("plain.history.jsonl.gz").doesNotContain("\tat ");
+    }
+
+    @Test
     void aMissingHistoryIsReportedInOneLine(@TempDir Path tmp) {
         String[] r = run("check", tmp.resolve("none.jsonl").toString());
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2].strip().lines()).hasSize(1);
         assertThat(r[2]).contains("none.jsonl").doesNotContain("\tat ");
+    }
+
+    @Test
+    void exportWritesTheElleFormNextToTheHistory(@TempDir Path tmp) throws Exception {
+        io.ledgerkv.fault.history.History h = new io.ledgerkv.fault.history.History(java.util.Map.of("workload", "list-append"));
+        h.add(1, io.ledgerkv.fault.history.Event.Type.INVOKE, "read", java.util.Map.of(), 1, null, null);
+        h.add(1, io.ledgerkv.fault.history.Event.Type.OK, "read", java.util.Map.of("entries", java.util.Map.of("list/00", "4,2")), 1, "1:0:0",
+                null);
+        Path file = tmp.resolve("run-001-list-append-seed7.history.jsonl.gz"); // as `fault run` keeps every run's history
+        h.save(file);
+
+        String[] r = run("export", "--elle", file.toString());
+
+        assertThat(r[0]).isEqualTo("0");
+        Path out = tmp.resolve("run-001-list-append-seed7.elle.json");
+        assertThat(r[1]).contains("wrote 2 operations to " + out);
+        assertThat(Files.readString(out)).startsWith("[{\"index\":0,\"type\":\"invoke\",\"f\":\"txn\",\"process\":1,")
+                .contains("\"value\":[[\"r\",\"list/00\",[4,2]]]");
+    }
+
+    @Test
+    void exportWithoutAFormOrOfABankHistoryIsRefusedInOneLine(@TempDir Path tmp) {
+        io.ledgerkv.fault.history.History h = new io.ledgerkv.fault.history.History(java.util.Map.of("workload", "bank"));
+        Path file = tmp.resolve("bank.history.jsonl");
+        h.save(file);
+
+        assertThat(run("export", file.toString())[2]).contains("--elle");
+        String[] r = run("export", "--elle", file.toString(), "--out", tmp.resolve("x.json").toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].strip().lines()).hasSize(1);
+        assertThat(r[2]).contains("only list-append").doesNotContain("\tat ");
     }
 }

@@ -38,6 +38,23 @@ public class WriterHooks {
         return false;
     }
 
+    /**
+     * BUG for checker validation: write transaction {@code txnSeq} (of a batch) to the log as an
+     * empty transaction while still applying it in memory and acknowledging it: one acknowledged
+     * transaction lost in the middle of an epoch, visible only after recovery.
+     */
+    public boolean loseFromLog(long txnSeq) {
+        return false;
+    }
+
+    /**
+     * BUG for checker validation: a fenced writer reports the commits it still had in flight (sent
+     * or still queued) as acknowledged instead of failing them, though most never reached the log.
+     */
+    public boolean ackInFlightWhenFenced() {
+        return false;
+    }
+
     /** BUG for checker validation: on replay, rebuild a large transaction from its first part only (half of it is lost). */
     public boolean applyPartsOnReplay() {
         return false;

@@ -1,5 +1,6 @@
 package io.ledgerkv.fault.campaign;
 
+import io.ledgerkv.api.ConditionFailedException;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.LimitExceededException;
 import io.ledgerkv.api.Lsn;
@@ -39,16 +40,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Campaign {
 
     /** What to run; {@code zk} null for a fresh embedded cluster per run, else an external cluster's connect string. */
+    /**
+     * What to run; {@code zk} null for a fresh embedded cluster per run, else an external cluster's
+     * connect string. {@code everyKindOnce}: the nemesis runs each enabled kind once, in a seeded
+     * order, and the workers run until it is done (at least {@code duration}, at most two minutes more).
+     */
     public record Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug, String zk,
-                         boolean encrypt) {
+                         boolean encrypt, boolean everyKindOnce) {
         public Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug) {
-            this(seed, workload, duration, writers, faults, bug, null, false);
+            this(seed, workload, duration, writers, faults, bug, null, false, false);
         }
 
         public Config(long seed, String workload, Duration duration, int writers, List<FaultKind> faults, Bug bug, String zk) {
-            this(seed, workload, duration, writers, faults, bug, zk, false);
+            this(seed, workload, duration, writers, faults, bug, zk, false, false);
         }
     }
+
+    /** The longest a forced schedule may extend a run past its duration. */
+    private static final Duration FORCED_SCHEDULE_LIMIT = Duration.ofMinutes(2);
 
     /** The campaign store's key when it runs encrypted: fixed, the campaign tests the store, not key handling. */
     private static io.ledgerkv.api.EncryptionKeys campaignKeys() {
@@ -59,12 +68,27 @@ public final class Campaign {
 
     /** Deliberately broken store variants, to show the checker catches them. */
     public enum Bug {
-        NONE, ACK_BEFORE_QUORUM, HALF_TRANSACTION_ON_REPLAY
+        NONE, ACK_BEFORE_QUORUM, HALF_TRANSACTION_ON_REPLAY,
+        /** One acknowledged transaction (the first with sequence 40 or later) reaches the log empty. */
+        LOSE_ACKED_MID_EPOCH,
+        /** A fenced writer reports the commits it had in flight as acknowledged instead of failing them. */
+        ACK_AFTER_FENCE
     }
 
+    /** The transaction the {@link Bug#LOSE_ACKED_MID_EPOCH} bug loses: well past the seed, inside the first writer's epoch. */
+    static final long LOST_TXN_SEQ = 40;
+
     /** The outcome of a run. */
-    public record Result(Config config, History history, CheckResult check, Map<FaultKind, Integer> faults, long millis) {
+    public record Result(Config config, History history, CheckResult check, Map<FaultKind, Integer> faults,
+                         Map<FaultKind, Integer> failedInjections, long millis) {
     }
+
+    /**
+     * How long a client waits for a commit; the checker reports a commit unanswered for longer as a
+     * hang. It exceeds the store's own bound by a margin for a loaded 2-core machine, so a commit
+     * the store fails late but in time is never called a hang.
+     */
+    public static final Duration COMMIT_WAIT = WriterSupervisor.STORE_GIVES_UP_WITHIN.plusSeconds(6);
 
     private Campaign() {
     }
@@ -82,6 +106,7 @@ public final class Campaign {
         meta.put("faults", c.faults().stream().map(Enum::name).toList());
         meta.put("bug", c.bug().name());
         meta.put("encryption", c.encrypt() ? "AES-GCM" : "off");
+        meta.put("hangBoundMillis", COMMIT_WAIT.toMillis());
         String storeName = c.zk() == null ? "campaign" : "campaign-" + c.seed() + "-" + System.currentTimeMillis();
         meta.put("cluster", c.zk() == null ? "embedded" : c.zk());
         meta.put("store", storeName);
@@ -102,10 +127,25 @@ public final class Campaign {
                     return true;
                 }
             };
+            case LOSE_ACKED_MID_EPOCH -> new WriterHooks() {
+                private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+
+                @Override
+                public boolean loseFromLog(long txnSeq) {
+                    return txnSeq >= LOST_TXN_SEQ && lost.compareAndSet(false, true);
+                }
+            };
+            case ACK_AFTER_FENCE -> new WriterHooks() {
+                @Override
+                public boolean ackInFlightWhenFenced() {
+                    return true;
+                }
+            };
         };
         StoreConfig cfg = StoreConfig.builder().ledgerPassword("fault-campaign").quorum(3, 3, 2).maxBatchBytes(4096)
                 .ledgerRollBytes(256 * 1024).codec(CodecType.LZ4).encryption(c.encrypt() ? campaignKeys() : null).build();
         Map<FaultKind, Integer> faults;
+        Map<FaultKind, Integer> failedInjections;
         LocalCluster cluster = c.zk() == null ? LocalCluster.start(5) : null;
         String connect = cluster != null ? cluster.connectString() : c.zk();
         try {
@@ -117,15 +157,24 @@ public final class Campaign {
             history.add(setupProcess, Event.Type.OK, seed.f(), Map.of(), first.epoch(), seed.commit().join().toString(), null);
 
             long deadline = System.nanoTime() + c.duration().toNanos();
+            long nemesisSeed = seeds.nextLong();
+            Nemesis nemesis = new Nemesis(cluster, writers, history, nemesisSeed, c.faults(), deadline);
+            java.util.function.BooleanSupplier running;
+            if (c.everyKindOnce()) {
+                nemesis.everyKindOnce();
+                long limit = deadline + FORCED_SCHEDULE_LIMIT.toNanos();
+                running = () -> System.nanoTime() < limit && (System.nanoTime() < deadline || !nemesis.forcedScheduleDone());
+            } else {
+                running = () -> System.nanoTime() < deadline;
+            }
             AtomicInteger processes = new AtomicInteger(1);
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < c.writers(); w++) {
                 long s = seeds.nextLong();
-                threads.add(new Thread(() -> writeLoop(writers, workload, history, processes, new SplittableRandom(s), deadline),
+                threads.add(new Thread(() -> writeLoop(writers, workload, history, processes, new SplittableRandom(s), running),
                         "campaign-writer-" + w));
             }
-            threads.add(new Thread(() -> readLoop(writers, workload, history, processes, deadline), "campaign-reader"));
-            Nemesis nemesis = new Nemesis(cluster, writers, history, seeds.nextLong(), c.faults(), deadline);
+            threads.add(new Thread(() -> readLoop(writers, workload, history, processes, running), "campaign-reader"));
             Thread nem = new Thread(nemesis, "campaign-nemesis");
             threads.forEach(Thread::start);
             nem.start();
@@ -136,6 +185,8 @@ public final class Campaign {
             nem.join();
             nemesis.heal();
             faults = nemesis.counts();
+            failedInjections = nemesis.failedInjections();
+            meta.put("failedInjections", failedInjections);
 
             // Recovery: a final writer fences whatever is left and reads everything.
             WriterSupervisor.Handle last = writers.replace(writers.current());
@@ -144,7 +195,8 @@ public final class Campaign {
             Map<String, Object> all = Workload.snapshotRead(last.store(), prefixOf(c.workload()));
             Map<String, Object> pads = Workload.snapshotRead(last.store(), "pad/");
             Map<String, Object> markers = Workload.snapshotRead(last.store(), "xfer/");
-            Map<String, Object> merged = mergeEntries(all, pads, markers);
+            Map<String, Object> txnMarkers = Workload.snapshotRead(last.store(), "txn/");
+            Map<String, Object> merged = mergeEntries(all, pads, markers, txnMarkers);
             history.add(p, Event.Type.OK, "final-read", merged, last.epoch(), (String) all.get("lsn"), null);
             writers.close();
         } catch (InterruptedException e) {
@@ -156,13 +208,14 @@ public final class Campaign {
             }
         }
         CheckResult check = Checker.check(history);
-        return new Result(c, history, check, faults, (System.nanoTime() - t0) / 1_000_000);
+        return new Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private static String prefixOf(String workload) {
         return "bank".equals(workload) ? "acct/" : "list/";
     }
 
+    @SafeVarargs
     @SuppressWarnings("unchecked")
     private static Map<String, Object> mergeEntries(Map<String, Object>... reads) {
         Map<String, String> entries = new java.util.TreeMap<>();
@@ -174,9 +227,9 @@ public final class Campaign {
 
     /** A client thread: builds the next transaction under the supervisor's lock, then waits for its commit. */
     private static void writeLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
-                                  SplittableRandom random, long deadline) {
+                                  SplittableRandom random, java.util.function.BooleanSupplier running) {
         int process = processes.getAndIncrement();
-        while (System.nanoTime() < deadline) {
+        while (running.getAsBoolean()) {
             WriterSupervisor.Handle h = writers.current();
             Workload.Submitted s;
             java.util.concurrent.CompletableFuture<Long> ackedAt;
@@ -198,18 +251,23 @@ public final class Campaign {
                     continue;
                 }
                 history.add(process, Event.Type.INVOKE, s.f(), s.value(), h.epoch(), null, null);
-                ackedAt = s.commit().handle((lsn, err) -> history.now()); // when the commit completed, not when we noticed
+                h.inFlight().incrementAndGet();
+                ackedAt = s.commit().handle((lsn, err) -> {
+                    h.inFlight().decrementAndGet();
+                    return history.now(); // when the commit completed, not when we noticed
+                });
             } finally {
                 writers.lock().unlock();
             }
             try {
-                Lsn lsn = s.commit().get(15, TimeUnit.SECONDS);
+                Lsn lsn = s.commit().get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("ackNanos", ackedAt.get());
                 history.add(process, Event.Type.OK, s.f(), v, h.epoch(), lsn.toString(), null);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                if (cause instanceof LimitExceededException) {
+                if (cause instanceof LimitExceededException || cause instanceof ConditionFailedException) {
+                    // Refused whole by the committer (too large, or what it read changed): certainly not written.
                     history.add(process, Event.Type.FAIL, s.f(), Map.of(), h.epoch(), null, cause.toString());
                 } else {
                     // Fenced, crashed, closed, failed: the commit may or may not be in the log.
@@ -218,7 +276,7 @@ public final class Campaign {
                     writers.replace(h);
                 }
             } catch (TimeoutException e) {
-                history.add(process, Event.Type.INFO, s.f(), Map.of(), h.epoch(), null, "no answer within 15 s");
+                history.add(process, Event.Type.INFO, s.f(), Map.of(), h.epoch(), null, "no answer within " + COMMIT_WAIT.toSeconds() + " s");
                 process = processes.getAndIncrement();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -229,9 +287,9 @@ public final class Campaign {
 
     /** The reader: snapshot reads through the current writer's handle. */
     private static void readLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
-                                 long deadline) {
+                                 java.util.function.BooleanSupplier running) {
         int process = processes.getAndIncrement();
-        while (System.nanoTime() < deadline) {
+        while (running.getAsBoolean()) {
             WriterSupervisor.Handle h = writers.current();
             history.add(process, Event.Type.INVOKE, "read", Map.of(), h.epoch(), null, null);
             try {

@@ -20,21 +20,33 @@ import java.util.TreeMap;
  * Runs N campaign runs (seed, seed+1, ...; workloads alternating bank and list-append), checks
  * each, and writes the results folder: {@code summary.md} and {@code summary.json} (runs,
  * operations, faults by kind, acknowledged and indeterminate commits and how they resolved,
- * anomalies), a timeline chart per run, and the history of every run with an anomaly.
+ * anomalies), a timeline chart per run, every run's history ({@code .history.jsonl.gz}), and the
+ * anomalies of each run that has any.
  */
 public final class CampaignRunner {
 
     /** Totals over all runs. */
     public record Summary(int runs, long operations, long ackedCommits, long failedCommits, long indeterminate,
-                          Map<String, Long> indeterminateResolved, Map<FaultKind, Long> faults, long anomalies,
+                          Map<String, Long> indeterminateResolved, Map<FaultKind, Long> faults, Map<FaultKind, Long> failedInjections,
+                          long anomalies,
                           Map<String, Long> anomaliesByKind, List<String> failedRuns, long millis) {
     }
+
+    /** The progress phase of "run i is starting"; after each run, the phase is that run's one-line result. */
+    public static final String PHASE = "runs";
 
     private CampaignRunner() {
     }
 
     public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
                               String workloadChoice, String zk, boolean encrypt, Path out, boolean charts, Progress progress) {
+        return run(runs, seed, duration, writers, faults, bug, workloadChoice, zk, encrypt, false, out, charts, progress);
+    }
+
+    /** @param everyKindOnce each run injects every enabled kind once (see {@link Campaign.Config}) */
+    public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
+                              String workloadChoice, String zk, boolean encrypt, boolean everyKindOnce, Path out, boolean charts,
+                              Progress progress) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -48,6 +60,7 @@ public final class CampaignRunner {
         long anomalies = 0;
         Map<String, Long> resolved = new TreeMap<>();
         Map<FaultKind, Long> faultCounts = new TreeMap<>();
+        Map<FaultKind, Long> failedInjections = new TreeMap<>();
         List<String> failedRuns = new ArrayList<>();
         Map<String, Long> byKind = new TreeMap<>();
         List<Map<String, Object>> perRun = new ArrayList<>();
@@ -57,8 +70,8 @@ public final class CampaignRunner {
                 case "bank", "list-append" -> workloadChoice;
                 default -> i % 2 == 0 ? "bank" : "list-append";
             };
-            progress.update("runs", i, runs);
-            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug, zk, encrypt));
+            progress.update(PHASE, i, runs);
+            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug, zk, encrypt, everyKindOnce));
             CheckResult c = r.check();
             String name = String.format(Locale.ROOT, "run-%03d-%s-seed%d", i, workload, s);
             long runOps = c.outcomes().values().stream().mapToLong(Long::longValue).sum();
@@ -73,6 +86,7 @@ public final class CampaignRunner {
             info += runInfo;
             c.indeterminate().forEach((k, v) -> resolved.merge(k, v, Long::sum));
             r.faults().forEach((k, v) -> faultCounts.merge(k, (long) v, Long::sum));
+            r.failedInjections().forEach((k, v) -> failedInjections.merge(k, (long) v, Long::sum));
             anomalies += c.anomalies().size();
             c.anomalies().forEach(a -> byKind.merge(a.kind(), 1L, Long::sum));
             Map<String, Object> row = new LinkedHashMap<>();
@@ -83,6 +97,7 @@ public final class CampaignRunner {
             row.put("ackedCommits", runAcked);
             row.put("indeterminate", runInfo);
             row.put("faults", r.faults());
+            row.put("failedInjections", r.failedInjections());
             row.put("anomalies", c.anomalies().stream().map(Object::toString).toList());
             row.put("millis", r.millis());
             perRun.add(row);
@@ -91,21 +106,27 @@ public final class CampaignRunner {
                     TimelineChart.write(r.history(), name + " (" + runAcked + " acked, " + r.faults().values().stream()
                             .mapToInt(Integer::intValue).sum() + " faults)", out.resolve(name + ".png"));
                 }
+                // Every run's history is kept (compressed): a clean run is evidence too, and can be re-checked.
+                r.history().save(out.resolve(name + ".history.jsonl.gz"));
                 if (!c.valid()) {
                     failedRuns.add(name);
-                    r.history().save(out.resolve(name + ".history.jsonl"));
                     Files.writeString(out.resolve(name + ".anomalies.txt"), String.join("\n",
                             c.anomalies().stream().map(Object::toString).toList()) + "\n");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            progress.update(String.format(Locale.ROOT, "%s: %d acked, %d indeterminate, %d faults, %d failed injections, %d anomalies%s",
+                    name, runAcked, runInfo, r.faults().values().stream().mapToInt(Integer::intValue).sum(),
+                    r.failedInjections().values().stream().mapToInt(Integer::intValue).sum(), c.anomalies().size(),
+                    c.valid() ? "" : " " + c.anomalies().stream().map(a -> a.kind()).distinct().toList()), i + 1, runs);
             // Rewritten after every run: a campaign stopped part way still leaves a true summary of what ran.
-            writeSummary(out, new Summary(i + 1, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
+            writeSummary(out, new Summary(i + 1, ops, acked, failed, info, resolved, faultCounts, failedInjections, anomalies, byKind,
+                    failedRuns,
                     (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug, workloadChoice, encrypt);
         }
-        progress.update("runs", runs, runs);
-        return new Summary(runs, ops, acked, failed, info, resolved, faultCounts, anomalies, byKind, failedRuns,
+        progress.update(PHASE, runs, runs);
+        return new Summary(runs, ops, acked, failed, info, resolved, faultCounts, failedInjections, anomalies, byKind, failedRuns,
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -142,6 +163,8 @@ public final class CampaignRunner {
                 .append(s.indeterminateResolved()).append(" |\n");
         sb.append("| faults injected | ").append(s.faults().values().stream().mapToLong(Long::longValue).sum()).append(": ")
                 .append(s.faults()).append(" |\n");
+        sb.append("| failed injections (not counted as faults) | ").append(s.failedInjections().values().stream()
+                .mapToLong(Long::longValue).sum()).append(s.failedInjections().isEmpty() ? "" : ": " + s.failedInjections()).append(" |\n");
         sb.append("| anomalies | **").append(s.anomalies()).append("**").append(s.anomalies() == 0 ? "" : " " + s.anomaliesByKind())
                 .append(s.failedRuns().isEmpty() ? "" : " in " + s.failedRuns()).append(" |\n");
         sb.append("| wall time | ").append(s.millis() / 1000).append(" s |\n");

@@ -5,6 +5,7 @@ import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.workload.BankWorkload;
 import io.ledgerkv.fault.workload.ListAppendWorkload;
+import io.ledgerkv.fault.workload.ListAppendWorkload.MicroOp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,10 +29,19 @@ import java.util.TreeMap;
  *   <li>{@code duplicate} / {@code not-a-prefix}: a list holds a value twice, or a read saw a list
  *       that is not a prefix of the final one (lost, reordered or invented appends);</li>
  *   <li>{@code acked-after-fence}: a writer acknowledged a commit after a successor had opened;</li>
- *   <li>{@code read-went-back}: a later read on the same handle saw an older state.</li>
+ *   <li>{@code read-went-back}: a later read on the same handle saw an older state;</li>
+ *   <li>{@code hang}: a commit was neither acknowledged nor failed within the history's bound;</li>
+ *   <li>{@code invented-value}: a read saw a list element or a balance that no attempted
+ *       transaction could have written;</li>
+ *   <li>list-append only, from the dependency graph ({@link ListAppendGraph}): {@code G1a} (a read
+ *       saw a failed transaction's append), {@code G1b} (a read saw a transaction's intermediate
+ *       append), and the cycles {@code G0}, {@code G1c}, {@code G2}.</li>
  * </ul>
  */
 public final class Checker {
+    /** The hang bound for histories that do not state one ({@code hangBoundMillis} in their meta): the commit wait of the campaigns that wrote them. */
+    static final long DEFAULT_HANG_BOUND_MILLIS = 15_000;
+
     private Checker() {
     }
 
@@ -72,6 +82,7 @@ public final class Checker {
         for (Op op : ops) {
             r.count(op.invoke().f(), op.result());
         }
+        checkHangs(ops, h.meta(), r);
         if (finalRead == null) {
             r.anomaly("no-final-read", "the history has no successful final read after recovery", List.of());
             return r;
@@ -80,7 +91,10 @@ public final class Checker {
         checkReadsNeverGoBack(ops, r);
         switch (workload) {
             case "bank" -> checkBank(ops, finalRead, r);
-            case "list-append" -> checkListAppend(ops, finalRead, r);
+            case "list-append" -> {
+                checkListAppend(ops, finalRead, r);
+                checkListAppendGraph(ops, finalRead, r);
+            }
             default -> r.anomaly("unknown-workload", "history meta names workload '" + workload + "'", List.of());
         }
         return r;
@@ -94,6 +108,35 @@ public final class Checker {
 
     private static long id(Op op) {
         return ((Number) op.invoke().value().get("id")).longValue();
+    }
+
+    /**
+     * A commit must be answered (acknowledged, failed, or given up on as unknown) within the bound:
+     * one invoked but never completed before the run ended, or completed later than the bound after
+     * its invocation (an acknowledgement counts from when the commit future completed), hung.
+     */
+    private static void checkHangs(List<Op> ops, Map<String, Object> meta, CheckResult r) {
+        long boundMillis = meta.get("hangBoundMillis") instanceof Number n ? n.longValue() : DEFAULT_HANG_BOUND_MILLIS;
+        long bound = boundMillis * 1_000_000;
+        for (Op op : ops) {
+            String f = op.invoke().f();
+            if (f.endsWith("read")) {
+                continue;
+            }
+            if (op.outcome() == null) {
+                r.anomaly("hang", f + " " + op.invoke().value() + " by process " + op.invoke().process() + " was never answered before the "
+                        + "run ended", List.of(op.invoke().index()));
+                continue;
+            }
+            Object acked = op.outcome().value() == null ? null : op.outcome().value().get("ackNanos");
+            long done = op.result() == Event.Type.OK && acked instanceof Number n ? n.longValue() : op.outcome().nanos();
+            long took = done - op.invoke().nanos();
+            if (took > bound) {
+                r.anomaly("hang", f + " " + op.invoke().value() + " was answered (" + op.result() + (op.outcome().error() == null ? ""
+                        : ": " + op.outcome().error()) + ") after " + took / 1_000_000 + " ms, more than the bound of " + boundMillis + " ms",
+                        List.of(op.invoke().index(), op.outcome().index()));
+            }
+        }
     }
 
     /** No commit acknowledged by epoch e may complete after a writer of a later epoch finished opening. */
@@ -207,6 +250,58 @@ public final class Checker {
                         + "make it " + expected[a], List.of(finalRead.index()));
             }
         }
+        checkBankValuesWereWritten(ops, initial, r);
+    }
+
+    /**
+     * Every balance seen (by a read, the final read, or a committed transfer) must be the initial
+     * one or one that some attempted transfer wrote to that account: anything else was invented.
+     * Only for histories whose transfers record what they wrote ({@code wrote}).
+     */
+    @SuppressWarnings("unchecked")
+    private static void checkBankValuesWereWritten(List<Op> ops, long initial, CheckResult r) {
+        Map<String, Set<Long>> written = new HashMap<>();
+        boolean recorded = false;
+        for (Op op : ops) {
+            if ("transfer".equals(op.invoke().f()) && op.invoke().value().get("wrote") instanceof Map<?, ?> w) {
+                recorded = true;
+                ((Map<String, Object>) w).forEach((k, v) -> written.computeIfAbsent(k, x -> new HashSet<>()).add(((Number) v).longValue()));
+            }
+        }
+        if (!recorded) {
+            return;
+        }
+        Set<String> reported = new HashSet<>();
+        for (Op op : ops) {
+            Map<String, Object> seen = new TreeMap<>();
+            long at;
+            String who;
+            String f = op.invoke().f();
+            if (op.result() == Event.Type.OK && (f.equals("read") || f.equals("final-read"))) {
+                entries(op.outcome()).forEach((k, v) -> {
+                    if (k.startsWith("acct/")) {
+                        seen.put(k, Long.parseLong(v));
+                    }
+                });
+                at = op.outcome().index();
+                who = "a " + f + " at " + op.outcome().lsn();
+            } else if (f.equals("transfer") && op.result() == Event.Type.OK && op.invoke().value().get("read") instanceof Map<?, ?> m) {
+                seen.putAll((Map<String, Object>) m);
+                at = op.invoke().index();
+                who = "acknowledged transfer " + op.invoke().value().get("id");
+            } else {
+                continue;
+            }
+            seen.forEach((k, v) -> {
+                if (v != null) {
+                    long bal = ((Number) v).longValue();
+                    if (bal != initial && !written.getOrDefault(k, Set.of()).contains(bal) && reported.add(k + "=" + bal)) {
+                        r.anomaly("invented-value", who + " saw " + k + " = " + bal + ", which no attempted transfer wrote there",
+                                List.of(at));
+                    }
+                }
+            });
+        }
     }
 
     // ---- list append -----------------------------------------------------------------------------
@@ -214,16 +309,12 @@ public final class Checker {
     @SuppressWarnings("unchecked")
     private static void checkListAppend(List<Op> ops, Event finalRead, CheckResult r) {
         Map<String, String> fin = entries(finalRead);
-        Map<String, List<Long>> finals = new TreeMap<>();
-        for (Map.Entry<String, String> e : fin.entrySet()) {
-            if (e.getKey().startsWith("list/")) {
-                List<Long> l = ListAppendWorkload.parse(e.getValue());
-                finals.put(e.getKey(), l);
-                Set<Long> seen = new HashSet<>();
-                for (long x : l) {
-                    if (!seen.add(x)) {
-                        r.anomaly("duplicate", e.getKey() + " holds " + x + " twice", List.of(finalRead.index()));
-                    }
+        Map<String, List<Long>> finals = finalLists(finalRead);
+        for (Map.Entry<String, List<Long>> e : finals.entrySet()) {
+            Set<Long> seen = new HashSet<>();
+            for (long x : e.getValue()) {
+                if (!seen.add(x)) {
+                    r.anomaly("duplicate", e.getKey() + " holds " + x + " twice", List.of(finalRead.index()));
                 }
             }
         }
@@ -248,6 +339,11 @@ public final class Checker {
                     r.anomaly("partial-transaction", "append " + id + ": padding " + (padPresent ? "" : "not ") + "visible, appends "
                             + (present > 0 ? "" : "not ") + "visible", List.of(op.invoke().index()));
                 }
+                if (op.invoke().value().get("marker") instanceof String marker && fin.containsKey(marker) != (present > 0)) {
+                    // Its own write lost while a later transaction that read it carried its id on, or the reverse.
+                    r.anomaly("partial-transaction", "append " + id + ": marker " + marker + (fin.containsKey(marker) ? "" : " not")
+                            + " visible, appends " + (present > 0 ? "" : "not ") + "visible", List.of(op.invoke().index()));
+                }
                 if (op.result() == Event.Type.OK && present == 0) {
                     r.anomaly("lost-ack", "acknowledged append " + id + " to " + keys + " is missing after recovery",
                             List.of(op.invoke().index(), op.outcome().index()));
@@ -255,26 +351,164 @@ public final class Checker {
                 if (op.result() == Event.Type.FAIL && present > 0) {
                     r.anomaly("failed-but-present", "append " + id + " failed but is visible", List.of(op.invoke().index()));
                 }
-                if (op.result() == Event.Type.OK) {
-                    Map<String, Object> reads = (Map<String, Object>) op.invoke().value().get("reads");
-                    for (Map.Entry<String, Object> rd : reads.entrySet()) {
-                        checkPrefix(rd.getKey(), toLongs((List<Object>) rd.getValue()), finals, op.invoke().index(), r);
+            }
+        }
+        for (Observation o : observations(ops, finalRead)) {
+            if (o.op().outcome() != finalRead) {
+                checkPrefix(o.key(), o.list(), finals, o.event(), r);
+                Set<Long> seen = new HashSet<>();
+                for (long x : o.list()) {
+                    if (!seen.add(x)) {
+                        r.anomaly("duplicate", "a read of " + o.key() + " saw " + x + " twice", List.of(o.event()));
                     }
-                }
-            } else if ("read".equals(op.invoke().f()) && op.result() == Event.Type.OK) {
-                for (Map.Entry<String, String> e : entries(op.outcome()).entrySet()) {
-                    checkPrefix(e.getKey(), ListAppendWorkload.parse(e.getValue()), finals, op.outcome().index(), r);
                 }
             }
         }
     }
 
-    private static List<Long> toLongs(List<Object> l) {
-        List<Long> out = new ArrayList<>(l.size());
-        for (Object o : l) {
-            out.add(((Number) o).longValue());
+    /** The final list of every key the final read returned. */
+    private static Map<String, List<Long>> finalLists(Event finalRead) {
+        Map<String, List<Long>> finals = new TreeMap<>();
+        entries(finalRead).forEach((k, v) -> {
+            if (k.startsWith("list/")) {
+                finals.put(k, ListAppendWorkload.parse(v));
+            }
+        });
+        return finals;
+    }
+
+    /** A list some operation saw: a committed transaction's read, a snapshot read, or the final read. */
+    private record Observation(Op op, String key, List<Long> list, long event) {
+    }
+
+    /**
+     * Every list seen: the reads of acknowledged appends (an indeterminate one's reads count only
+     * once it is known to have committed, see {@link #checkListAppendGraph}), snapshot reads (an
+     * absent list reads as empty) and the final read.
+     */
+    private static List<Observation> observations(List<Op> ops, Event finalRead) {
+        int keys = listKeys(ops);
+        List<Observation> out = new ArrayList<>();
+        for (Op op : ops) {
+            String f = op.invoke().f();
+            if ("append".equals(f) && op.result() == Event.Type.OK) {
+                for (MicroOp m : ListAppendWorkload.microOps(op.invoke().value())) {
+                    if (m.isRead()) {
+                        out.add(new Observation(op, m.key(), m.read(), op.invoke().index()));
+                    }
+                }
+            } else if (("read".equals(f) || "final-read".equals(f)) && op.result() == Event.Type.OK) {
+                for (MicroOp m : ListAppendWorkload.readsOf(entries(op.outcome()), keys)) {
+                    out.add(new Observation(op, m.key(), m.read(), op.outcome().index()));
+                }
+            }
         }
         return out;
+    }
+
+    /** How many lists the setup declared (0 if it did not). */
+    private static int listKeys(List<Op> ops) {
+        for (Op op : ops) {
+            if ("setup".equals(op.invoke().f()) && op.invoke().value().get("keys") instanceof Number n) {
+                return n.intValue();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The checks that need to know who wrote each element: invented values, reads of failed (G1a) or
+     * intermediate (G1b) appends, and the dependency graph's cycles ({@link ListAppendGraph}).
+     */
+    private static void checkListAppendGraph(List<Op> ops, Event finalRead, CheckResult r) {
+        Map<String, String> fin = entries(finalRead);
+        Map<String, Map<Long, Op>> writer = new HashMap<>();
+        Map<Op, List<MicroOp>> txnOps = new HashMap<>();
+        for (Op op : ops) {
+            if ("append".equals(op.invoke().f())) {
+                List<MicroOp> ms = ListAppendWorkload.microOps(op.invoke().value());
+                txnOps.put(op, ms);
+                for (MicroOp m : ms) {
+                    if (!m.isRead()) {
+                        writer.computeIfAbsent(m.key(), k -> new HashMap<>()).put(m.append(), op);
+                    }
+                }
+            }
+        }
+        List<Observation> seen = new ArrayList<>(observations(ops, finalRead));
+        Set<String> observedWrites = new HashSet<>();
+        seen.forEach(o -> o.list().forEach(x -> observedWrites.add(o.key() + "#" + x)));
+        // An indeterminate append committed if anything it appended (or its marker) was ever seen; then its reads held too.
+        List<Op> committed = new ArrayList<>();
+        for (Map.Entry<Op, List<MicroOp>> t : txnOps.entrySet()) {
+            Op op = t.getKey();
+            boolean visible = t.getValue().stream().anyMatch(m -> !m.isRead() && observedWrites.contains(m.key() + "#" + m.append()))
+                    || (op.invoke().value().get("marker") instanceof String mk && fin.containsKey(mk));
+            if (op.result() == Event.Type.OK || (op.result() == Event.Type.INFO && visible)) {
+                committed.add(op);
+                if (op.result() == Event.Type.INFO) {
+                    t.getValue().stream().filter(MicroOp::isRead)
+                            .forEach(m -> seen.add(new Observation(op, m.key(), m.read(), op.invoke().index())));
+                }
+            }
+        }
+        committed.sort(java.util.Comparator.comparingLong(op -> op.invoke().index()));
+
+        Set<String> reported = new HashSet<>();
+        for (Observation o : seen) {
+            Map<Long, Op> w = writer.getOrDefault(o.key(), Map.of());
+            for (long x : o.list()) {
+                Op by = w.get(x);
+                if (by == null) {
+                    if (reported.add("invented " + o.key() + "#" + x)) {
+                        r.anomaly("invented-value", describe(o) + " saw " + x + " in " + o.key() + ", which no attempted transaction "
+                                + "appended there", List.of(o.event()));
+                    }
+                } else if (by.result() == Event.Type.FAIL && o.op().outcome() != finalRead && reported.add("G1a " + o.event() + "#" + x)) {
+                    r.anomaly("G1a", "aborted read (G1a): " + describe(o) + " saw " + x + " in " + o.key() + ", appended by a "
+                            + "transaction that failed", List.of(by.invoke().index(), o.event()));
+                }
+            }
+            if (!o.list().isEmpty()) {
+                long last = o.list().get(o.list().size() - 1);
+                Op by = w.get(last);
+                if (by != null && by != o.op()) {
+                    List<Long> appended = txnOps.get(by).stream().filter(m -> !m.isRead() && m.key().equals(o.key()))
+                            .map(MicroOp::append).toList();
+                    if (!appended.isEmpty() && appended.get(appended.size() - 1) != last && reported.add("G1b " + o.event() + o.key())) {
+                        r.anomaly("G1b", "intermediate read (G1b): " + describe(o) + " saw " + o.key() + " end in " + last + ", but the "
+                                + "transaction that appended it went on to append " + appended.subList(appended.indexOf(last) + 1,
+                                appended.size()) + " there", List.of(by.invoke().index(), o.event()));
+                    }
+                }
+            }
+        }
+
+        // The version order: each final list, extended by a longer read that has it as a prefix (a lost tail).
+        Map<String, List<Long>> order = finalLists(finalRead);
+        for (Observation o : seen) {
+            List<Long> f = order.getOrDefault(o.key(), List.of());
+            if (o.list().size() > f.size() && o.list().subList(0, f.size()).equals(f)) {
+                order.put(o.key(), o.list());
+            }
+        }
+        List<ListAppendGraph.Node> nodes = new ArrayList<>();
+        for (Op op : committed) {
+            nodes.add(new ListAppendGraph.Node("append " + id(op), List.of(op.invoke().index()), txnOps.get(op)));
+        }
+        for (Op op : ops) {
+            String f = op.invoke().f();
+            if (("read".equals(f) || "final-read".equals(f)) && op.result() == Event.Type.OK) {
+                nodes.add(new ListAppendGraph.Node(f + "@" + op.outcome().index(), List.of(op.outcome().index()),
+                        ListAppendWorkload.readsOf(entries(op.outcome()), listKeys(ops))));
+            }
+        }
+        ListAppendGraph.check(nodes, order, r);
+    }
+
+    private static String describe(Observation o) {
+        String f = o.op().invoke().f();
+        return "append".equals(f) ? "append " + id(o.op()) : "the " + f + " at event " + o.event();
     }
 
     private static void checkPrefix(String key, List<Long> seen, Map<String, List<Long>> finals, long index, CheckResult r) {

@@ -50,9 +50,11 @@ public final class History {
         return List.copyOf(events);
     }
 
-    /** First line: {"meta": {...}}; then one event per line. */
+    /** First line: {"meta": {...}}; then one event per line. Gzip-compressed when the file name ends in {@code .gz}. */
     public synchronized void save(Path file) {
-        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+        try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(gzipped(file)
+                ? new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file),
+                java.nio.charset.StandardCharsets.UTF_8))) {
             w.write(JSON.writeValueAsString(Map.of("meta", meta)));
             w.newLine();
             for (Event e : events) {
@@ -66,7 +68,9 @@ public final class History {
 
     @SuppressWarnings("unchecked")
     public static History load(Path file) {
-        try (BufferedReader r = Files.newBufferedReader(file)) {
+        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(gzipped(file)
+                ? new java.util.zip.GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file),
+                java.nio.charset.StandardCharsets.UTF_8))) {
             String first = r.readLine();
             if (first == null) {
                 throw new IllegalArgumentException("history " + file + " is empty");
@@ -94,5 +98,9 @@ public final class History {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read history " + file, e);
         }
+    }
+
+    private static boolean gzipped(Path file) {
+        return file.getFileName().toString().endsWith(".gz");
     }
 }

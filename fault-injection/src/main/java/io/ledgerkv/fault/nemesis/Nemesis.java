@@ -34,6 +34,9 @@ public final class Nemesis implements Runnable {
     private final List<Integer> paused = new ArrayList<>();
     private final List<Integer> full = new ArrayList<>();
     private final Map<FaultKind, Integer> counts = new LinkedHashMap<>();
+    private final Map<FaultKind, Integer> failed = new LinkedHashMap<>();
+    private List<FaultKind> forced;
+    private volatile int forcedNext;
     private volatile boolean stop;
 
     /** @param cluster the embedded cluster, or null against an external one (then only writer-side kinds) */
@@ -58,28 +61,56 @@ public final class Nemesis implements Runnable {
         stop = true;
     }
 
+    /**
+     * Runs each enabled kind exactly once, in a seeded order, with short holds, instead of the
+     * random schedule: the short campaign of the default build reaches every kind this way.
+     */
+    public Nemesis everyKindOnce() {
+        List<FaultKind> order = new ArrayList<>(kinds);
+        for (int i = order.size() - 1; i > 0; i--) {
+            java.util.Collections.swap(order, i, random.nextInt(i + 1));
+        }
+        this.forced = order;
+        return this;
+    }
+
+    /** Whether the forced schedule ({@link #everyKindOnce}) has run every kind. */
+    public boolean forcedScheduleDone() {
+        return forced != null && forcedNext >= forced.size();
+    }
+
+    /** Injections that failed (the fault could not be applied): counted apart, never as faults. */
+    public Map<FaultKind, Integer> failedInjections() {
+        return failed;
+    }
+
     @Override
     public void run() {
         try {
             pause(500 + random.nextInt(1000));
-            while (!kinds.isEmpty() && !stop && System.nanoTime() < deadlineNanos - TimeUnit.SECONDS.toNanos(3)) {
-                FaultKind kind = kinds.get(random.nextInt(kinds.size()));
-                int hold = 800 + random.nextInt(2200);
+            while (!kinds.isEmpty() && !stop && (forced != null ? forcedNext < forced.size()
+                    : System.nanoTime() < deadlineNanos - TimeUnit.SECONDS.toNanos(3))) {
+                FaultKind kind = forced != null ? forced.get(forcedNext++) : kinds.get(random.nextInt(kinds.size()));
+                int hold = forced != null ? 800 : 800 + random.nextInt(2200);
                 Map<String, Object> what = new LinkedHashMap<>();
                 what.put("holdMillis", hold);
                 history.add(-1, Event.Type.NEMESIS_START, kind.name(), what, 0, null, null);
+                boolean injected = false;
                 try {
                     inject(kind, what);
+                    injected = true;
                     pause(hold);
+                } catch (InterruptedException e) {
+                    throw e;
                 } catch (Exception e) {
                     what.put("error", e.toString());
                     LOG.debug("nemesis {} failed: {}", kind, e.toString());
                 } finally {
                     heal();
                 }
-                counts.merge(kind, 1, Integer::sum);
+                (injected ? counts : failed).merge(kind, 1, Integer::sum);
                 history.add(-1, Event.Type.NEMESIS_END, kind.name(), what, 0, null, null);
-                pause(500 + random.nextInt(1500));
+                pause(forced != null ? 500 : 500 + random.nextInt(1500));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -129,7 +160,7 @@ public final class Nemesis implements Runnable {
             }
             case SUCCESSOR_FENCES_WRITER -> {
                 what.put("epoch", writers.current().epoch());
-                writers.successorTakesOver();
+                what.put("oldWriterInFlight", writers.successorTakesOver());
             }
             default -> throw new IllegalArgumentException(kind.toString());
         }

@@ -12,10 +12,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A workload: how to seed the store, how to build the next write from the writer's own view of the
- * state (as a single-threaded stream task would: it is the only writer, so it knows what it
- * wrote), how to read, and how to re-learn its view from the store after a failover. Calls that
- * touch the view are serialized by the {@link WriterSupervisor}'s lock.
+ * A workload: how to seed the store, how to build the next write (reading what it builds on inside
+ * the transaction and guarding it with conditions, never from the client's memory, so the store's
+ * mistakes cannot be covered by the client's), how to read, and how to re-learn its id counter
+ * from the store after a failover. Calls are serialized by the {@link WriterSupervisor}'s lock.
  */
 public interface Workload {
     String name();
@@ -23,10 +23,13 @@ public interface Workload {
     /** Writes the initial state; returns the operation's value for the history. */
     Submitted seed(KvStore store);
 
-    /** Re-learns the writer's view from the store (after a writer change). */
+    /** Re-learns what the workload needs from the store after a writer change (its id counter). */
     void reload(KvStore store);
 
-    /** Builds and submits the next write transaction. Never blocks on its commit. */
+    /**
+     * Builds and submits the next write transaction. Never blocks on its commit; a commit whose
+     * conditions no longer hold fails with {@link io.ledgerkv.api.ConditionFailedException}.
+     */
     Submitted nextWrite(SplittableRandom random, KvStore store);
 
     /** A read of the workload's keys from one consistent state. */

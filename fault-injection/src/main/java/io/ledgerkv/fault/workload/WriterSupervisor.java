@@ -24,9 +24,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class WriterSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(WriterSupervisor.class);
+    /** The campaign writers' client timeouts: short, so a stalled bookie is noticed within a run. */
+    public static final Duration ADD_ENTRY_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * The latest a campaign writer's commit fails by itself when the log stalls: two add timeouts
+     * (the write, then the retry on a new ledger) and the operation timeout for rolling. A commit
+     * that is still unanswered after this has hung.
+     */
+    public static final Duration STORE_GIVES_UP_WITHIN = ADD_ENTRY_TIMEOUT.multipliedBy(2).plus(OPERATION_TIMEOUT);
 
-    /** One writer process: its client and store handle. */
-    public record Handle(DefaultLedgerKv client, BookKeeperStore store, long epoch) {
+    /** One writer process: its client and store handle, and how many of its commits the workers are waiting for. */
+    public record Handle(DefaultLedgerKv client, BookKeeperStore store, long epoch, java.util.concurrent.atomic.AtomicInteger inFlight) {
+        public Handle(DefaultLedgerKv client, BookKeeperStore store, long epoch) {
+            this(client, store, epoch, new java.util.concurrent.atomic.AtomicInteger());
+        }
+
         public boolean failed() {
             return store.writerFailure() != null;
         }
@@ -41,6 +54,10 @@ public final class WriterSupervisor {
     private final Duration openTimeout;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Handle current;
+    /** The successor the fencing fault is opening, if any: workers fenced by it wait for it rather than open another. */
+    private volatile java.util.concurrent.CompletableFuture<Handle> takingOver;
+    /** Old writers the fencing fault left running; closed with the supervisor. */
+    private final java.util.List<Handle> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param connectString the cluster's ZooKeeper connect string (embedded or external) */
     public WriterSupervisor(String connectString, String storeName, StoreConfig cfg, WriterHooks hooks, History history,
@@ -73,13 +90,21 @@ public final class WriterSupervisor {
     }
 
     private Handle openLocked() {
+        return openSuccessor();
+    }
+
+    /**
+     * Opens a writer and makes it current. Needs no lock: the fencing fault calls it while workers
+     * keep committing through the old writer (the workload's id counter is atomic).
+     */
+    private Handle openSuccessor() {
         long deadline = System.nanoTime() + openTimeout.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
             DefaultLedgerKv client = null;
             try {
                 client = DefaultLedgerKv.connect(ClientConfig.builder(connectString).sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
-                        .addEntryTimeout(Duration.ofSeconds(2)).operationTimeout(Duration.ofSeconds(20)).build());
+                        .addEntryTimeout(ADD_ENTRY_TIMEOUT).operationTimeout(OPERATION_TIMEOUT).build());
                 BookKeeperStore s = client.open(storeName, cfg, hooks);
                 workload.reload(s);
                 Handle h = new Handle(client, s, s.epoch());
@@ -103,8 +128,20 @@ public final class WriterSupervisor {
         throw new LedgerKvException("no writer could open store '" + storeName + "' within " + openTimeout, last);
     }
 
-    /** Replaces {@code failed} with a successor, unless someone already did. */
+    /** Replaces {@code failed} with a successor, unless someone already did or the fencing fault is opening one. */
     public Handle replace(Handle failed) {
+        java.util.concurrent.CompletableFuture<Handle> opening = takingOver;
+        if (opening != null && current == failed) {
+            try {
+                // The nemesis's successor is what fenced this writer; it installs itself without the lock.
+                opening.get(openTimeout.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerKvException("interrupted while a successor opened", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // it failed: open one here
+            }
+        }
         lock.lock();
         try {
             if (current != failed) {
@@ -138,19 +175,29 @@ public final class WriterSupervisor {
     }
 
     /**
-     * Nemesis: a successor opens the store while the old writer is alive and still has commits in
-     * flight (a container restarted elsewhere while the old one was paused). The old writer's
-     * process keeps running until its next commit fails.
+     * Nemesis: a successor opens the store while the old writer is alive and its workers keep
+     * committing (a container restarted elsewhere while the old one was still running). The
+     * successor takes no lock, so the old writer has commits in flight when its ledger is fenced:
+     * each one is acknowledged before the fence or fails with {@code StoreFencedException}. The
+     * old process stays up, as a real one would, until the run ends.
+     *
+     * @return how many commits the old writer had in flight when the successor began to open
      */
-    public void successorTakesOver() {
-        lock.lock();
+    public int successorTakesOver() {
+        Handle old = current;
+        int inFlight = old.inFlight().get();
+        java.util.concurrent.CompletableFuture<Handle> opening = new java.util.concurrent.CompletableFuture<>();
+        takingOver = opening;
         try {
-            Handle old = current;
-            openLocked();
-            old.client().close();
+            opening.complete(openSuccessor());
+        } catch (RuntimeException e) {
+            opening.completeExceptionally(e);
+            throw e;
         } finally {
-            lock.unlock();
+            takingOver = null;
+            retired.add(old);
         }
+        return inFlight;
     }
 
     /** Nemesis: the writer's ZooKeeper session expires; it fences itself, and workers replace it when they notice. */
@@ -160,6 +207,9 @@ public final class WriterSupervisor {
     }
 
     public void close() {
+        for (Handle r : retired) {
+            r.client().crash();
+        }
         Handle h = current;
         if (h != null) {
             h.client().close();

@@ -200,6 +200,111 @@ class CheckerTest {
         assertThat(kinds(Checker.check(b.h))).containsExactly("no-final-read");
     }
 
+    /** A transfer as the workload records it now: the balances it read inside the transaction and the ones it wrote. */
+    private static void guardedTransfer(H b, long id, int from, int to, long amount, Event.Type outcome, boolean applied) {
+        String f = BankWorkload.account(from);
+        String t = BankWorkload.account(to);
+        long fromBalance = Long.parseLong(b.state.get(f));
+        long toBalance = Long.parseLong(b.state.get(t));
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", id);
+        v.put("from", from);
+        v.put("to", to);
+        v.put("amount", amount);
+        v.put("padded", false);
+        v.put("read", Map.of(f, fromBalance, t, toBalance));
+        v.put("wrote", Map.of(f, fromBalance - amount, t, toBalance + amount));
+        b.op(0, "transfer", v, outcome, Map.of());
+        if (applied) {
+            b.state.put(f, Long.toString(fromBalance - amount));
+            b.state.put(t, Long.toString(toBalance + amount));
+            b.state.put(BankWorkload.marker(id), from + ">" + to + ":" + amount);
+        }
+    }
+
+    @Test
+    void balancesThatTransfersWroteAreNotInvented() {
+        H b = bankWithSetup(3);
+        guardedTransfer(b, 1, 0, 1, 5, Event.Type.OK, true);
+        b.read(1, "read", balances(b), "1:1:0");
+        guardedTransfer(b, 2, 1, 2, 3, Event.Type.FAIL, false); // a condition failed: written nowhere
+        guardedTransfer(b, 3, 1, 2, 4, Event.Type.INFO, true);
+        b.read(1, "final-read", b.state, "1:9:0");
+
+        assertThat(Checker.check(b.h).anomalies()).isEmpty();
+    }
+
+    @Test
+    void aBalanceNoTransferWroteIsInventedEvenWhenTheTotalHolds() {
+        H b = bankWithSetup(3);
+        guardedTransfer(b, 1, 0, 1, 5, Event.Type.OK, true);
+        Map<String, String> odd = balances(b);
+        odd.put(BankWorkload.account(0), "90"); // 10 moved instead of 5: the sum is still right
+        odd.put(BankWorkload.account(1), "110");
+        b.read(1, "read", odd, "1:1:0");
+        b.read(1, "final-read", b.state, "1:9:0");
+
+        CheckResult r = Checker.check(b.h);
+
+        assertThat(kinds(r)).containsExactly("invented-value", "invented-value");
+        assertThat(r.anomalies().get(0).description()).contains("acct/000 = 90");
+    }
+
+    // ---- hangs -----------------------------------------------------------------------------------
+
+    private static Event ev(long index, int process, Event.Type type, String f, Map<String, Object> value, long millis, String error) {
+        return new Event(index, process, type, f, value, millis * 1_000_000, 1, type == Event.Type.OK ? "1:" + index + ":0" : null, error);
+    }
+
+    /** A bank history with exact times: transfer 1 acknowledged at 500 ms (noticed at 5 s), 2 given up on at 1.5 s, 3 never answered. */
+    private static History timedHistory(Path dir, long hangBoundMillis, boolean answerAll) throws Exception {
+        Map<String, Object> t1 = Map.of("id", 1, "from", 0, "to", 1, "amount", 5, "padded", false);
+        Map<String, Object> t2 = Map.of("id", 2, "from", 1, "to", 0, "amount", 1, "padded", false);
+        Map<String, Object> t3 = Map.of("id", 3, "from", 1, "to", 0, "amount", 2, "padded", false);
+        List<Event> events = new java.util.ArrayList<>(List.of(
+                ev(0, -1, Event.Type.WRITER_OPEN, "writer-open", Map.of("epoch", 1), 0, null),
+                ev(1, 0, Event.Type.INVOKE, "setup", Map.of("accounts", 2, "initial", 100), 0, null),
+                ev(2, 0, Event.Type.OK, "setup", Map.of(), 1, null),
+                ev(3, 1, Event.Type.INVOKE, "transfer", t1, 10, null),
+                ev(4, 2, Event.Type.INVOKE, "transfer", t2, 20, null),
+                ev(5, 3, Event.Type.INVOKE, "transfer", t3, 30, null),
+                ev(6, 2, Event.Type.INFO, "transfer", Map.of(), 1500, "no answer within 1 s"),
+                ev(7, 1, Event.Type.OK, "transfer", Map.of("ackNanos", 500_000_000L), 5000, null)));
+        if (answerAll) {
+            events.add(ev(8, 3, Event.Type.FAIL, "transfer", Map.of(), 5001, "condition failed"));
+        }
+        Map<String, String> fin = Map.of(BankWorkload.account(0), "95", BankWorkload.account(1), "105", BankWorkload.marker(1), "0>1:5");
+        events.add(ev(9, 4, Event.Type.INVOKE, "final-read", Map.of(), 6000, null));
+        events.add(ev(10, 4, Event.Type.OK, "final-read", Map.of("entries", fin), 6001, null));
+        Path file = dir.resolve("timed.history.jsonl");
+        StringBuilder sb = new StringBuilder(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(Map.of("meta",
+                Map.of("workload", "bank", "hangBoundMillis", hangBoundMillis)))).append('\n');
+        for (Event e : events) {
+            sb.append(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(e)).append('\n');
+        }
+        Files.writeString(file, sb);
+        return History.load(file);
+    }
+
+    @Test
+    void commitsAnsweredWithinTheBoundAreNoHangEvenIfNoticedLate(@TempDir Path dir) throws Exception {
+        // Bound 2 s: 1 was acknowledged after 490 ms, 2 given up on after 1480 ms, 3 failed after 4971 ms: that one hung.
+        CheckResult r = Checker.check(timedHistory(dir, 2000, true));
+
+        assertThat(kinds(r)).containsExactly("hang");
+        assertThat(r.anomalies().get(0).description()).contains("after 4971 ms");
+        assertThat(Checker.check(timedHistory(dir, 6000, true)).anomalies()).isEmpty();
+    }
+
+    @Test
+    void aCommitGivenUpOnAfterTheBoundOrNeverAnsweredIsAHang(@TempDir Path dir) throws Exception {
+        CheckResult r = Checker.check(timedHistory(dir, 1000, false));
+
+        assertThat(r.anomalies()).extracting(CheckResult.Anomaly::kind).containsExactly("hang", "hang");
+        assertThat(r.anomalies()).extracting(CheckResult.Anomaly::description).anySatisfy(d -> assertThat(d).contains("never answered"))
+                .anySatisfy(d -> assertThat(d).contains("after 1480 ms").contains("no answer within 1 s"));
+    }
+
     // ---- list append -----------------------------------------------------------------------------
 
     private static void append(H l, long id, List<String> keys, Map<String, Object> reads, Event.Type outcome) {
