@@ -116,6 +116,7 @@ public final class LocalCluster implements AutoCloseable {
                     throw new IOException("formatting BookKeeper metadata failed");
                 }
             } else {
+                clearStaleRegistrations(previous);
                 for (int port : previous.bookiePorts()) {
                     startBookie(reserve(port, "bookie " + bookies.size() + "'s port recorded in " + ClusterState.file(dir)));
                 }
@@ -231,6 +232,37 @@ public final class LocalCluster implements AutoCloseable {
      * new registration waits for that, so for up to the bookies' ZooKeeper timeout (10 s) a client
      * would see too few bookies.
      */
+    /**
+     * After an unclean stop (SIGKILL), ZooKeeper restores the dead bookies' sessions and their
+     * ephemeral registrations until those sessions expire; a bookie restarting meanwhile waits for
+     * its old node for only its own ZooKeeper timeout and then gives up, a race it lost about once
+     * in a few restarts. The ports are ours (this data directory's, and reserving them succeeded),
+     * so the nodes are stale: delete them before the bookies start.
+     */
+    private void clearStaleRegistrations(ClusterState previous) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (ZooKeeper z = new ZooKeeper(connectString(), 10_000, e -> { })) {
+            for (int port : previous.bookiePorts()) {
+                String id = LOOPBACK + ":" + port;
+                for (String path : List.of("/ledgers/available/" + id, "/ledgers/available/readonly/" + id)) {
+                    for (;;) {
+                        try {
+                            z.delete(path, -1);
+                            break;
+                        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+                            break;
+                        } catch (org.apache.zookeeper.KeeperException e) {
+                            if (System.nanoTime() > deadline) {
+                                throw new IOException("cannot clear the stale registration " + path + ": " + e.getMessage(), e);
+                            }
+                            Thread.sleep(100); // not connected yet
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private void awaitBookiesAvailable() throws IOException, InterruptedException {
         Set<String> want = new HashSet<>();
         for (int i = 0; i < bookies.size(); i++) {
