@@ -148,9 +148,11 @@ public final class Campaign {
         Map<FaultKind, Integer> failedInjections;
         LocalCluster cluster = c.zk() == null ? LocalCluster.start(5) : null;
         String connect = cluster != null ? cluster.connectString() : c.zk();
+        WriterSupervisor writers = null;
         try {
-            WriterSupervisor writers = new WriterSupervisor(connect, storeName, cfg, hooks, history, workload, Duration.ofSeconds(90));
-            WriterSupervisor.Handle first = writers.open();
+            WriterSupervisor sup = new WriterSupervisor(connect, storeName, cfg, hooks, history, workload, Duration.ofSeconds(90));
+            writers = sup;
+            WriterSupervisor.Handle first = sup.open();
             Workload.Submitted seed = workload.seed(first.store());
             int setupProcess = 0;
             history.add(setupProcess, Event.Type.INVOKE, seed.f(), seed.value(), first.epoch(), null, null);
@@ -158,7 +160,7 @@ public final class Campaign {
 
             long deadline = System.nanoTime() + c.duration().toNanos();
             long nemesisSeed = seeds.nextLong();
-            Nemesis nemesis = new Nemesis(cluster, writers, history, nemesisSeed, c.faults(), deadline);
+            Nemesis nemesis = new Nemesis(cluster, sup, history, nemesisSeed, c.faults(), deadline);
             java.util.function.BooleanSupplier running;
             if (c.everyKindOnce()) {
                 nemesis.everyKindOnce();
@@ -171,10 +173,10 @@ public final class Campaign {
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < c.writers(); w++) {
                 long s = seeds.nextLong();
-                threads.add(new Thread(() -> writeLoop(writers, workload, history, processes, new SplittableRandom(s), running),
+                threads.add(new Thread(() -> writeLoop(sup, workload, history, processes, new SplittableRandom(s), running),
                         "campaign-writer-" + w));
             }
-            threads.add(new Thread(() -> readLoop(writers, workload, history, processes, running), "campaign-reader"));
+            threads.add(new Thread(() -> readLoop(sup, workload, history, processes, running), "campaign-reader"));
             Thread nem = new Thread(nemesis, "campaign-nemesis");
             threads.forEach(Thread::start);
             nem.start();
@@ -189,7 +191,7 @@ public final class Campaign {
             meta.put("failedInjections", failedInjections);
 
             // Recovery: a final writer fences whatever is left and reads everything.
-            WriterSupervisor.Handle last = writers.replace(writers.current());
+            WriterSupervisor.Handle last = sup.replace(sup.current());
             int p = processes.getAndIncrement();
             history.add(p, Event.Type.INVOKE, "final-read", Map.of(), last.epoch(), null, null);
             Map<String, Object> all = Workload.snapshotRead(last.store(), prefixOf(c.workload()));
@@ -198,11 +200,13 @@ public final class Campaign {
             Map<String, Object> txnMarkers = Workload.snapshotRead(last.store(), "txn/");
             Map<String, Object> merged = mergeEntries(all, pads, markers, txnMarkers);
             history.add(p, Event.Type.OK, "final-read", merged, last.epoch(), (String) all.get("lsn"), null);
-            writers.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LedgerKvException("campaign interrupted", e);
         } finally {
+            if (writers != null) {
+                writers.close(); // every writer client, the retired ones too, also when the run failed
+            }
             if (cluster != null) {
                 cluster.close();
             }

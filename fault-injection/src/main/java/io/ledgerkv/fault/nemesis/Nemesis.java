@@ -37,6 +37,8 @@ public final class Nemesis implements Runnable {
     private final Map<FaultKind, Integer> failed = new LinkedHashMap<>();
     private List<FaultKind> forced;
     private volatile int forcedNext;
+    /** Set once the forced schedule's last fault has been healed (not when it starts). */
+    private volatile boolean forcedDone;
     private volatile boolean stop;
 
     /** @param cluster the embedded cluster, or null against an external one (then only writer-side kinds) */
@@ -76,7 +78,7 @@ public final class Nemesis implements Runnable {
 
     /** Whether the forced schedule ({@link #everyKindOnce}) has run every kind. */
     public boolean forcedScheduleDone() {
-        return forced != null && forcedNext >= forced.size();
+        return forcedDone;
     }
 
     /** Injections that failed (the fault could not be applied): counted apart, never as faults. */
@@ -114,6 +116,8 @@ public final class Nemesis implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            forcedDone = true;
         }
     }
 
@@ -160,7 +164,7 @@ public final class Nemesis implements Runnable {
             }
             case SUCCESSOR_FENCES_WRITER -> {
                 what.put("epoch", writers.current().epoch());
-                what.put("oldWriterInFlight", writers.successorTakesOver());
+                what.putAll(writers.successorTakesOver());
             }
             default -> throw new IllegalArgumentException(kind.toString());
         }

@@ -54,6 +54,10 @@ public final class WriterSupervisor {
     private final Duration openTimeout;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Handle current;
+    /** Serializes writer opens (workers replacing a failed writer, the fencing fault). */
+    private final ReentrantLock opening = new ReentrantLock();
+    /** Called with each writer right after its open returned (the fencing fault samples the old writer there). */
+    private volatile java.util.function.Consumer<Handle> openedHook = h -> { };
     /** The successor the fencing fault is opening, if any: workers fenced by it wait for it rather than open another. */
     private volatile java.util.concurrent.CompletableFuture<Handle> takingOver;
     /** Old writers the fencing fault left running; closed with the supervisor. */
@@ -94,10 +98,21 @@ public final class WriterSupervisor {
     }
 
     /**
-     * Opens a writer and makes it current. Needs no lock: the fencing fault calls it while workers
-     * keep committing through the old writer (the workload's id counter is atomic).
+     * Opens a writer and makes it current. Needs no supervisor lock: the fencing fault calls it
+     * while workers keep committing through the old writer (the workload's id counter is atomic).
+     * Opens are serialized among themselves ({@code opening}), so two writers never open at once
+     * and {@code current} never goes back to an older epoch.
      */
     private Handle openSuccessor() {
+        opening.lock();
+        try {
+            return openOne();
+        } finally {
+            opening.unlock();
+        }
+    }
+
+    private Handle openOne() {
         long deadline = System.nanoTime() + openTimeout.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
@@ -106,10 +121,12 @@ public final class WriterSupervisor {
                 client = DefaultLedgerKv.connect(ClientConfig.builder(connectString).sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
                         .addEntryTimeout(ADD_ENTRY_TIMEOUT).operationTimeout(OPERATION_TIMEOUT).build());
                 BookKeeperStore s = client.open(storeName, cfg, hooks);
-                workload.reload(s);
+                // Recorded as soon as the open (and so the fence) is done: the checker flags acks of older epochs after it.
+                history.add(-1, Event.Type.WRITER_OPEN, "writer-open", Map.of("epoch", s.epoch()), s.epoch(), null, null);
                 Handle h = new Handle(client, s, s.epoch());
+                openedHook.accept(h);
+                workload.reload(s);
                 current = h;
-                history.add(-1, Event.Type.WRITER_OPEN, "writer-open", Map.of("epoch", h.epoch()), h.epoch(), null, null);
                 return h;
             } catch (RuntimeException e) {
                 last = e;
@@ -181,23 +198,39 @@ public final class WriterSupervisor {
      * each one is acknowledged before the fence or fails with {@code StoreFencedException}. The
      * old process stays up, as a real one would, until the run ends.
      *
-     * @return how many commits the old writer had in flight when the successor began to open
+     * @return how many commits the old writer's workers were waiting for when the successor began
+     *     to open, and when its open (and so the fence) had just completed
      */
-    public int successorTakesOver() {
-        Handle old = current;
-        int inFlight = old.inFlight().get();
-        java.util.concurrent.CompletableFuture<Handle> opening = new java.util.concurrent.CompletableFuture<>();
-        takingOver = opening;
-        try {
-            opening.complete(openSuccessor());
-        } catch (RuntimeException e) {
-            opening.completeExceptionally(e);
-            throw e;
-        } finally {
-            takingOver = null;
-            retired.add(old);
+    public Map<String, Integer> successorTakesOver() throws InterruptedException {
+        long until = System.nanoTime() + openTimeout.toNanos();
+        while (current.failed() && System.nanoTime() < until) {
+            Thread.sleep(50); // a worker is replacing a writer an earlier fault took down: fence its successor
         }
-        return inFlight;
+        opening.lock(); // no other open runs meanwhile: the writer fenced here is the live one
+        try {
+            Handle old = current;
+            if (old.failed()) {
+                throw new IllegalStateException("the writer of epoch " + old.epoch() + " has already failed; nothing live to fence");
+            }
+            int atStart = old.inFlight().get();
+            int[] atOpen = {-1};
+            java.util.concurrent.CompletableFuture<Handle> next = new java.util.concurrent.CompletableFuture<>();
+            takingOver = next;
+            openedHook = h -> atOpen[0] = old.inFlight().get();
+            try {
+                next.complete(openOne());
+                retired.add(old);
+            } catch (RuntimeException e) {
+                next.completeExceptionally(e);
+                throw e;
+            } finally {
+                takingOver = null;
+                openedHook = h -> { };
+            }
+            return Map.of("oldWriterInFlightAtStart", atStart, "oldWriterInFlightWhenOpened", atOpen[0]);
+        } finally {
+            opening.unlock();
+        }
     }
 
     /** Nemesis: the writer's ZooKeeper session expires; it fences itself, and workers replace it when they notice. */

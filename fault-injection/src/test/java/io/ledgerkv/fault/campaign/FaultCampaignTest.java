@@ -102,8 +102,9 @@ class FaultCampaignTest {
         assertThat(r.check().anomalies()).isEmpty();
         assertThat(r.faults()).containsKey(FaultKind.SUCCESSOR_FENCES_WRITER);
         long inFlightAtFence = r.history().events().stream()
-                .filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.NEMESIS_END && e.value().get("oldWriterInFlight") != null)
-                .mapToLong(e -> ((Number) e.value().get("oldWriterInFlight")).longValue()).sum();
+                .filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.NEMESIS_END
+                        && e.value().get("oldWriterInFlightAtStart") != null)
+                .mapToLong(e -> ((Number) e.value().get("oldWriterInFlightAtStart")).longValue()).sum();
         long failedFenced = r.history().events().stream()
                 .filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.INFO && String.valueOf(e.error()).contains("Fenced"))
                 .count();
