@@ -49,6 +49,22 @@ class SimulationInjectedBugTest {
         // acknowledgement pinned to one add, which fewer actions would move
     }
 
+    /**
+     * A fenced writer reports the commits it had in flight as acknowledged (the fault campaign's
+     * ACK_AFTER_FENCE). The mutation run found the simulation blind to it while its fence action
+     * fenced only idle writers.
+     */
+    @Test
+    void acknowledgingInFlightCommitsWhenFencedIsCaught() {
+        caught(new WriterHooks() {
+            @Override
+            public boolean ackInFlightWhenFenced() {
+                return true;
+            }
+        }, java.util.List.of("recovered state is the model plus a prefix of the in-doubt transactions",
+                "a fenced writer acknowledges nothing", "writer equals model"), 6);
+    }
+
     /** Replay rebuilds a large transaction from its first part only. */
     @Test
     void applyingHalfATransactionOnReplayIsCaught() {
