@@ -177,6 +177,16 @@ public final class Campaign {
                         "campaign-writer-" + w));
             }
             threads.add(new Thread(() -> readLoop(sup, workload, history, processes, running), "campaign-reader"));
+            Map<String, Integer> checkpoints = new java.util.concurrent.ConcurrentHashMap<>();
+            if (c.bug() != Bug.LOSE_ACKED_MID_EPOCH) {
+                // A checkpoint is written from the writer's memory, which still holds the transaction this bug keeps out
+                // of the log: the checkpoint would make it durable and hide the loss. That bug runs without checkpoints.
+                threads.add(new Thread(() -> checkpointLoop(sup, checkpoints, new SplittableRandom(c.seed()), running),
+                        "campaign-checkpointer"));
+            }
+            threads.add(new Thread(() -> standbyLoop(connect, storeName, cfg, workload, history, processes, running),
+                    "campaign-standby"));
+            meta.put("checkpoints", checkpoints);
             Thread nem = new Thread(nemesis, "campaign-nemesis");
             threads.forEach(Thread::start);
             nem.start();
@@ -285,6 +295,80 @@ public final class Campaign {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    /**
+     * Checkpoints the current writer every 1–3 s, as {@code checkpoint.on.commit} or a timer would in
+     * Samza: the WAL is trimmed behind each one, so recovery and the standby must start from a
+     * checkpoint. Outcomes are counted ({@code checkpoints} in the meta); a failed checkpoint
+     * (fenced writer, outage) is expected under faults, and what matters is that the history still
+     * checks clean.
+     */
+    private static void checkpointLoop(WriterSupervisor writers, Map<String, Integer> counts, SplittableRandom random,
+                                       java.util.function.BooleanSupplier running) {
+        while (running.getAsBoolean()) {
+            try {
+                Thread.sleep(1000 + random.nextInt(2000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            WriterSupervisor.Handle h = writers.current();
+            if (h.failed()) {
+                continue;
+            }
+            try {
+                h.store().checkpoint();
+                counts.merge("ok", 1, Integer::sum);
+            } catch (RuntimeException e) {
+                counts.merge("failed", 1, Integer::sum);
+            }
+        }
+    }
+
+    /**
+     * A standby reader, as a Samza standby task keeps: its own client tails the writers' log (across
+     * every writer change and WAL trim) and takes a snapshot read every 200 ms. Its reads are
+     * checked like the reader's (prefixes of the final lists, totals, never going back on one
+     * handle); a standby that fails is reopened under a new process id.
+     */
+    private static void standbyLoop(String connect, String storeName, StoreConfig cfg, Workload workload, History history,
+                                    AtomicInteger processes, java.util.function.BooleanSupplier running) {
+        int process = processes.getAndIncrement();
+        io.ledgerkv.store.DefaultLedgerKv client = null;
+        io.ledgerkv.api.StandbyStore standby = null;
+        try {
+            while (running.getAsBoolean()) {
+                boolean invoked = false;
+                try {
+                    if (standby == null) {
+                        client = io.ledgerkv.store.DefaultLedgerKv.connect(WriterSupervisor.clientConfig(connect));
+                        standby = client.openStandby(storeName, cfg);
+                    }
+                    history.add(process, Event.Type.INVOKE, "read", Map.of("standby", true), 0, null, null);
+                    invoked = true;
+                    Map<String, Object> r = workload.read(standby);
+                    history.add(process, Event.Type.OK, "read", Map.of("entries", r.get("entries")), 0, (String) r.get("lsn"), null);
+                } catch (RuntimeException e) {
+                    if (invoked) {
+                        history.add(process, Event.Type.FAIL, "read", Map.of(), 0, null, e.toString());
+                    }
+                    if (client != null) {
+                        client.crash();
+                    }
+                    client = null;
+                    standby = null;
+                    process = processes.getAndIncrement(); // a new standby handle
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (client != null) {
+                client.crash();
             }
         }
     }

@@ -75,6 +75,12 @@ public final class WriterSupervisor {
         this.openTimeout = openTimeout;
     }
 
+    /** The campaign's client settings (writers and the standby): short timeouts, so a stalled bookie is noticed within a run. */
+    public static ClientConfig clientConfig(String connectString) {
+        return ClientConfig.builder(connectString).sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
+                .addEntryTimeout(ADD_ENTRY_TIMEOUT).operationTimeout(OPERATION_TIMEOUT).build();
+    }
+
     public ReentrantLock lock() {
         return lock;
     }
@@ -118,8 +124,7 @@ public final class WriterSupervisor {
         while (System.nanoTime() < deadline) {
             DefaultLedgerKv client = null;
             try {
-                client = DefaultLedgerKv.connect(ClientConfig.builder(connectString).sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
-                        .addEntryTimeout(ADD_ENTRY_TIMEOUT).operationTimeout(OPERATION_TIMEOUT).build());
+                client = DefaultLedgerKv.connect(clientConfig(connectString));
                 BookKeeperStore s = client.open(storeName, cfg, hooks);
                 // Recorded as soon as the open (and so the fence) is done: the checker flags acks of older epochs after it.
                 history.add(-1, Event.Type.WRITER_OPEN, "writer-open", Map.of("epoch", s.epoch()), s.epoch(), null, null);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +113,17 @@ class FaultCampaignTest {
                 + failedFenced + ", indeterminate resolved " + r.check().indeterminate());
         assertThat(inFlightAtFence).as("the old writer had commits in flight when its successor began to open").isPositive();
         assertThat(failedFenced).as("commits of the old writer failed with StoreFencedException").isPositive();
+        // checkpoints ran (the WAL was trimmed behind them) and the standby's reads, checked with the rest, went through
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> checkpoints = (Map<String, Integer>) r.history().meta().get("checkpoints");
+        java.util.Set<Integer> standbyProcesses = new java.util.HashSet<>();
+        r.history().events().stream().filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.INVOKE
+                && Boolean.TRUE.equals(e.value().get("standby"))).forEach(e -> standbyProcesses.add(e.process()));
+        long standbyReads = r.history().events().stream().filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.OK
+                && "read".equals(e.f()) && standbyProcesses.contains(e.process())).count();
+        System.out.println("checkpoints " + checkpoints + ", standby reads " + standbyReads);
+        assertThat(checkpoints.getOrDefault("ok", 0)).as("checkpoints during the run").isPositive();
+        assertThat(standbyReads).as("standby reads during the run").isPositive();
     }
 
     /**
