@@ -73,16 +73,7 @@ public interface SimAction {
             if (!r.writerHealthy() || !r.uncertain.isEmpty()) {
                 return false;
             }
-            List<CompletableFuture<Lsn>> futures = new ArrayList<>();
-            for (List<Op> ops : txns) {
-                try {
-                    Txn t = r.writer.begin();
-                    SimRun.stage(t, ops);
-                    futures.add(t.commitAsync());
-                } catch (RuntimeException e) {
-                    futures.add(CompletableFuture.failedFuture(e));
-                }
-            }
+            List<CompletableFuture<Lsn>> futures = r.submitAll(txns);
             // Acknowledgements come in commit order; the first failure fails every later commit.
             for (int i = 0; i < txns.size(); i++) {
                 r.record(txns.get(i), futures.get(i));
@@ -506,16 +497,7 @@ public interface SimAction {
             List<List<Op>> inFlight = List.of(
                     List.of(new Op(key(KEYS.get(r.step % KEYS.size())), value("in-flight-" + r.step + "-a"))),
                     List.of(new Op(key(KEYS.get((r.step + 1) % KEYS.size())), value("in-flight-" + r.step + "-b"))));
-            List<CompletableFuture<Lsn>> pending = new ArrayList<>();
-            for (List<Op> ops : inFlight) {
-                try {
-                    Txn t = r.writer.begin();
-                    SimRun.stage(t, ops);
-                    pending.add(t.commitAsync());
-                } catch (RuntimeException e) {
-                    pending.add(CompletableFuture.failedFuture(e));
-                }
-            }
+            List<CompletableFuture<Lsn>> pending = r.submitAll(inFlight);
             BookKeeperStore successor;
             try {
                 successor = r.bounded("opening a successor writer", () -> c.open(SimRun.STORE, r.cfg, r.hooks));

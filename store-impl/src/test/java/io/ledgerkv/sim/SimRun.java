@@ -399,6 +399,21 @@ public final class SimRun implements AutoCloseable {
         }
     }
 
+    /** Submits each transaction to the writer without waiting; a call the handle refuses becomes a failed future. */
+    List<java.util.concurrent.CompletableFuture<Lsn>> submitAll(List<List<Op>> txns) {
+        List<java.util.concurrent.CompletableFuture<Lsn>> futures = new ArrayList<>(txns.size());
+        for (List<Op> ops : txns) {
+            try {
+                Txn t = writer.begin();
+                stage(t, ops);
+                futures.add(t.commitAsync());
+            } catch (RuntimeException e) {
+                futures.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+            }
+        }
+        return futures;
+    }
+
     static void stage(Txn t, List<Op> ops) {
         for (Op op : ops) {
             if (op.value() == null) {

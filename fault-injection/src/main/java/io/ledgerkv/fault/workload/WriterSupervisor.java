@@ -58,8 +58,6 @@ public final class WriterSupervisor {
     private final ReentrantLock opening = new ReentrantLock();
     /** Called with each writer right after its open returned (the fencing fault samples the old writer there). */
     private volatile java.util.function.Consumer<Handle> openedHook = h -> { };
-    /** The successor the fencing fault is opening, if any: workers fenced by it wait for it rather than open another. */
-    private volatile java.util.concurrent.CompletableFuture<Handle> takingOver;
     /** Old writers the fencing fault left running; closed with the supervisor. */
     private final java.util.List<Handle> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -93,14 +91,10 @@ public final class WriterSupervisor {
     public Handle open() {
         lock.lock();
         try {
-            return openLocked();
+            return openSuccessor();
         } finally {
             lock.unlock();
         }
-    }
-
-    private Handle openLocked() {
-        return openSuccessor();
     }
 
     /**
@@ -150,27 +144,26 @@ public final class WriterSupervisor {
         throw new LedgerKvException("no writer could open store '" + storeName + "' within " + openTimeout, last);
     }
 
-    /** Replaces {@code failed} with a successor, unless someone already did or the fencing fault is opening one. */
+    /**
+     * Replaces {@code failed} with a successor, unless someone already did: also the fencing fault,
+     * whose open this waits for (opens are serialized) before looking again.
+     */
     public Handle replace(Handle failed) {
-        java.util.concurrent.CompletableFuture<Handle> opening = takingOver;
-        if (opening != null && current == failed) {
-            try {
-                // The nemesis's successor is what fenced this writer; it installs itself without the lock.
-                opening.get(openTimeout.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LedgerKvException("interrupted while a successor opened", e);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // it failed: open one here
-            }
-        }
         lock.lock();
         try {
             if (current != failed) {
                 return current;
             }
-            failed.client().crash(); // a failed writer process is gone; its clients go with it
-            return openLocked();
+            opening.lock();
+            try {
+                if (current != failed) {
+                    return current; // the fencing fault's successor fenced it
+                }
+                failed.client().crash(); // a failed writer process is gone; its clients go with it
+                return openOne();
+            } finally {
+                opening.unlock();
+            }
         } finally {
             lock.unlock();
         }
@@ -181,7 +174,7 @@ public final class WriterSupervisor {
         lock.lock();
         try {
             current.client().crash();
-            openLocked();
+            openSuccessor();
         } finally {
             lock.unlock();
         }
@@ -219,17 +212,11 @@ public final class WriterSupervisor {
             }
             int atStart = old.inFlight().get();
             int[] atOpen = {-1};
-            java.util.concurrent.CompletableFuture<Handle> next = new java.util.concurrent.CompletableFuture<>();
-            takingOver = next;
             openedHook = h -> atOpen[0] = old.inFlight().get();
             try {
-                next.complete(openOne());
+                openOne();
                 retired.add(old);
-            } catch (RuntimeException e) {
-                next.completeExceptionally(e);
-                throw e;
             } finally {
-                takingOver = null;
                 openedHook = h -> { };
             }
             return Map.of("oldWriterInFlightAtStart", atStart, "oldWriterInFlightWhenOpened", atOpen[0]);

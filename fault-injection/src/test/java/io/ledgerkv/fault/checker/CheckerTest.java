@@ -60,15 +60,20 @@ class CheckerTest {
         return b;
     }
 
-    /** Records a transfer with the given outcome; {@code applied} says whether the store holds it. */
-    private static void transfer(H b, long id, int from, int to, long amount, Event.Type outcome, boolean applied) {
+    /** A transfer's invocation value, as the bank workload records it (without what it read and wrote). */
+    private static Map<String, Object> transferValue(long id, int from, int to, long amount) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", id);
         v.put("from", from);
         v.put("to", to);
         v.put("amount", amount);
         v.put("padded", false);
-        b.op(0, "transfer", v, outcome, Map.of());
+        return v;
+    }
+
+    /** Records a transfer with the given outcome; {@code applied} says whether the store holds it. */
+    private static void transfer(H b, long id, int from, int to, long amount, Event.Type outcome, boolean applied) {
+        b.op(0, "transfer", transferValue(id, from, to, amount), outcome, Map.of());
         if (applied) {
             b.state.put(BankWorkload.account(from), Long.toString(Long.parseLong(b.state.get(BankWorkload.account(from))) - amount));
             b.state.put(BankWorkload.account(to), Long.toString(Long.parseLong(b.state.get(BankWorkload.account(to))) + amount));
@@ -206,12 +211,7 @@ class CheckerTest {
         String t = BankWorkload.account(to);
         long fromBalance = Long.parseLong(b.state.get(f));
         long toBalance = Long.parseLong(b.state.get(t));
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", id);
-        v.put("from", from);
-        v.put("to", to);
-        v.put("amount", amount);
-        v.put("padded", false);
+        Map<String, Object> v = transferValue(id, from, to, amount);
         v.put("read", Map.of(f, fromBalance, t, toBalance));
         v.put("wrote", Map.of(f, fromBalance - amount, t, toBalance + amount));
         b.op(0, "transfer", v, outcome, Map.of());
