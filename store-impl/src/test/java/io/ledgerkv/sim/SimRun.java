@@ -23,7 +23,6 @@ import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -153,9 +152,7 @@ public final class SimRun implements AutoCloseable {
     }
 
     private static EncryptionKeys keys() {
-        byte[] k = new byte[32];
-        Arrays.fill(k, (byte) 42);
-        return EncryptionKeys.of(1, Map.of(1, k));
+        return io.ledgerkv.testing.TestStores.keys(42);
     }
 
     public static Setup setupOf(long seed) {

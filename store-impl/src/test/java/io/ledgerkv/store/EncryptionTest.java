@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Enumeration;
 import java.util.List;
@@ -56,9 +55,7 @@ class EncryptionTest {
     private static final String MARKER = "SECRET-MARKER-risk-0.97";
 
     private static byte[] key(int seed) {
-        byte[] k = new byte[32];
-        Arrays.fill(k, (byte) (0x40 + seed));
-        return k;
+        return io.ledgerkv.testing.TestStores.key(0x40 + seed);
     }
 
     static final EncryptionKeys K1 = EncryptionKeys.of(1, Map.of(1, key(1)));

@@ -4,18 +4,17 @@ import static io.ledgerkv.testing.Bytes.b;
 import static io.ledgerkv.testing.TestStores.config;
 import static io.ledgerkv.testing.TestStores.contents;
 import static io.ledgerkv.testing.TestStores.freshName;
+import static io.ledgerkv.testing.TestStores.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.EncryptionKeyException;
-import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.testing.ClusterExtension;
-import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,12 +39,6 @@ class RefusalTest {
     @AfterAll
     static void disconnect() {
         kv.close();
-    }
-
-    private static EncryptionKeys keys(int fill) {
-        byte[] k = new byte[32];
-        Arrays.fill(k, (byte) fill);
-        return EncryptionKeys.of(1, Map.of(1, k));
     }
 
     @Test

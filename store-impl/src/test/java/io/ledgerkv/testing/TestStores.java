@@ -25,6 +25,18 @@ public final class TestStores {
         return prefix + "-" + NAMES.incrementAndGet();
     }
 
+    /** A 256-bit key with every byte {@code fill}: distinct fills, distinct keys. */
+    public static byte[] key(int fill) {
+        byte[] k = new byte[32];
+        java.util.Arrays.fill(k, (byte) fill);
+        return k;
+    }
+
+    /** Encryption keys holding only key id 1, {@link #key}({@code fill}), active. */
+    public static io.ledgerkv.api.EncryptionKeys keys(int fill) {
+        return io.ledgerkv.api.EncryptionKeys.of(1, Map.of(1, key(fill)));
+    }
+
     /** Every entry of the store as a map of strings, in key order. */
     public static Map<String, String> contents(KvStore store) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -30,9 +30,7 @@ class EncryptedEntryTest {
     private static final byte[] SECRET = "acct-7731 risk=0.97 SECRET-MARKER".getBytes(StandardCharsets.UTF_8);
 
     private static byte[] key(int seed) {
-        byte[] k = new byte[32];
-        Arrays.fill(k, (byte) seed);
-        return k;
+        return io.ledgerkv.testing.TestStores.key(seed);
     }
 
     static final EncryptionKeys K1 = EncryptionKeys.of(1, Map.of(1, key(1)));
