@@ -1,13 +1,16 @@
 package io.ledgerkv.fault;
 
 import io.ledgerkv.api.Progress;
+import io.ledgerkv.cluster.NetNamespaces;
 import io.ledgerkv.fault.campaign.Campaign;
 import io.ledgerkv.fault.campaign.CampaignRunner;
+import io.ledgerkv.fault.campaign.ProcessCampaign;
 import io.ledgerkv.fault.checker.CheckResult;
 import io.ledgerkv.fault.checker.Checker;
 import io.ledgerkv.fault.history.ElleExport;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.nemesis.FaultKind;
+import io.ledgerkv.fault.nemesis.ProcessFault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -98,6 +101,19 @@ public final class FaultCli {
             "(the run lasts until all have run), instead of the random schedule"})
         boolean everyKindOnce;
 
+        @Option(names = "--processes", description = {"Run on a cluster of processes: 3 ZooKeeper servers and 5 bookies, each its own",
+            "JVM, and the writer in JVMs of its own (one cluster for all runs, a new store per run); faults are",
+            "signals to real processes (--process-faults)"})
+        boolean processes;
+
+        @Option(names = "--network", description = {"With --processes: every node in its own network namespace (needs root on Linux),",
+            "so partitions, packet loss and slow links run too; without root it says so and runs the process faults"})
+        boolean network;
+
+        @Option(names = "--process-faults", split = ",", description = "Kinds for --processes (default: all this host can inject): "
+                + "${COMPLETION-CANDIDATES}")
+        List<ProcessFault> processFaults;
+
         @Option(names = "--no-charts", description = "Skip the timeline charts")
         boolean noCharts;
 
@@ -128,12 +144,33 @@ public final class FaultCli {
                         }
                     };
             CampaignRunner.Summary sum;
+            ProcessCampaign pc = null;
             try {
-                sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, zk, encrypt, everyKindOnce,
-                        dir, !noCharts, p);
+                if (processes || network) {
+                    if (zk != null || encrypt || faults != null) {
+                        throw new CommandLine.ParameterException(new CommandLine(this),
+                                "--processes runs its own cluster of processes with its own fault kinds (--process-faults): "
+                                        + "--zk, --encrypt and --faults do not apply to it");
+                    }
+                    pc = ProcessCampaign.start(processFaults != null ? processFaults : Arrays.asList(ProcessFault.values()), network,
+                            dir.resolve("logs"));
+                    if (network && pc.cluster().network() == null) {
+                        System.out.println("no network namespaces here (" + NetNamespaces.unavailableReason() + "): process faults only");
+                    }
+                    pc.unavailable().forEach((k, why) -> System.out.println("not injected on this host: " + k + " (" + why + ")"));
+                    sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, List.of(),
+                            pc.kinds().stream().map(Enum::name).toList(), bug, workload, null, false, everyKindOnce, dir, !noCharts, p,
+                            pc::run, network ? " --network" : " --processes");
+                } else {
+                    sum = CampaignRunner.run(runs, s, Duration.ofSeconds(seconds), writers, kinds, bug, workload, zk, encrypt,
+                            everyKindOnce, dir, !noCharts, p);
+                }
             } finally {
                 if (bar != null) {
                     bar.close();
+                }
+                if (pc != null) {
+                    pc.close();
                 }
             }
             System.out.printf("%d runs, %,d operations, %,d acknowledged commits, %d indeterminate (%s), %d faults, %d failed injections,"

@@ -1,6 +1,8 @@
 package io.ledgerkv.cli;
 
 import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.cluster.MultiProcessCluster;
+import io.ledgerkv.cluster.NetNamespaces;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +29,17 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
             + " data; flags override it")
     Path config;
 
+    @Option(names = "--processes", description = {"Every ZooKeeper server and bookie in a JVM of its own (their own main classes and",
+        "config files), so they can be SIGKILLed or SIGSTOPped one by one"})
+    boolean processes;
+
+    @Option(names = "--zk-servers", description = "With --processes: ZooKeeper servers, 1 or an odd ensemble size (default: 3)")
+    Integer zkServers;
+
+    @Option(names = "--network", description = {"With --processes: every node in a network namespace of its own on a private bridge",
+        "(Linux, root), so single links can be cut (see fault-injection/README.md)"})
+    boolean network;
+
     /** Read by {@link LedgerKvCli#main} before the command runs. */
     @Option(names = "--verbose", description = "Let BookKeeper's and ZooKeeper's own log output through to the terminal")
     boolean verbose;
@@ -51,6 +64,9 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
             data = data != null ? data : s.containsKey("data") ? Path.of(s.get("data")) : null;
         }
         int bookies = this.bookies == null ? 3 : this.bookies;
+        if (processes || network) {
+            return processes(bookies);
+        }
         int zkPort = this.zkPort == null ? 0 : this.zkPort;
         LocalCluster.Builder b = LocalCluster.builder().bookies(bookies).zkPort(zkPort);
         if (data != null) {
@@ -84,6 +100,40 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         }
         out().println("  ./ledgerkv put --store demo" + tlsFlags + " hello world && ./ledgerkv status --store demo" + tlsFlags);
         out().println("Ctrl-C stops it.");
+        out().flush();
+        stopped.await();
+        return 0;
+    }
+
+    private int processes(int bookies) throws InterruptedException {
+        if (tls || zkPort != null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--processes does not take --tls or --zk-port (each node has its own address or a free port)");
+        }
+        if (network && NetNamespaces.unavailableReason() != null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--network: " + NetNamespaces.unavailableReason());
+        }
+        int zk = zkServers == null ? 3 : zkServers;
+        MultiProcessCluster cluster = MultiProcessCluster.start(new MultiProcessCluster.Options(zk, bookies, data, network));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out().println("ledgerkv cluster: stopping");
+            cluster.close();
+            stopped.countDown();
+        }, "ledgerkv-cluster-shutdown"));
+        out().println("ledgerkv cluster: " + zk + " ZooKeeper server(s) and " + bookies + " bookies are up, each its own process"
+                + (network ? " in its own network namespace" : ""));
+        out().println("  connect string   " + cluster.connectString());
+        out().println("  metadata URI     " + cluster.metadataServiceUri());
+        for (int i = 0; i < cluster.zooKeeperCount(); i++) {
+            out().println("  " + cluster.zooKeeperNode(i) + "              pid " + cluster.zooKeeperPid(i));
+        }
+        for (int i = 0; i < cluster.bookieCount(); i++) {
+            out().println("  bookie " + i + "         " + cluster.bookieId(i) + "  pid " + cluster.bookiePid(i));
+        }
+        out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)" : " (kept)"));
+        out().println("  kill -STOP <pid> / kill -CONT <pid> / kill -9 <pid> act on one node; Ctrl-C stops them all.");
         out().flush();
         stopped.await();
         return 0;

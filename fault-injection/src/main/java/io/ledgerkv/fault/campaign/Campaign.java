@@ -79,8 +79,16 @@ public final class Campaign {
     static final long LOST_TXN_SEQ = 40;
 
     /** The outcome of a run. */
-    public record Result(Config config, History history, CheckResult check, Map<FaultKind, Integer> faults,
-                         Map<FaultKind, Integer> failedInjections, long millis) {
+    /** The outcome of a run; faults and failed injections by kind name. */
+    public record Result(Config config, History history, CheckResult check, Map<String, Integer> faults,
+                         Map<String, Integer> failedInjections, long millis) {
+    }
+
+    /** Counts by kind name (the process campaign has kinds of its own). */
+    static <K extends Enum<K>> Map<String, Integer> byName(Map<K, Integer> counts) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        counts.forEach((k, v) -> out.put(k.name(), v));
+        return out;
     }
 
     /**
@@ -113,39 +121,10 @@ public final class Campaign {
         History history = new History(meta);
         SplittableRandom seeds = new SplittableRandom(c.seed());
         Workload workload = "bank".equals(c.workload()) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
-        WriterHooks hooks = switch (c.bug()) {
-            case NONE -> WriterHooks.NONE;
-            case ACK_BEFORE_QUORUM -> new WriterHooks() {
-                @Override
-                public boolean ackBeforeQuorum() {
-                    return true;
-                }
-            };
-            case HALF_TRANSACTION_ON_REPLAY -> new WriterHooks() {
-                @Override
-                public boolean applyPartsOnReplay() {
-                    return true;
-                }
-            };
-            case LOSE_ACKED_MID_EPOCH -> new WriterHooks() {
-                private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
-
-                @Override
-                public boolean loseFromLog(long txnSeq) {
-                    return txnSeq >= LOST_TXN_SEQ && lost.compareAndSet(false, true);
-                }
-            };
-            case ACK_AFTER_FENCE -> new WriterHooks() {
-                @Override
-                public boolean ackInFlightWhenFenced() {
-                    return true;
-                }
-            };
-        };
-        StoreConfig cfg = StoreConfig.builder().ledgerPassword("fault-campaign").quorum(3, 3, 2).maxBatchBytes(4096)
-                .ledgerRollBytes(256 * 1024).codec(CodecType.LZ4).encryption(c.encrypt() ? campaignKeys() : null).build();
-        Map<FaultKind, Integer> faults;
-        Map<FaultKind, Integer> failedInjections;
+        WriterHooks hooks = hooksFor(c.bug());
+        StoreConfig cfg = storeConfig(c.encrypt());
+        Map<String, Integer> faults;
+        Map<String, Integer> failedInjections;
         LocalCluster cluster = c.zk() == null ? LocalCluster.start(5) : null;
         String connect = cluster != null ? cluster.connectString() : c.zk();
         WriterSupervisor writers = null;
@@ -196,20 +175,11 @@ public final class Campaign {
             nemesis.stop();
             nem.join();
             nemesis.heal();
-            faults = nemesis.counts();
-            failedInjections = nemesis.failedInjections();
+            faults = byName(nemesis.counts());
+            failedInjections = byName(nemesis.failedInjections());
             meta.put("failedInjections", failedInjections);
 
-            // Recovery: a final writer fences whatever is left and reads everything.
-            WriterSupervisor.Handle last = sup.replace(sup.current());
-            int p = processes.getAndIncrement();
-            history.add(p, Event.Type.INVOKE, "final-read", Map.of(), last.epoch(), null, null);
-            Map<String, Object> all = Workload.snapshotRead(last.store(), prefixOf(c.workload()));
-            Map<String, Object> pads = Workload.snapshotRead(last.store(), "pad/");
-            Map<String, Object> markers = Workload.snapshotRead(last.store(), "xfer/");
-            Map<String, Object> txnMarkers = Workload.snapshotRead(last.store(), "txn/");
-            Map<String, Object> merged = mergeEntries(all, pads, markers, txnMarkers);
-            history.add(p, Event.Type.OK, "final-read", merged, last.epoch(), (String) all.get("lsn"), null);
+            finalRead(sup, history, processes.getAndIncrement(), c.workload());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LedgerKvException("campaign interrupted", e);
@@ -225,13 +195,64 @@ public final class Campaign {
         return new Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static String prefixOf(String workload) {
+    /** The writer hooks that plant {@code bug} (none for {@link Bug#NONE}). */
+    static WriterHooks hooksFor(Bug bug) {
+        return switch (bug) {
+            case NONE -> WriterHooks.NONE;
+            case ACK_BEFORE_QUORUM -> new WriterHooks() {
+                @Override
+                public boolean ackBeforeQuorum() {
+                    return true;
+                }
+            };
+            case HALF_TRANSACTION_ON_REPLAY -> new WriterHooks() {
+                @Override
+                public boolean applyPartsOnReplay() {
+                    return true;
+                }
+            };
+            case LOSE_ACKED_MID_EPOCH -> new WriterHooks() {
+                private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+
+                @Override
+                public boolean loseFromLog(long txnSeq) {
+                    return txnSeq >= LOST_TXN_SEQ && lost.compareAndSet(false, true);
+                }
+            };
+            case ACK_AFTER_FENCE -> new WriterHooks() {
+                @Override
+                public boolean ackInFlightWhenFenced() {
+                    return true;
+                }
+            };
+        };
+    }
+
+    /** The campaign store: ensemble 3, write quorum 3, ack quorum 2, 4 KiB batches, 256 KiB ledgers, LZ4. */
+    static StoreConfig storeConfig(boolean encrypt) {
+        return StoreConfig.builder().ledgerPassword("fault-campaign").quorum(3, 3, 2).maxBatchBytes(4096)
+                .ledgerRollBytes(256 * 1024).codec(CodecType.LZ4).encryption(encrypt ? campaignKeys() : null).build();
+    }
+
+    /** Recovery: a final writer opens the store (fencing whatever is left) and reads every key the workloads write. */
+    static void finalRead(WriterSupervisor sup, History history, int p, String workload) {
+        WriterSupervisor.Handle last = sup.current() == null ? sup.open() : sup.replace(sup.current());
+        history.add(p, Event.Type.INVOKE, "final-read", Map.of(), last.epoch(), null, null);
+        Map<String, Object> all = Workload.snapshotRead(last.store(), prefixOf(workload));
+        Map<String, Object> pads = Workload.snapshotRead(last.store(), "pad/");
+        Map<String, Object> markers = Workload.snapshotRead(last.store(), "xfer/");
+        Map<String, Object> txnMarkers = Workload.snapshotRead(last.store(), "txn/");
+        Map<String, Object> merged = mergeEntries(all, pads, markers, txnMarkers);
+        history.add(p, Event.Type.OK, "final-read", merged, last.epoch(), (String) all.get("lsn"), null);
+    }
+
+    static String prefixOf(String workload) {
         return "bank".equals(workload) ? "acct/" : "list/";
     }
 
     @SafeVarargs
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> mergeEntries(Map<String, Object>... reads) {
+    static Map<String, Object> mergeEntries(Map<String, Object>... reads) {
         Map<String, String> entries = new java.util.TreeMap<>();
         for (Map<String, Object> r : reads) {
             entries.putAll((Map<String, String>) r.get("entries"));
@@ -240,7 +261,7 @@ public final class Campaign {
     }
 
     /** A client thread: builds the next transaction under the supervisor's lock, then waits for its commit. */
-    private static void writeLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
+    static void writeLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
                                   SplittableRandom random, java.util.function.BooleanSupplier running) {
         int process = processes.getAndIncrement();
         while (running.getAsBoolean()) {
@@ -306,7 +327,7 @@ public final class Campaign {
      * (fenced writer, outage) is expected under faults, and what matters is that the history still
      * checks clean.
      */
-    private static void checkpointLoop(WriterSupervisor writers, Map<String, Integer> counts, SplittableRandom random,
+    static void checkpointLoop(WriterSupervisor writers, Map<String, Integer> counts, SplittableRandom random,
                                        java.util.function.BooleanSupplier running) {
         while (running.getAsBoolean()) {
             try {
@@ -334,7 +355,7 @@ public final class Campaign {
      * checked like the reader's (prefixes of the final lists, totals, never going back on one
      * handle); a standby that fails is reopened under a new process id.
      */
-    private static void standbyLoop(String connect, String storeName, StoreConfig cfg, Workload workload, History history,
+    static void standbyLoop(String connect, String storeName, StoreConfig cfg, Workload workload, History history,
                                     AtomicInteger processes, java.util.function.BooleanSupplier running) {
         int process = processes.getAndIncrement();
         io.ledgerkv.store.DefaultLedgerKv client = null;
@@ -374,7 +395,7 @@ public final class Campaign {
     }
 
     /** The reader: snapshot reads through the current writer's handle. */
-    private static void readLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
+    static void readLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
                                  java.util.function.BooleanSupplier running) {
         int process = processes.getAndIncrement();
         while (running.getAsBoolean()) {

@@ -27,7 +27,7 @@ public final class CampaignRunner {
 
     /** Totals over all runs. */
     public record Summary(int runs, long operations, long ackedCommits, long failedCommits, long indeterminate,
-                          Map<String, Long> indeterminateResolved, Map<FaultKind, Long> faults, Map<FaultKind, Long> failedInjections,
+                          Map<String, Long> indeterminateResolved, Map<String, Long> faults, Map<String, Long> failedInjections,
                           long anomalies,
                           Map<String, Long> anomaliesByKind, List<String> failedRuns, long millis) {
     }
@@ -47,6 +47,19 @@ public final class CampaignRunner {
     public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
                               String workloadChoice, String zk, boolean encrypt, boolean everyKindOnce, Path out, boolean charts,
                               Progress progress) {
+        return run(runs, seed, duration, writers, faults, faults.stream().map(Enum::name).toList(), bug, workloadChoice, zk, encrypt,
+                everyKindOnce, out, charts, progress, Campaign::run, "");
+    }
+
+    /**
+     * The general form: {@code one} runs one configured run (the in-JVM {@link Campaign} or a
+     * {@link ProcessCampaign}, which has kinds of its own and gets no {@code kinds}); {@code faults}
+     * names the kinds enabled and {@code replayFlags} are the extra {@code fault run} flags that replay it.
+     */
+    public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> kinds, List<String> faults,
+                              Campaign.Bug bug,
+                              String workloadChoice, String zk, boolean encrypt, boolean everyKindOnce, Path out, boolean charts,
+                              Progress progress, java.util.function.Function<Campaign.Config, Campaign.Result> one, String replayFlags) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -59,8 +72,8 @@ public final class CampaignRunner {
         long info = 0;
         long anomalies = 0;
         Map<String, Long> resolved = new TreeMap<>();
-        Map<FaultKind, Long> faultCounts = new TreeMap<>();
-        Map<FaultKind, Long> failedInjections = new TreeMap<>();
+        Map<String, Long> faultCounts = new TreeMap<>();
+        Map<String, Long> failedInjections = new TreeMap<>();
         List<String> failedRuns = new ArrayList<>();
         Map<String, Long> byKind = new TreeMap<>();
         List<Map<String, Object>> perRun = new ArrayList<>();
@@ -71,9 +84,23 @@ public final class CampaignRunner {
                 default -> i % 2 == 0 ? "bank" : "list-append";
             };
             progress.update(PHASE, i, runs);
-            Campaign.Result r = Campaign.run(new Campaign.Config(s, workload, duration, writers, faults, bug, zk, encrypt, everyKindOnce));
-            CheckResult c = r.check();
             String name = String.format(Locale.ROOT, "run-%03d-%s-seed%d", i, workload, s);
+            Campaign.Result r;
+            try {
+                r = one.apply(new Campaign.Config(s, workload, duration, writers, kinds, bug, zk, encrypt, everyKindOnce));
+            } catch (RuntimeException e) {
+                // The harness itself failed (a cluster node would not restart, a run could not finish): never a clean run.
+                anomalies++;
+                byKind.merge("harness-error", 1L, Long::sum);
+                failedRuns.add(name);
+                writeError(out, name, e);
+                progress.update(name + ": harness error: " + e, i + 1, runs);
+                writeSummary(out, new Summary(i + 1, ops, acked, failed, info, resolved, faultCounts, failedInjections, anomalies, byKind,
+                        failedRuns, (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug,
+                        workloadChoice, encrypt, replayFlags);
+                continue;
+            }
+            CheckResult c = r.check();
             long runOps = c.outcomes().values().stream().mapToLong(Long::longValue).sum();
             ops += runOps;
             long runAcked = c.outcomes().entrySet().stream().filter(e -> e.getKey().endsWith(":OK") && !e.getKey().contains("read")
@@ -123,22 +150,33 @@ public final class CampaignRunner {
             // Rewritten after every run: a campaign stopped part way still leaves a true summary of what ran.
             writeSummary(out, new Summary(i + 1, ops, acked, failed, info, resolved, faultCounts, failedInjections, anomalies, byKind,
                     failedRuns,
-                    (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug, workloadChoice, encrypt);
+                    (System.nanoTime() - t0) / 1_000_000), perRun, runs, seed, duration, writers, faults, bug, workloadChoice, encrypt, replayFlags);
         }
         progress.update(PHASE, runs, runs);
         return new Summary(runs, ops, acked, failed, info, resolved, faultCounts, failedInjections, anomalies, byKind, failedRuns,
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
+    private static void writeError(Path out, String name, RuntimeException e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        try {
+            Files.writeString(out.resolve(name + ".harness-error.txt"), trace.toString());
+        } catch (IOException io) {
+            throw new UncheckedIOException(io);
+        }
+    }
+
     private static void writeSummary(Path out, Summary sum, List<Map<String, Object>> perRun, int planned, long seed, Duration duration,
-                                     int writers, List<FaultKind> faults, Campaign.Bug bug, String workloadChoice, boolean encrypt) {
+                                     int writers, List<String> faults, Campaign.Bug bug, String workloadChoice, boolean encrypt,
+                                     String replayFlags) {
         try {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("plannedRuns", planned);
             json.put("summary", sum);
             json.put("runs", perRun);
             Files.write(out.resolve("summary.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-            String md = markdown(sum, perRun, seed, duration, writers, faults, bug, workloadChoice, encrypt);
+            String md = markdown(sum, perRun, seed, duration, writers, faults, bug, workloadChoice, encrypt, replayFlags);
             if (sum.runs() < planned) {
                 md = "**In progress or interrupted: " + sum.runs() + " of " + planned + " planned runs done.**\n\n" + md;
             }
@@ -148,8 +186,8 @@ public final class CampaignRunner {
         }
     }
 
-    static String markdown(Summary s, List<Map<String, Object>> perRun, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
-                           String workload, boolean encrypt) {
+    static String markdown(Summary s, List<Map<String, Object>> perRun, long seed, Duration duration, int writers, List<String> faults,
+                           Campaign.Bug bug, String workload, boolean encrypt, String replayFlags) {
         StringBuilder sb = new StringBuilder();
         sb.append("| | |\n|---|---|\n");
         sb.append("| runs | ").append(s.runs()).append(" (seeds ").append(seed).append("..").append(seed + s.runs() - 1)
@@ -171,7 +209,7 @@ public final class CampaignRunner {
         sb.append("\nFault kinds enabled: ").append(faults).append("\n");
         sb.append("\nReplay one run: `./ledgerkv fault run --runs 1 --seed SEED --workload WORKLOAD --duration ")
                 .append(duration.toSeconds()).append(" --writers ").append(writers)
-                .append(bug == Campaign.Bug.NONE ? "" : " --bug " + bug).append(encrypt ? " --encrypt" : "").append("` (the same faults at the same points of the"
+                .append(bug == Campaign.Bug.NONE ? "" : " --bug " + bug).append(encrypt ? " --encrypt" : "").append(replayFlags).append("` (the same faults at the same points of the"
                         + " schedule; thread interleavings differ). Re-check a kept history: `./ledgerkv fault check FILE`.\n");
         sb.append("\n| run | ops | acked | indeterminate | faults | anomalies | s |\n|---|---:|---:|---:|---|---:|---:|\n");
         for (Map<String, Object> r : perRun) {

@@ -106,6 +106,18 @@ public final class TimelineChart {
             case "CRASH_WRITER" -> "crash";
             case "SUCCESSOR_FENCES_WRITER" -> "fence";
             case "CRASH_WRITER_IN_OUTAGE" -> "outage+crash";
+            case "KILL_ZOOKEEPER" -> "kill zk";
+            case "PAUSE_ZOOKEEPER" -> "pause zk";
+            case "KILL_WRITER" -> "kill -9 writer";
+            case "KILL_WRITER_IN_OUTAGE" -> "outage+kill -9";
+            case "PAUSE_WRITER" -> "stop writer";
+            case "PARTITION_BOOKIE" -> "cut bookie";
+            case "PARTITION_WRITER_FROM_ZOOKEEPER" -> "writer|zk";
+            case "PARTITION_ZOOKEEPER_MINORITY" -> "zk minority";
+            case "ZOOKEEPER_LOSS_AT_METADATA_UPDATE" -> "zk loss@update";
+            case "LOSSY_WRITER_LINK" -> "loss 20%";
+            case "SLOW_BOOKIE_LINK" -> "slow link";
+            case "DELAY_REORDER_BOOKIE" -> "delay+reorder";
             default -> kind;
         };
     }

@@ -20,8 +20,30 @@ public final class History {
     private final Map<String, Object> meta;
 
     public History(Map<String, Object> meta) {
-        this.start = System.nanoTime();
+        this(meta, System.nanoTime());
+    }
+
+    /**
+     * A history whose clock starts at {@code startNanos} ({@link System#nanoTime}). The campaign's
+     * writer processes pass the orchestrator's start: on Linux every JVM's {@code nanoTime} reads
+     * the system-wide {@code CLOCK_MONOTONIC}, so their event times and the orchestrator's are on
+     * one clock.
+     */
+    public History(Map<String, Object> meta, long startNanos) {
+        this.start = startNanos;
         this.meta = meta;
+    }
+
+    /** Called with every event added (a writer process streams its events to the orchestrator this way). */
+    private volatile java.util.function.Consumer<Event> sink = e -> { };
+
+    public void sink(java.util.function.Consumer<Event> sink) {
+        this.sink = sink;
+    }
+
+    /** Nanoseconds on this history's clock for a {@link System#nanoTime} reading. */
+    public long since(long nanoTime) {
+        return nanoTime - start;
     }
 
     private History(Map<String, Object> meta, List<Event> events) {
@@ -42,6 +64,15 @@ public final class History {
     public synchronized Event add(int process, Event.Type type, String f, Map<String, Object> value, long epoch, String lsn,
                                   String error) {
         Event e = new Event(events.size(), process, type, f, value, System.nanoTime() - start, epoch, lsn, error);
+        events.add(e);
+        sink.accept(e);
+        return e;
+    }
+
+    /** Adds an event recorded elsewhere (a writer process) at its own time; its index becomes its place here. */
+    public synchronized Event addRecorded(Event recorded) {
+        Event e = new Event(events.size(), recorded.process(), recorded.type(), recorded.f(), recorded.value(), recorded.nanos(),
+                recorded.epoch(), recorded.lsn(), recorded.error());
         events.add(e);
         return e;
     }

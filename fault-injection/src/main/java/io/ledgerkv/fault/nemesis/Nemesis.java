@@ -2,126 +2,38 @@ package io.ledgerkv.fault.nemesis;
 
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.cluster.LocalCluster;
-import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.workload.WriterSupervisor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.net.BookieId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Injects faults on a schedule drawn from a seed: pick a fault kind, inject it, hold it for a
- * while, undo it, pause, repeat. Every fault is recorded in the history as NEMESIS_START and
- * NEMESIS_END (with what was done), so checkers and timelines can place it. {@link #heal()} undoes
- * whatever is still in effect.
+ * The in-JVM nemesis: faults on the embedded cluster's bookies (lifecycle stop, suspend, disk full)
+ * and on the writer (session expiry, crash, a successor), on {@link FaultLoop}'s seeded schedule.
+ * {@link #heal()} undoes whatever is still in effect.
  */
-public final class Nemesis implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
-
+public final class Nemesis extends FaultLoop<FaultKind> {
     private final LocalCluster cluster;
     private final WriterSupervisor writers;
-    private final History history;
-    private final SplittableRandom random;
-    private final List<FaultKind> kinds;
-    private final long deadlineNanos;
     private final List<Integer> killed = new ArrayList<>();
     private final List<Integer> paused = new ArrayList<>();
     private final List<Integer> full = new ArrayList<>();
-    private final Map<FaultKind, Integer> counts = new LinkedHashMap<>();
-    private final Map<FaultKind, Integer> failed = new LinkedHashMap<>();
-    private List<FaultKind> forced;
-    private volatile int forcedNext;
-    /** Set once the forced schedule's last fault has been healed (not when it starts). */
-    private volatile boolean forcedDone;
-    private volatile boolean stop;
 
     /** @param cluster the embedded cluster, or null against an external one (then only writer-side kinds) */
     public Nemesis(LocalCluster cluster, WriterSupervisor writers, History history, long seed, List<FaultKind> kinds,
                    long deadlineNanos) {
+        super(history, seed, kinds, deadlineNanos);
         if (cluster == null && FaultKind.refusedWithoutEmbeddedCluster(kinds) != null) {
             throw new IllegalArgumentException(FaultKind.refusedWithoutEmbeddedCluster(kinds));
         }
         this.cluster = cluster;
         this.writers = writers;
-        this.history = history;
-        this.random = new SplittableRandom(seed);
-        this.kinds = kinds;
-        this.deadlineNanos = deadlineNanos;
-    }
-
-    public Map<FaultKind, Integer> counts() {
-        return counts;
-    }
-
-    public void stop() {
-        stop = true;
-    }
-
-    /**
-     * Runs each enabled kind exactly once, in a seeded order, with short holds, instead of the
-     * random schedule: the short campaign of the default build reaches every kind this way.
-     */
-    public Nemesis everyKindOnce() {
-        List<FaultKind> order = new ArrayList<>(kinds);
-        for (int i = order.size() - 1; i > 0; i--) {
-            java.util.Collections.swap(order, i, random.nextInt(i + 1));
-        }
-        this.forced = order;
-        return this;
-    }
-
-    /** Whether the forced schedule ({@link #everyKindOnce}) has run every kind. */
-    public boolean forcedScheduleDone() {
-        return forcedDone;
-    }
-
-    /** Injections that failed (the fault could not be applied): counted apart, never as faults. */
-    public Map<FaultKind, Integer> failedInjections() {
-        return failed;
     }
 
     @Override
-    public void run() {
-        try {
-            pause(500 + random.nextInt(1000));
-            while (!kinds.isEmpty() && !stop && (forced != null ? forcedNext < forced.size()
-                    : System.nanoTime() < deadlineNanos - TimeUnit.SECONDS.toNanos(3))) {
-                FaultKind kind = forced != null ? forced.get(forcedNext++) : kinds.get(random.nextInt(kinds.size()));
-                int hold = forced != null ? 800 : 800 + random.nextInt(2200);
-                Map<String, Object> what = new LinkedHashMap<>();
-                what.put("holdMillis", hold);
-                history.add(-1, Event.Type.NEMESIS_START, kind.name(), what, 0, null, null);
-                boolean injected = false;
-                try {
-                    inject(kind, what);
-                    injected = true;
-                    pause(hold);
-                } catch (InterruptedException e) {
-                    throw e;
-                } catch (Exception e) {
-                    what.put("error", e.toString());
-                    LOG.debug("nemesis {} failed: {}", kind, e.toString());
-                } finally {
-                    heal();
-                }
-                (injected ? counts : failed).merge(kind, 1, Integer::sum);
-                history.add(-1, Event.Type.NEMESIS_END, kind.name(), what, 0, null, null);
-                pause(forced != null ? 500 : 500 + random.nextInt(1500));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            forcedDone = true;
-        }
-    }
-
-    private void inject(FaultKind kind, Map<String, Object> what) throws Exception {
+    protected void inject(FaultKind kind, Map<String, Object> what) throws Exception {
         switch (kind) {
             case KILL_BOOKIE -> {
                 int b = randomRunning();
@@ -205,6 +117,7 @@ public final class Nemesis implements Runnable {
     }
 
     /** Undoes every fault still in effect. */
+    @Override
     public synchronized void heal() {
         for (int b : paused) {
             if (cluster.isRunning(b)) {
@@ -228,9 +141,5 @@ public final class Nemesis implements Runnable {
             }
         }
         killed.clear();
-    }
-
-    private static void pause(long millis) throws InterruptedException {
-        Thread.sleep(millis);
     }
 }

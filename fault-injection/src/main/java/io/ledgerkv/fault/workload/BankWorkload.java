@@ -81,6 +81,11 @@ public final class BankWorkload implements Workload {
     }
 
     @Override
+    public void idFloor(long floor) {
+        nextId.accumulateAndGet(floor, Math::max);
+    }
+
+    @Override
     public Submitted nextWrite(SplittableRandom random, KvStore store) {
         long id = nextId.getAndIncrement();
         int from = random.nextInt(accounts);

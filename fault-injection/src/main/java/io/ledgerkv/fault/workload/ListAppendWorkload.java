@@ -99,16 +99,35 @@ public final class ListAppendWorkload implements Workload {
         return new Submitted("setup", Map.of("keys", keys), store.putAllAsync(List.of()));
     }
 
-    /** Only the id counter comes from the store: ids must stay unique across writers. */
+    /**
+     * Only the id counter and which lists are retired come from the store: ids must stay unique
+     * across writers, and a writer process that starts afresh must not append to retired lists.
+     */
     @Override
     public void reload(KvStore store) {
+        Map<Integer, Integer> sizes = new java.util.HashMap<>();
         try (var it = store.range(b("list/"), b("list0"))) {
             while (it.hasNext()) {
-                for (long x : parse(s(it.next().value()))) {
+                var kv = it.next();
+                List<Long> list = parse(s(kv.value()));
+                sizes.put(Integer.parseInt(s(kv.key()).substring("list/".length())), list.size());
+                for (long x : list) {
                     nextId.accumulateAndGet(x + 1, Math::max);
                 }
             }
         }
+        sizes.keySet().stream().max(Integer::compare).ifPresent(max -> nextKey.accumulateAndGet(max + 1, Math::max));
+        for (int slot = 0; slot < keys; slot++) {
+            int k = slots.get(slot);
+            if (sizes.getOrDefault(k, 0) >= MAX_APPENDS_PER_KEY) {
+                slots.compareAndSet(slot, k, nextKey.getAndIncrement());
+            }
+        }
+    }
+
+    @Override
+    public void idFloor(long floor) {
+        nextId.accumulateAndGet(floor, Math::max);
     }
 
     @Override

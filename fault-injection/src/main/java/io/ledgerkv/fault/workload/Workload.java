@@ -27,6 +27,13 @@ public interface Workload {
     void reload(KvStore store);
 
     /**
+     * Ids from now on are at least {@code floor}: writer processes that may run at once (a
+     * successor opening while the old one commits) each take ids from a range of their own, so
+     * an id names one transaction even when both processes build transactions at the same time.
+     */
+    void idFloor(long floor);
+
+    /**
      * Builds and submits the next write transaction. Never blocks on its commit; a commit whose
      * conditions no longer hold fails with {@link io.ledgerkv.api.ConditionFailedException}.
      */

@@ -58,6 +58,8 @@ public final class WriterSupervisor {
     private final ReentrantLock opening = new ReentrantLock();
     /** Called with each writer right after its open returned (the fencing fault samples the old writer there). */
     private volatile java.util.function.Consumer<Handle> openedHook = h -> { };
+    /** When set, a failed writer is not replaced here but this runs (it ends the writer process). */
+    private volatile Runnable onWriterLost;
     /** Old writers the fencing fault left running; closed with the supervisor. */
     private final java.util.List<Handle> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -77,6 +79,15 @@ public final class WriterSupervisor {
     public static ClientConfig clientConfig(String connectString) {
         return ClientConfig.builder(connectString).sessionTimeout(Duration.ofSeconds(4)).connectTimeout(Duration.ofSeconds(4))
                 .addEntryTimeout(ADD_ENTRY_TIMEOUT).operationTimeout(OPERATION_TIMEOUT).build();
+    }
+
+    /**
+     * In a writer process of its own, a failed writer is not replaced in the same process:
+     * {@code action} runs instead (it ends the process, and the orchestrator starts a successor,
+     * as a stream processor's job coordinator restarts a failed container).
+     */
+    public void onWriterLost(Runnable action) {
+        this.onWriterLost = action;
     }
 
     public ReentrantLock lock() {
@@ -153,6 +164,9 @@ public final class WriterSupervisor {
         try {
             if (current != failed) {
                 return current;
+            }
+            if (onWriterLost != null) {
+                onWriterLost.run(); // a writer process of its own: it dies, its orchestrator starts the successor
             }
             opening.lock();
             try {

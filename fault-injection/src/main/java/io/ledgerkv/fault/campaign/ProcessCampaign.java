@@ -1,0 +1,210 @@
+package io.ledgerkv.fault.campaign;
+
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.cluster.MultiProcessCluster;
+import io.ledgerkv.fault.checker.CheckResult;
+import io.ledgerkv.fault.checker.Checker;
+import io.ledgerkv.fault.history.History;
+import io.ledgerkv.fault.nemesis.ProcessFault;
+import io.ledgerkv.fault.nemesis.ProcessNemesis;
+import io.ledgerkv.fault.workload.BankWorkload;
+import io.ledgerkv.fault.workload.ListAppendWorkload;
+import io.ledgerkv.fault.workload.Workload;
+import io.ledgerkv.fault.workload.WriterSupervisor;
+import io.ledgerkv.meta.ZkLayout;
+import io.ledgerkv.txn.WriterHooks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Campaign runs on a cluster of real processes ({@link MultiProcessCluster}: ZooKeeper servers
+ * and bookies, each its own JVM, each in its own network namespace when the host allows it),
+ * with the writer in processes of its own ({@link WriterNode}, started and restarted by
+ * {@link WriterProcesses}). One cluster serves every run; each run uses a new store. The
+ * orchestrator (this JVM) runs the nemesis ({@link ProcessNemesis}: signals and network faults), the
+ * standby (its own client, over the network) and, after the run, the final writer that fences
+ * whatever is left and reads everything; the checker then judges the merged history exactly as
+ * for the in-JVM campaign.
+ */
+public final class ProcessCampaign implements AutoCloseable {
+    private final MultiProcessCluster cluster;
+    private final List<ProcessFault> kinds;
+    private final Map<ProcessFault, String> unavailable;
+    private final Path logs;
+    /** Whether closing this campaign stops the cluster (not for the views {@link #only} makes). */
+    private final boolean ownsCluster;
+
+    /**
+     * Starts the cluster: 3 ZooKeeper servers and 5 bookies, in namespaces if {@code network} (and
+     * the host allows it). {@code wanted} kinds this host cannot inject are left out with their
+     * reason ({@link #unavailable}).
+     */
+    public static ProcessCampaign start(List<ProcessFault> wanted, boolean network, Path logs) {
+        boolean namespaces = network && io.ledgerkv.cluster.NetNamespaces.unavailableReason() == null;
+        Map<ProcessFault, String> unavailable = ProcessFault.unavailable(wanted, namespaces);
+        MultiProcessCluster cluster = MultiProcessCluster.start(new MultiProcessCluster.Options(3, 5, null, namespaces));
+        return new ProcessCampaign(cluster, ProcessFault.runnable(wanted, unavailable), unavailable, logs);
+    }
+
+    ProcessCampaign(MultiProcessCluster cluster, List<ProcessFault> kinds, Map<ProcessFault, String> unavailable, Path logs) {
+        this(cluster, kinds, unavailable, logs, true);
+    }
+
+    private ProcessCampaign(MultiProcessCluster cluster, List<ProcessFault> kinds, Map<ProcessFault, String> unavailable, Path logs,
+                            boolean ownsCluster) {
+        this.ownsCluster = ownsCluster;
+        this.cluster = cluster;
+        this.kinds = kinds;
+        this.unavailable = unavailable;
+        this.logs = logs;
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The same cluster with only {@code these} kinds (those this host can inject); closing it leaves the cluster running. */
+    public ProcessCampaign only(List<ProcessFault> these) {
+        List<ProcessFault> k = new java.util.ArrayList<>(these);
+        k.retainAll(kinds);
+        return new ProcessCampaign(cluster, k, unavailable, logs, false);
+    }
+
+    /** The kinds this campaign injects. */
+    public List<ProcessFault> kinds() {
+        return kinds;
+    }
+
+    /** Kinds asked for that this host cannot inject, each with the reason. */
+    public Map<ProcessFault, String> unavailable() {
+        return unavailable;
+    }
+
+    public MultiProcessCluster cluster() {
+        return cluster;
+    }
+
+    /** One run (the config's {@code faults} and {@code zk} are ignored: the kinds are this campaign's, the cluster its own). */
+    public Campaign.Result run(Campaign.Config c) {
+        long t0 = System.nanoTime();
+        String storeName = "campaign-" + c.seed() + "-" + System.currentTimeMillis();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("seed", c.seed());
+        meta.put("workload", c.workload());
+        meta.put("durationMillis", c.duration().toMillis());
+        meta.put("writers", c.writers());
+        meta.put("faults", kinds.stream().map(Enum::name).toList());
+        meta.put("unavailableFaults", unavailable.keySet().stream().map(Enum::name).toList());
+        meta.put("bug", c.bug().name());
+        meta.put("encryption", "off");
+        meta.put("hangBoundMillis", Campaign.COMMIT_WAIT.toMillis());
+        meta.put("cluster", "processes: " + cluster.zooKeeperCount() + " ZooKeeper servers, " + cluster.bookieCount() + " bookies"
+                + (cluster.network() != null ? ", each in its own network namespace" : ", on loopback") + "; writer in its own JVM");
+        meta.put("store", storeName);
+        long start = System.nanoTime();
+        History history = new History(meta, start);
+        SplittableRandom seeds = new SplittableRandom(c.seed());
+        Workload workload = "bank".equals(c.workload()) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
+        StoreConfig cfg = Campaign.storeConfig(false);
+        Map<String, Integer> faults;
+        Map<String, Integer> failedInjections;
+        WriterProcesses procs = new WriterProcesses(cluster, history, c, storeName, start, logs);
+        WriterSupervisor last = new WriterSupervisor(cluster.connectString(), storeName, cfg, WriterHooks.NONE, history, workload,
+                Duration.ofSeconds(120));
+        try {
+            procs.startFirst();
+            long deadline = System.nanoTime() + c.duration().toNanos();
+            ProcessNemesis nemesis = new ProcessNemesis(cluster, nemesisWriters(procs), history, seeds.nextLong(), kinds, deadline,
+                    new ZkLayout(WriterSupervisor.clientConfig(cluster.connectString()).namespace(), storeName).ledgers());
+            java.util.function.BooleanSupplier running;
+            if (c.everyKindOnce()) {
+                nemesis.everyKindOnce();
+                long limit = deadline + Duration.ofMinutes(3).toNanos();
+                running = () -> System.nanoTime() < limit && (System.nanoTime() < deadline || !nemesis.forcedScheduleDone());
+            } else {
+                running = () -> System.nanoTime() < deadline;
+            }
+            AtomicInteger processes = new AtomicInteger(1); // the orchestrator's own: the standby (writer processes have ranges of their own)
+            Thread standby = new Thread(() -> Campaign.standbyLoop(cluster.connectString(), storeName, cfg, workload, history, processes,
+                    running), "campaign-standby");
+            Thread nem = new Thread(nemesis, "campaign-nemesis");
+            standby.start();
+            nem.start();
+            while (running.getAsBoolean()) {
+                Thread.sleep(50);
+            }
+            nemesis.stop();
+            nem.join();
+            standby.join();
+            nemesis.heal();
+            procs.stopAll();
+            faults = Campaign.byName(nemesis.counts());
+            failedInjections = Campaign.byName(nemesis.failedInjections());
+            meta.put("failedInjections", failedInjections);
+            meta.put("checkpoints", procs.checkpoints());
+            meta.put("writerProcesses", procs.started());
+            Campaign.finalRead(last, history, processes.getAndIncrement(), c.workload());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerKvException("campaign interrupted", e);
+        } catch (Exception e) {
+            throw new LedgerKvException("process campaign run " + c.seed() + " failed: " + e.getMessage(), e);
+        } finally {
+            procs.close();
+            last.close();
+            if (cluster.network() != null) {
+                cluster.network().healAll();
+            }
+        }
+        CheckResult check = Checker.check(history);
+        return new Campaign.Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static ProcessNemesis.Writers nemesisWriters(WriterProcesses procs) {
+        return new ProcessNemesis.Writers() {
+            @Override
+            public void kill() {
+                procs.killCurrent();
+            }
+
+            @Override
+            public Object pause() {
+                WriterProcesses.Child c = procs.current();
+                procs.pause(c);
+                return c;
+            }
+
+            @Override
+            public void resume(Object paused) {
+                procs.resume((WriterProcesses.Child) paused);
+            }
+
+            @Override
+            public Map<String, Integer> successor() throws Exception {
+                return procs.successor();
+            }
+
+            @Override
+            public long epoch() {
+                return procs.current().opened.getNow(-1L);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (ownsCluster) {
+            cluster.close();
+        }
+    }
+}

@@ -1,0 +1,490 @@
+package io.ledgerkv.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.bookkeeper.client.BookKeeperAdmin;
+import org.apache.bookkeeper.conf.ServerConfiguration;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * ZooKeeper servers and bookies, each a JVM of its own started from this class path with the
+ * servers' own main classes and config files ({@code QuorumPeerMain zoo.cfg},
+ * {@code org.apache.bookkeeper.server.Main -c bookie.conf}), each with its own data directory. With
+ * {@link Options#namespaces}, every node also runs in a network namespace of its own
+ * ({@link NetNamespaces}) at its own address, so network faults can cut single links; without, all
+ * listen on loopback at free ports. Nodes can be SIGKILLed, SIGSTOPped and SIGCONTed, and restarted
+ * on their own data (same address, port and bookie id). Journals are fsynced
+ * ({@code journalSyncData=true}).
+ *
+ * <p>{@link #java} builds the command for any other JVM that should live on the network (the
+ * campaign's writer process). Every child is killed when this closes, also from a shutdown hook;
+ * a child a SIGKILLed orchestrator leaves behind dies with its namespace at the next start.
+ */
+public final class MultiProcessCluster implements AutoCloseable {
+    /** What to start: ZooKeeper servers (1, or an ensemble of 3 or 5), bookies, where the data lives, and whether each node gets a namespace. */
+    public record Options(int zkServers, int bookies, Path data, boolean namespaces) {
+        public Options {
+            if (zkServers < 1 || zkServers % 2 == 0) {
+                throw new IllegalArgumentException("zkServers must be odd and at least 1 (a ZooKeeper ensemble needs a majority), got "
+                        + zkServers);
+            }
+            if (bookies < 1) {
+                throw new IllegalArgumentException("bookies must be at least 1, got " + bookies);
+            }
+        }
+    }
+
+    private static final int ZK_CLIENT_PORT = 2181;
+    private static final int BOOKIE_PORT = 3181;
+    private static final long START_TIMEOUT_SECONDS = 120;
+
+    /** One child JVM: its name on the network, address, port, config file and the running process. */
+    private static final class Node {
+        final String name;
+        final String address;
+        final int port;
+        final Path dir;
+        final Path config;
+        final String mainClass;
+        final List<String> args;
+        volatile Process process;
+        volatile boolean stopped;
+
+        Node(String name, String address, int port, Path dir, Path config, String mainClass, List<String> args) {
+            this.name = name;
+            this.address = address;
+            this.port = port;
+            this.dir = dir;
+            this.config = config;
+            this.mainClass = mainClass;
+            this.args = args;
+        }
+    }
+
+    private final Options options;
+    private final Path data;
+    private final boolean temporary;
+    private final NetNamespaces net;
+    private final List<Node> zks = new ArrayList<>();
+    private final List<Node> bookies = new ArrayList<>();
+    private final List<Process> others = new ArrayList<>();
+    private final Thread reaper;
+    private boolean closed;
+
+    private MultiProcessCluster(Options o) throws IOException {
+        this.options = o;
+        this.temporary = o.data() == null;
+        this.data = temporary ? Files.createTempDirectory("ledgerkv-processes") : Files.createDirectories(o.data());
+        this.net = o.namespaces() ? NetNamespaces.create() : null;
+        this.reaper = new Thread(this::killAll, "ledgerkv-processes-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /** Starts the cluster and waits (up to 2 minutes) until ZooKeeper answers and every bookie is registered and writable. */
+    public static MultiProcessCluster start(Options o) {
+        MultiProcessCluster c;
+        try {
+            c = new MultiProcessCluster(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cluster's data directory", e);
+        }
+        try {
+            c.startAll();
+            return c;
+        } catch (Exception e) {
+            c.close();
+            throw new IllegalStateException("the process cluster did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private void startAll() throws Exception {
+        boolean formatted = Files.exists(data.resolve("formatted"));
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < options.zkServers(); i++) {
+            String name = "zk" + i;
+            String address = net != null ? net.add(name) : "127.0.0.1";
+            int port = net != null ? ZK_CLIENT_PORT : LocalCluster.freePort();
+            int peer = net != null ? 2888 : LocalCluster.freePort();
+            int election = net != null ? 3888 : LocalCluster.freePort();
+            peers.add("server." + (i + 1) + "=" + address + ":" + peer + ":" + election);
+            Path dir = Files.createDirectories(data.resolve(name));
+            zks.add(new Node(name, address, port, dir, dir.resolve("zoo.cfg"), "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                    List.of(dir.resolve("zoo.cfg").toString())));
+            Files.writeString(dir.resolve("myid"), Integer.toString(i + 1));
+        }
+        for (Node z : zks) {
+            StringBuilder cfg = new StringBuilder("tickTime=1000\ninitLimit=10\nsyncLimit=5\n")
+                    .append("dataDir=").append(z.dir).append('\n')
+                    .append("clientPort=").append(z.port).append('\n')
+                    .append("clientPortAddress=").append(z.address).append('\n')
+                    .append("admin.enableServer=false\n4lw.commands.whitelist=*\nmaxClientCnxns=0\n");
+            if (options.zkServers() > 1) {
+                peers.forEach(p -> cfg.append(p).append('\n'));
+            }
+            Files.writeString(z.config, cfg.toString());
+            launch(z);
+        }
+        awaitZooKeeper();
+        if (!formatted) {
+            ServerConfiguration formatConf = new ServerConfiguration();
+            formatConf.setMetadataServiceUri(metadataServiceUri());
+            if (!BookKeeperAdmin.format(formatConf, false, true)) {
+                throw new IOException("formatting BookKeeper metadata failed");
+            }
+            Files.writeString(data.resolve("formatted"), "BookKeeper metadata formatted\n");
+        }
+        for (int i = 0; i < options.bookies(); i++) {
+            String name = "b" + i;
+            String address = net != null ? net.add(name) : "127.0.0.1";
+            Path dir = Files.createDirectories(data.resolve(name));
+            Path portFile = dir.resolve("port");
+            int port = net != null ? BOOKIE_PORT : Files.exists(portFile) ? Integer.parseInt(Files.readString(portFile).trim())
+                    : LocalCluster.freePort();
+            Files.writeString(portFile, Integer.toString(port));
+            String conf = "bookiePort=" + port + "\nadvertisedAddress=" + address + "\n"
+                    + "allowLoopback=true\nuseHostNameAsBookieID=false\n"
+                    + "metadataServiceUri=" + metadataServiceUri() + "\n"
+                    + "journalDirectories=" + dir.resolve("journal") + "\nledgerDirectories=" + dir.resolve("ledgers") + "\n"
+                    + "journalSyncData=true\njournalPreAllocSizeMB=4\nzkTimeout=6000\n"
+                    + "autoRecoveryDaemonEnabled=false\nhttpServerEnabled=false\n"
+                    + "statsProviderClass=org.apache.bookkeeper.stats.NullStatsProvider\n"
+                    + "diskCheckInterval=600000\n";
+            Path config = dir.resolve("bookie.conf");
+            Files.writeString(config, conf);
+            Node b = new Node(name, address, port, dir, config, "org.apache.bookkeeper.server.Main", List.of("-c", config.toString()));
+            bookies.add(b);
+            clearRegistration(b);
+            launch(b);
+        }
+        awaitBookies(bookies);
+    }
+
+    public String connectString() {
+        return String.join(",", zks.stream().map(z -> z.address + ":" + z.port).toList());
+    }
+
+    public String metadataServiceUri() {
+        return "zk+hierarchical://" + String.join(";", zks.stream().map(z -> z.address + ":" + z.port).toList()) + "/ledgers";
+    }
+
+    /** The private network, or null when every node listens on loopback. */
+    public NetNamespaces network() {
+        return net;
+    }
+
+    public Path dataDir() {
+        return data;
+    }
+
+    public int bookieCount() {
+        return bookies.size();
+    }
+
+    public int zooKeeperCount() {
+        return zks.size();
+    }
+
+    /** A bookie's id as BookKeeper knows it ({@code address:port}). */
+    public String bookieId(int i) {
+        return bookies.get(i).address + ":" + bookies.get(i).port;
+    }
+
+    /** The node name a bookie or ZooKeeper server has on the network ({@code b0}, {@code zk1}). */
+    public String bookieNode(int i) {
+        return bookies.get(i).name;
+    }
+
+    public String zooKeeperNode(int i) {
+        return zks.get(i).name;
+    }
+
+    public long bookiePid(int i) {
+        return bookies.get(i).process.pid();
+    }
+
+    public long zooKeeperPid(int i) {
+        return zks.get(i).process.pid();
+    }
+
+    /** Whether the bookie's process is alive (a SIGSTOPped one is alive). */
+    public boolean bookieAlive(int i) {
+        Process p = bookies.get(i).process;
+        return p != null && p.isAlive();
+    }
+
+    public boolean zooKeeperAlive(int i) {
+        Process p = zks.get(i).process;
+        return p != null && p.isAlive();
+    }
+
+    /** SIGKILL: the bookie dies at once, whatever it had not fsynced is gone. */
+    public void killBookie(int i) {
+        kill(bookies.get(i));
+    }
+
+    public void killZooKeeper(int i) {
+        kill(zks.get(i));
+    }
+
+    /** Starts a killed bookie again on its own data, address and port, and waits until it is registered. */
+    public void restartBookie(int i) throws Exception {
+        restartBookies(List.of(i));
+    }
+
+    /** Starts killed bookies again, all at once, and waits until every one is registered. */
+    public void restartBookies(List<Integer> which) throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        for (int i : which) {
+            Node b = bookies.get(i);
+            if (b.process != null && b.process.isAlive()) {
+                throw new IllegalStateException("bookie " + i + " is still running");
+            }
+            nodes.add(b);
+        }
+        for (Node b : nodes) {
+            clearRegistration(b);
+            launch(b);
+        }
+        awaitBookies(nodes);
+    }
+
+    /** Starts a killed ZooKeeper server again on its own data. */
+    public void restartZooKeeper(int i) throws IOException {
+        Node z = zks.get(i);
+        if (z.process != null && z.process.isAlive()) {
+            throw new IllegalStateException("ZooKeeper server " + i + " is still running");
+        }
+        launch(z);
+    }
+
+    /** SIGSTOP: the bookie keeps its sockets and stops answering (a long GC pause, a frozen VM). */
+    public void pauseBookie(int i) {
+        signal(bookies.get(i), "STOP");
+    }
+
+    /** SIGCONT: undoes {@link #pauseBookie}. */
+    public void resumeBookie(int i) {
+        signal(bookies.get(i), "CONT");
+    }
+
+    public void pauseZooKeeper(int i) {
+        signal(zks.get(i), "STOP");
+    }
+
+    public void resumeZooKeeper(int i) {
+        signal(zks.get(i), "CONT");
+    }
+
+    /** Whether the node is SIGSTOPped. */
+    public boolean bookiePaused(int i) {
+        return bookies.get(i).stopped;
+    }
+
+    public boolean zooKeeperPaused(int i) {
+        return zks.get(i).stopped;
+    }
+
+    /**
+     * The command that runs {@code mainClass} in a JVM of its own on this cluster's network: in the
+     * namespace of {@code node} (created on first use) when there is a network, else on this host.
+     * The child gets this JVM's class path, {@code --add-opens} and log settings, and {@code jvmArgs}.
+     */
+    public List<String> java(String node, List<String> jvmArgs, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        if (net != null) {
+            net.add(node);
+            cmd.addAll(net.exec(node));
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("-Dlog4j2.configurationFile") || arg.startsWith("-Djava.awt.headless")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** Remembers a process started on the network (with {@link #java}) so that {@link #close} kills it too. */
+    public synchronized void adopt(Process p) {
+        others.add(p);
+    }
+
+    /** Sends a signal (STOP, CONT, KILL) to a process. */
+    public static void signal(long pid, String signal) {
+        NetNamespaces.run(List.of("kill", "-" + signal, Long.toString(pid)));
+    }
+
+    private void signal(Node n, String signal) {
+        Process p = n.process;
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException(n.name + " is not running");
+        }
+        signal(p.pid(), signal);
+        n.stopped = "STOP".equals(signal);
+    }
+
+    private void kill(Node n) {
+        Process p = n.process;
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(n.name + " (pid " + p.pid() + ") did not die within 30 s of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        n.stopped = false;
+    }
+
+    private void launch(Node n) throws IOException {
+        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false");
+        ProcessBuilder pb = new ProcessBuilder(java(n.name, jvm, n.mainClass, n.args)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(n.dir.resolve("out.log").toFile()));
+        n.stopped = false;
+        n.process = pb.start();
+    }
+
+    private void awaitZooKeeper() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            for (Node z : zks) {
+                if (!z.process.isAlive()) {
+                    throw new IOException(z.name + " exited with " + z.process.exitValue() + "; see " + z.dir.resolve("out.log"));
+                }
+            }
+            try (ZooKeeper zk = new ZooKeeper(connectString(), 10_000, e -> { })) {
+                zk.exists("/", false);
+                return;
+            } catch (KeeperException e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        throw new IOException("ZooKeeper did not answer within " + START_TIMEOUT_SECONDS + " s", last);
+    }
+
+    private void awaitBookies(List<Node> which) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        try (ZooKeeper zk = new ZooKeeper(connectString(), 10_000, e -> { })) {
+            while (true) {
+                List<String> missing = new ArrayList<>();
+                for (Node b : which) {
+                    if (!b.process.isAlive()) {
+                        throw new IOException(b.name + " exited with " + b.process.exitValue() + "; see " + b.dir.resolve("out.log"));
+                    }
+                    try {
+                        if (zk.exists("/ledgers/available/" + b.address + ":" + b.port, false) == null) {
+                            missing.add(b.name);
+                        }
+                    } catch (KeeperException e) {
+                        missing.add(b.name + " (" + e.code() + ")");
+                    }
+                }
+                if (missing.isEmpty()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("bookies " + missing + " did not register within " + START_TIMEOUT_SECONDS + " s");
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Removes a killed bookie's registration, which its ZooKeeper session would keep for up to its
+     * timeout: a restart would otherwise wait for it or refuse to start.
+     */
+    private void clearRegistration(Node b) throws Exception {
+        String id = b.address + ":" + b.port;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (ZooKeeper zk = new ZooKeeper(connectString(), 10_000, e -> { })) {
+            for (String path : List.of("/ledgers/available/" + id, "/ledgers/available/readonly/" + id)) {
+                while (true) {
+                    try {
+                        zk.delete(path, -1);
+                        break;
+                    } catch (KeeperException.NoNodeException e) {
+                        break;
+                    } catch (KeeperException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        Thread.sleep(200);
+                    }
+                }
+            }
+        }
+    }
+
+    private synchronized void killAll() {
+        for (Process p : others) {
+            p.destroyForcibly();
+        }
+        for (Node n : bookies) {
+            if (n.process != null) {
+                n.process.destroyForcibly();
+            }
+        }
+        for (Node n : zks) {
+            if (n.process != null) {
+                n.process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Kills every child (SIGKILL: stopping a cluster has nothing to save that the journals do not hold), removes the network and a temporary data directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        killAll();
+        for (Process p : allProcesses()) {
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (net != null) {
+            net.close();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+        if (temporary) {
+            try (var walk = Files.walk(data)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private List<Process> allProcesses() {
+        List<Process> all = new ArrayList<>(others);
+        bookies.stream().map(n -> n.process).filter(java.util.Objects::nonNull).forEach(all::add);
+        zks.stream().map(n -> n.process).filter(java.util.Objects::nonNull).forEach(all::add);
+        return all;
+    }
+}
