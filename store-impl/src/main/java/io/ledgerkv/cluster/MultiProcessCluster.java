@@ -24,8 +24,10 @@ import org.apache.zookeeper.ZooKeeper;
  * ({@code journalSyncData=true}).
  *
  * <p>{@link #java} builds the command for any other JVM that should live on the network (the
- * campaign's writer process). Every child is killed when this closes, also from a shutdown hook;
- * a child a SIGKILLed orchestrator leaves behind dies with its namespace at the next start.
+ * campaign's writer process). Every child is killed when this closes, also from a shutdown hook
+ * (SIGTERM, Ctrl-C). An owner killed with SIGKILL runs no hook: with namespaces, the next cluster
+ * that starts with namespaces kills what runs in them and removes them; on loopback its children
+ * keep running until killed by hand (their command lines name the data directory).
  */
 public final class MultiProcessCluster implements AutoCloseable {
     /** What to start: ZooKeeper servers (1, or an ensemble of 3 or 5), bookies, where the data lives, and whether each node gets a namespace. */
@@ -82,8 +84,9 @@ public final class MultiProcessCluster implements AutoCloseable {
         this.options = o;
         this.temporary = o.data() == null;
         this.data = temporary ? Files.createTempDirectory("ledgerkv-processes") : Files.createDirectories(o.data());
-        this.net = o.namespaces() ? NetNamespaces.create() : null;
-        this.reaper = new Thread(this::killAll, "ledgerkv-processes-reaper");
+        this.net = o.namespaces() ? NetNamespaces.create(data.resolve("network")) : null;
+        // On SIGTERM/Ctrl-C of the owner: kill every child and remove the network (close() does both).
+        this.reaper = new Thread(this::close, "ledgerkv-processes-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -467,10 +470,12 @@ public final class MultiProcessCluster implements AutoCloseable {
         if (net != null) {
             net.close();
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // already shutting down
+        if (Thread.currentThread() != reaper) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
         }
         if (temporary) {
             try (var walk = Files.walk(data)) {

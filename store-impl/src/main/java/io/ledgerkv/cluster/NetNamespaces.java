@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * gets a Linux network namespace of its own, joined by a veth pair to one bridge in the host's
  * namespace, with an address in a /24 of {@code 10.77.0.0/16} that only this network uses. The host
  * (the orchestrator, a standby) reaches every node through the bridge. Faults act on one node's
- * link: {@link #isolate} (link down: no packet in or out), {@link #cut} (blackhole routes both ways
- * between two nodes: the rest of the network is untouched), {@link #lossy} (nftables drops a random
+ * link: {@link #isolate} (link down: no packet in or out), {@link #cut} (no packet between two
+ * nodes, both ways; the rest of the network is untouched), {@link #lossy} (nftables drops a random
  * share of packets), {@link #slow} (a token bucket on both ends of the link: queueing delay) and
  * {@link #delayReorder} (netem, where the kernel has it). {@link #healAll} undoes every fault and
  * {@link #close} removes the namespaces (and so their veths) and the bridge.
@@ -66,13 +66,21 @@ public final class NetNamespaces implements AutoCloseable {
 
     /** Why packet loss cannot be injected (no {@code nft} tool), or null. */
     public static String lossUnavailableReason() {
-        try {
-            run(List.of("nft", "--version"));
-            return null;
-        } catch (RuntimeException e) {
-            return "packet loss needs nftables' nft tool (apt-get install nftables): " + e.getMessage();
+        String why = nftMissing;
+        if (why == null) {
+            try {
+                run(List.of("nft", "--version"));
+                why = "";
+            } catch (RuntimeException e) {
+                why = "packet loss needs nftables' nft tool (apt-get install nftables): " + e.getMessage();
+            }
+            nftMissing = why;
         }
+        return why.isEmpty() ? null : why;
     }
+
+    /** "" when nft works, else why not; null before the first look. */
+    private static volatile String nftMissing;
 
     /** Why delay and reordering cannot be injected (the kernel lacks {@code sch_netem}), or null. */
     public static String netemUnavailableReason() {
@@ -92,23 +100,41 @@ public final class NetNamespaces implements AutoCloseable {
         }
     }
 
-    /** Creates the bridge of a new network; removes the leftovers of dead owners first. */
-    public static NetNamespaces create() {
+    /**
+     * Creates the bridge of a new network; removes the leftovers of dead owners first. The subnet
+     * is remembered in {@code remember} (when not null) and taken again by the next network created
+     * with the same file if it is free: a cluster restarted on its data keeps its addresses, which
+     * its bookies' cookies hold.
+     */
+    public static NetNamespaces create(Path remember) {
         String why = unavailableReason();
         if (why != null) {
             throw new IllegalStateException(why);
         }
         removeOrphans();
-        List<String> existing = List.of(run(List.of("ip", "-o", "link", "show")).split("\n"));
+        String links = run(List.of("ip", "-o", "link", "show"));
+        List<Integer> candidates = new ArrayList<>();
+        try {
+            if (remember != null && Files.exists(remember)) {
+                candidates.add(Integer.parseInt(Files.readString(remember).trim()));
+            }
+        } catch (IOException | NumberFormatException e) {
+            // choose afresh
+        }
         for (int attempt = 0; attempt < 50; attempt++) {
-            int subnet = 1 + ThreadLocalRandom.current().nextInt(250);
+            candidates.add(1 + ThreadLocalRandom.current().nextInt(250));
+        }
+        for (int subnet : candidates) {
             NetNamespaces n = new NetNamespaces(subnet);
-            if (existing.stream().anyMatch(l -> l.contains(" " + n.prefix))) {
+            if (links.contains(" " + n.prefix)) {
                 continue;
             }
             try {
                 Files.createDirectories(OWNERS);
-                Files.writeString(OWNERS.resolve(n.prefix), Long.toString(ProcessHandle.current().pid()));
+                Files.writeString(OWNERS.resolve(n.prefix), ownerTag(ProcessHandle.current()));
+                if (remember != null) {
+                    Files.writeString(remember, Integer.toString(subnet));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -118,6 +144,11 @@ public final class NetNamespaces implements AutoCloseable {
             return n;
         }
         throw new IllegalStateException("no free 10.77.x.0/24 subnet for a new network");
+    }
+
+    /** A process's pid and start time: a pid reused by another process does not pass for the owner. */
+    private static String ownerTag(ProcessHandle p) {
+        return p.pid() + " " + p.info().startInstant().map(Object::toString).orElse("?");
     }
 
     /** The host's address on the bridge (the orchestrator's, a standby's). */
@@ -177,21 +208,40 @@ public final class NetNamespaces implements AutoCloseable {
     }
 
     /**
-     * No packet between {@code a} and each of {@code others}, in either direction (blackhole
-     * routes in both namespaces; "host" stands for the orchestrator's own namespace and is left
-     * alone); every other path stays up.
+     * No packet between {@code a} and each of {@code others}, in either direction; every other path
+     * stays up. With nftables, packets are dropped silently in both namespaces (as on a real
+     * partition: connections time out). Without it, blackhole routes are used, which fail a
+     * node's own sends at once ({@code EINVAL}: new connections fail fast instead of timing out,
+     * established ones see silent loss).
      */
     public synchronized void cut(String a, List<String> others) {
+        boolean nft = lossUnavailableReason() == null;
         for (String b : others) {
-            blackhole(a, address(b));
-            blackhole(b, address(a));
+            if (nft) {
+                dropBetween(a, address(b));
+                dropBetween(b, address(a));
+            } else {
+                blackhole(a, address(b));
+                blackhole(b, address(a));
+            }
         }
     }
 
+    private void dropBetween(String node, String peer) {
+        String table = "lkvcut" + peer.replace('.', '_');
+        String rules = "table inet " + table + " {\n"
+                + "  chain in { type filter hook input priority 0; ip saddr " + peer + " drop; }\n"
+                + "  chain out { type filter hook output priority 0; ip daddr " + peer + " drop; }\n"
+                + "}\n";
+        List<String> cmd = new ArrayList<>(exec(node));
+        cmd.addAll(List.of("nft", "-f", "-"));
+        run(cmd, rules);
+        List<String> del = new ArrayList<>(exec(node));
+        del.addAll(List.of("nft", "delete", "table", "inet", table));
+        undo(node, del);
+    }
+
     private void blackhole(String node, String to) {
-        if ("host".equals(node)) {
-            return;
-        }
         run(List.of("ip", "-n", namespace(node), "route", "add", "blackhole", to + "/32"));
         undo(node, List.of("ip", "-n", namespace(node), "route", "del", "blackhole", to + "/32"));
     }
@@ -297,14 +347,16 @@ public final class NetNamespaces implements AutoCloseable {
         }
         try (var files = Files.list(OWNERS)) {
             for (Path f : files.toList()) {
+                String tag;
                 long pid;
                 try {
-                    pid = Long.parseLong(Files.readString(f).trim());
+                    tag = Files.readString(f).trim();
+                    pid = Long.parseLong(tag.split(" ")[0]);
                 } catch (IOException | NumberFormatException e) {
                     continue;
                 }
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    continue;
+                if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(NetNamespaces::ownerTag).map(tag::equals).orElse(false)) {
+                    continue; // its owner is still running
                 }
                 removeNetwork(f.getFileName().toString());
             }
@@ -327,18 +379,19 @@ public final class NetNamespaces implements AutoCloseable {
 
     /** Runs a command (bounded: 20 s), returns its output; throws with its output if it fails. */
     static String run(List<String> cmd, String stdin) {
+        Path output = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            output = Files.createTempFile("ledgerkv-cmd", ".out");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             if (stdin != null) {
                 p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", cmd) + ": no answer within " + COMMAND_TIMEOUT_SECONDS + " s");
             }
-            String text = new String(out, StandardCharsets.UTF_8);
+            String text = Files.readString(output);
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + text.trim());
             }
@@ -348,6 +401,14 @@ public final class NetNamespaces implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(String.join(" ", cmd) + ": interrupted", e);
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
         }
     }
 }

@@ -175,6 +175,9 @@ public final class Campaign {
             nemesis.stop();
             nem.join();
             nemesis.heal();
+            if (!nemesis.healFailures().isEmpty()) {
+                throw new LedgerKvException("faults could not be healed: " + nemesis.healFailures());
+            }
             faults = byName(nemesis.counts());
             failedInjections = byName(nemesis.failedInjections());
             meta.put("failedInjections", failedInjections);

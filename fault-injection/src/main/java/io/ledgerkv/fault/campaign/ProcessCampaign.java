@@ -121,35 +121,48 @@ public final class ProcessCampaign implements AutoCloseable {
         WriterProcesses procs = new WriterProcesses(cluster, history, c, storeName, start, logs);
         WriterSupervisor last = new WriterSupervisor(cluster.connectString(), storeName, cfg, WriterHooks.NONE, history, workload,
                 Duration.ofSeconds(120));
+        io.ledgerkv.store.DefaultLedgerKv observer = io.ledgerkv.store.DefaultLedgerKv.connect(
+                WriterSupervisor.clientConfig(cluster.connectString()));
+        ProcessNemesis nemesis = null;
         try {
             procs.startFirst();
             long deadline = System.nanoTime() + c.duration().toNanos();
-            ProcessNemesis nemesis = new ProcessNemesis(cluster, nemesisWriters(procs), history, seeds.nextLong(), kinds, deadline,
-                    new ZkLayout(WriterSupervisor.clientConfig(cluster.connectString()).namespace(), storeName).ledgers());
+            ProcessNemesis nem = new ProcessNemesis(cluster, nemesisWriters(procs, observer, storeName), history, seeds.nextLong(), kinds,
+                    deadline, new ZkLayout(WriterSupervisor.clientConfig(cluster.connectString()).namespace(), storeName).ledgers());
+            nemesis = nem;
             java.util.function.BooleanSupplier running;
             if (c.everyKindOnce()) {
-                nemesis.everyKindOnce();
+                nem.everyKindOnce();
                 long limit = deadline + Duration.ofMinutes(3).toNanos();
-                running = () -> System.nanoTime() < limit && (System.nanoTime() < deadline || !nemesis.forcedScheduleDone());
+                running = () -> System.nanoTime() < limit && (System.nanoTime() < deadline || !nem.forcedScheduleDone());
             } else {
                 running = () -> System.nanoTime() < deadline;
             }
             AtomicInteger processes = new AtomicInteger(1); // the orchestrator's own: the standby (writer processes have ranges of their own)
             Thread standby = new Thread(() -> Campaign.standbyLoop(cluster.connectString(), storeName, cfg, workload, history, processes,
                     running), "campaign-standby");
-            Thread nem = new Thread(nemesis, "campaign-nemesis");
+            Thread nemThread = new Thread(nem, "campaign-nemesis");
             standby.start();
-            nem.start();
+            nemThread.start();
             while (running.getAsBoolean()) {
                 Thread.sleep(50);
             }
-            nemesis.stop();
-            nem.join();
-            standby.join();
-            nemesis.heal();
+            nem.stop();
+            // The nemesis ends within its current fault (the longest hold, a heal that restarts nodes: 2 minutes each at most).
+            nemThread.join(Duration.ofMinutes(5).toMillis());
+            standby.join(Duration.ofMinutes(1).toMillis());
+            if (nemThread.isAlive() || standby.isAlive()) {
+                nemThread.interrupt();
+                standby.interrupt();
+                throw new IllegalStateException("the " + (nemThread.isAlive() ? "nemesis" : "standby") + " did not stop");
+            }
+            nem.heal();
             procs.stopAll();
-            faults = Campaign.byName(nemesis.counts());
-            failedInjections = Campaign.byName(nemesis.failedInjections());
+            if (!nem.healFailures().isEmpty()) {
+                throw new IllegalStateException("faults could not be healed: " + nem.healFailures());
+            }
+            faults = Campaign.byName(nem.counts());
+            failedInjections = Campaign.byName(nem.failedInjections());
             meta.put("failedInjections", failedInjections);
             meta.put("checkpoints", procs.checkpoints());
             meta.put("writerProcesses", procs.started());
@@ -161,25 +174,45 @@ public final class ProcessCampaign implements AutoCloseable {
             throw new LedgerKvException("process campaign run " + c.seed() + " failed: " + e.getMessage(), e);
         } finally {
             procs.close();
+            observer.crash();
             last.close();
+            List<String> leftovers = new java.util.ArrayList<>();
+            if (nemesis != null) {
+                try {
+                    nemesis.heal(); // a run that failed part way leaves no fault behind for the next run
+                } catch (RuntimeException e) {
+                    leftovers.add(e.toString());
+                }
+            }
             if (cluster.network() != null) {
-                cluster.network().healAll();
+                leftovers.addAll(cluster.network().healAll());
+            }
+            if (!leftovers.isEmpty()) {
+                throw new LedgerKvException("process campaign run " + c.seed() + " left faults it could not undo: " + leftovers);
             }
         }
         CheckResult check = Checker.check(history);
         return new Campaign.Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static ProcessNemesis.Writers nemesisWriters(WriterProcesses procs) {
+    private static ProcessNemesis.Writers nemesisWriters(WriterProcesses procs, io.ledgerkv.store.DefaultLedgerKv observer,
+                                                         String storeName) {
         return new ProcessNemesis.Writers() {
             @Override
-            public void kill() {
+            public void kill() throws Exception {
+                WriterProcesses.awaitOpened(procs.current()); // kill a writer that is writing, not one still starting
                 procs.killCurrent();
             }
 
             @Override
-            public Object pause() {
+            public void killNow() {
+                procs.killCurrent();
+            }
+
+            @Override
+            public Object pause() throws Exception {
                 WriterProcesses.Child c = procs.current();
+                WriterProcesses.awaitOpened(c);
                 procs.pause(c);
                 return c;
             }
@@ -195,8 +228,19 @@ public final class ProcessCampaign implements AutoCloseable {
             }
 
             @Override
-            public long epoch() {
-                return procs.current().opened.getNow(-1L);
+            public long epoch() throws Exception {
+                return WriterProcesses.awaitOpened(procs.current());
+            }
+
+            @Override
+            public List<String> ensemble() {
+                try {
+                    var st = observer.status(storeName);
+                    var frags = st.ledgers().get(st.ledgers().size() - 1).fragments();
+                    return frags.get(frags.size() - 1).ensemble();
+                } catch (RuntimeException e) {
+                    return List.of(); // metadata unreachable (a fault): any live bookie will do
+                }
             }
         };
     }

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * indeterminate.
  *
  * <p>Arguments, {@code --key=value}: {@code connect}, {@code store}, {@code workload},
- * {@code seed}, {@code writers}, {@code base} (first process id and id floor: each writer process
- * has a range of its own), {@code start} (the orchestrator's {@code System.nanoTime()} at the
+ * {@code seed}, {@code writers}, {@code base} (its first process id), {@code ids} and
+ * {@code id-range} (the transaction ids it takes: each writer process has a range of its own), {@code start} (the orchestrator's {@code System.nanoTime()} at the
  * run's start: event times share its clock), {@code bug}, {@code first} (true: seed the store).
  */
 public final class WriterNode {
@@ -68,7 +68,8 @@ public final class WriterNode {
         String workloadName = a.get("workload");
         Workload workload = "bank".equals(workloadName) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
         int base = Integer.parseInt(a.get("base"));
-        workload.idFloor(base);
+        long ids = Long.parseLong(a.get("ids"));
+        workload.idRange(ids, ids + Long.parseLong(a.get("id-range")));
         Campaign.Bug bug = Campaign.Bug.valueOf(a.getOrDefault("bug", "NONE"));
         WriterSupervisor sup = new WriterSupervisor(a.get("connect"), a.get("store"), Campaign.storeConfig(false),
                 Campaign.hooksFor(bug), history, workload, Duration.ofSeconds(90));
@@ -84,7 +85,8 @@ public final class WriterNode {
             Workload.Submitted seed = workload.seed(first.store());
             int p = processes.getAndIncrement();
             history.add(p, Event.Type.INVOKE, seed.f(), seed.value(), first.epoch(), null, null);
-            history.add(p, Event.Type.OK, seed.f(), Map.of(), first.epoch(), seed.commit().join().toString(), null);
+            history.add(p, Event.Type.OK, seed.f(), Map.of(), first.epoch(),
+                    seed.commit().get(Campaign.COMMIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).toString(), null);
         }
         AtomicBoolean running = new AtomicBoolean(true);
         Thread stdin = new Thread(() -> {
@@ -115,8 +117,17 @@ public final class WriterNode {
                     "writer-node-checkpointer"));
         }
         threads.forEach(Thread::start);
+        while (running.get()) {
+            Thread.sleep(100); // until "stop", or the orchestrator's end of output (it died): both end the loop
+        }
+        long until = System.nanoTime() + Campaign.COMMIT_WAIT.plusSeconds(30).toNanos();
         for (Thread t : threads) {
-            t.join();
+            // Each thread ends within one commit wait of "stop".
+            t.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            if (t.isAlive()) {
+                System.err.println("writer node: " + t.getName() + " did not end; halting");
+                Runtime.getRuntime().halt(4);
+            }
         }
         synchronized (out) {
             out.println("CHECKPOINTS " + Json.MAPPER.writeValueAsString(checkpoints));

@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of its own ({@code base}).
  */
 final class WriterProcesses implements AutoCloseable {
-    /** Ids and process numbers per writer process; a process never uses this many. */
-    static final int RANGE = 10_000_000;
+    /** Transaction ids per writer process: process N takes ids from [N × ID_RANGE, (N + 1) × ID_RANGE). */
+    static final long ID_RANGE = 10_000_000L;
+    /** Process ids per writer process: process N's client threads are N × PROCESS_RANGE, + 1, ... */
+    static final int PROCESS_RANGE = 100_000;
 
     /** One writer process. */
     static final class Child {
@@ -100,17 +102,30 @@ final class WriterProcesses implements AutoCloseable {
      */
     Map<String, Integer> successor() throws Exception {
         Child old = current;
-        int atStart = old == null ? 0 : old.inFlight();
+        awaitOpened(old); // fence a writer that is really writing, not one still starting
+        int atStart = old.inFlight();
         Child c = start(false);
         c.opened.get(120, TimeUnit.SECONDS);
-        return Map.of("oldWriterInFlightAtStart", atStart, "oldWriterInFlightWhenOpened", old == null ? 0 : old.inFlightAtSuccessor);
+        return Map.of("oldWriterInFlightAtStart", atStart, "oldWriterInFlightWhenOpened", old.inFlightAtSuccessor);
+    }
+
+    /** Waits (up to a minute) until {@code c}'s writer has opened; returns its epoch. */
+    static long awaitOpened(Child c) throws Exception {
+        try {
+            return c.opened.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("writer process " + c.index + " has not opened its writer within 60 s", e);
+        }
     }
 
     private synchronized Child start(boolean first) throws IOException {
         int index = started.incrementAndGet();
-        int base = index * RANGE;
+        if (index >= Integer.MAX_VALUE / PROCESS_RANGE) {
+            throw new IllegalStateException("too many writer processes in one run: " + index);
+        }
         List<String> args = List.of("--connect=" + cluster.connectString(), "--store=" + store, "--workload=" + config.workload(),
-                "--seed=" + config.seed(), "--writers=" + config.writers(), "--base=" + base, "--start=" + startNanos,
+                "--seed=" + config.seed(), "--writers=" + config.writers(), "--base=" + index * PROCESS_RANGE,
+                "--ids=" + index * ID_RANGE, "--id-range=" + ID_RANGE, "--start=" + startNanos,
                 "--bug=" + config.bug().name(), "--first=" + first);
         List<String> cmd = cluster.java("writer", List.of("-Xmx512m", "-XX:+UseSerialGC"), WriterNode.class.getName(), args);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("seed" + config.seed() + "-writer-" + index + ".log").toFile()))
@@ -127,6 +142,33 @@ final class WriterProcesses implements AutoCloseable {
     }
 
     private void pump(Child c, Child previous) {
+        try {
+            readEvents(c, previous);
+        } catch (RuntimeException | Error e) {
+            // A pump that stops reading would leave the child blocked on a full pipe: end it, it counts as dead.
+            c.process.destroyForcibly();
+        }
+        int code;
+        try {
+            code = c.process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        synchronized (c) {
+            for (Event inv : c.pending.values()) {
+                history.add(inv.process(), Event.Type.INFO, inv.f(), Map.of(), inv.epoch(), null,
+                        "writer process " + c.index + " died (exit " + code + ") before answering");
+            }
+            c.pending.clear();
+        }
+        c.opened.completeExceptionally(new IllegalStateException("writer process " + c.index + " exited " + code + " before its writer opened"));
+        c.seeded.completeExceptionally(new IllegalStateException("writer process " + c.index + " exited " + code + " before seeding"));
+        c.ended.complete(code);
+        restartIfCurrent(c);
+    }
+
+    private void readEvents(Child c, Child previous) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("EV ")) {
@@ -165,24 +207,6 @@ final class WriterProcesses implements AutoCloseable {
         } catch (IOException ignored) {
             // the process is gone
         }
-        int code;
-        try {
-            code = c.process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        synchronized (c) {
-            for (Event inv : c.pending.values()) {
-                history.add(inv.process(), Event.Type.INFO, inv.f(), Map.of(), inv.epoch(), null,
-                        "writer process " + c.index + " died (exit " + code + ") before answering");
-            }
-            c.pending.clear();
-        }
-        c.opened.completeExceptionally(new IllegalStateException("writer process " + c.index + " exited " + code + " before its writer opened"));
-        c.seeded.completeExceptionally(new IllegalStateException("writer process " + c.index + " exited " + code + " before seeding"));
-        c.ended.complete(code);
-        restartIfCurrent(c);
     }
 
     /** A job coordinator's restart: the current writer process died, so a new one starts (after 200 ms). */
@@ -258,7 +282,11 @@ final class WriterProcesses implements AutoCloseable {
                 c.ended.get(left, TimeUnit.NANOSECONDS);
             } catch (Exception e) {
                 c.process.destroyForcibly();
-                c.ended.completeOnTimeout(-1, 30, TimeUnit.SECONDS).join();
+                try {
+                    c.ended.get(30, TimeUnit.SECONDS); // its pump records what it left unanswered
+                } catch (Exception stillRunning) {
+                    // nothing more to wait for: close() kills it again
+                }
             }
         }
     }

@@ -46,10 +46,17 @@ public abstract class FaultLoop<K extends Enum<K>> implements Runnable {
     /** Undoes every fault still in effect. */
     public abstract void heal();
 
-    /** How long a forced-schedule fault is held. */
-    protected int forcedHoldMillis(K kind) {
-        return 800;
+    /** How long a fault is held: 0.8 s in the forced schedule, else 0.8–3 s (seeded). */
+    protected int holdMillis(K kind, boolean forcedSchedule) {
+        return forcedSchedule ? 800 : 800 + random.nextInt(2200);
     }
+
+    /** Faults whose heal failed (a node that would not restart, an undo command that failed): the run cannot be trusted. */
+    public List<String> healFailures() {
+        return healFailures;
+    }
+
+    private final List<String> healFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Map<K, Integer> counts() {
         return counts;
@@ -89,7 +96,7 @@ public abstract class FaultLoop<K extends Enum<K>> implements Runnable {
             while (!kinds.isEmpty() && !stop && (forced != null ? forcedNext < forced.size()
                     : System.nanoTime() < deadlineNanos - TimeUnit.SECONDS.toNanos(3))) {
                 K kind = forced != null ? forced.get(forcedNext++) : kinds.get(random.nextInt(kinds.size()));
-                int hold = forced != null ? forcedHoldMillis(kind) : 800 + random.nextInt(2200);
+                int hold = holdMillis(kind, forced != null);
                 Map<String, Object> what = new LinkedHashMap<>();
                 what.put("holdMillis", hold);
                 history.add(-1, Event.Type.NEMESIS_START, kind.name(), what, 0, null, null);
@@ -104,7 +111,13 @@ public abstract class FaultLoop<K extends Enum<K>> implements Runnable {
                     what.put("error", e.toString());
                     LOG.debug("nemesis {} failed: {}", kind, e.toString());
                 } finally {
-                    heal();
+                    try {
+                        heal();
+                    } catch (RuntimeException e) {
+                        what.put("healError", e.toString());
+                        healFailures.add(kind + ": " + e);
+                        stop = true; // the cluster is not what the next fault assumes: end the schedule, the run fails
+                    }
                 }
                 (injected ? counts : failed).merge(kind, 1, Integer::sum);
                 history.add(-1, Event.Type.NEMESIS_END, kind.name(), what, 0, null, null);

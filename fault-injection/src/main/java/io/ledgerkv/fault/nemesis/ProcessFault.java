@@ -14,7 +14,7 @@ import java.util.Map;
 public enum ProcessFault {
     /** SIGKILL a bookie; after the hold it restarts on its own data, address and port. */
     KILL_BOOKIE(false),
-    /** SIGSTOP a bookie (sockets stay open, nothing answers); SIGCONT after the hold. */
+    /** SIGSTOP a bookie of the store's current ensemble (sockets stay open, nothing answers); SIGCONT after the hold. */
     PAUSE_BOOKIE(false),
     /** SIGKILL a ZooKeeper server; it restarts on its own data after the hold. */
     KILL_ZOOKEEPER(false),
@@ -32,19 +32,22 @@ public enum ProcessFault {
     KILL_WRITER_IN_OUTAGE(false),
     /** A second writer process opens the store while the first is alive and committing. */
     SUCCESSOR_FENCES_WRITER(false),
-    /** A bookie's link goes down: no packet in or out. */
+    /** The link of a bookie of the current ensemble goes down: no packet in or out. */
     PARTITION_BOOKIE(true),
     /** The writer loses ZooKeeper (every server) but keeps the bookies. */
     PARTITION_WRITER_FROM_ZOOKEEPER(true),
     /** One ZooKeeper server is cut off from everything (a minority of the ensemble). */
     PARTITION_ZOOKEEPER_MINORITY(true),
-    /** The writer's ZooKeeper links are cut right after its store's metadata changed (a roll, a checkpoint): the next update meets a lost connection. */
+    /**
+     * The writer's ZooKeeper links are cut right after its store's ledger list changed (a roll or a
+     * close): the update that follows meets a lost connection. Not a cut in the middle of one update.
+     */
     ZOOKEEPER_LOSS_AT_METADATA_UPDATE(true),
     /** 20 % of the writer's packets, in and out, are dropped at random (nftables). */
     LOSSY_WRITER_LINK(true),
-    /** A bookie's link is throttled to 256 kbit/s both ways (a token bucket: queueing delay, drops when full). */
+    /** The link of a bookie of the current ensemble is throttled to 256 kbit/s both ways (a token bucket: queueing delay, drops when full). */
     SLOW_BOOKIE_LINK(true),
-    /** A bookie's packets are delayed 40 ± 30 ms and a quarter of them reordered (tc netem). */
+    /** The packets of a bookie of the current ensemble are delayed 40 ± 30 ms and a quarter of them reordered (tc netem). */
     DELAY_REORDER_BOOKIE(true);
 
     private final boolean network;

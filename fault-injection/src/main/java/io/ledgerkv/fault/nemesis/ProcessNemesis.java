@@ -21,11 +21,14 @@ import org.apache.zookeeper.ZooKeeper;
 public final class ProcessNemesis extends FaultLoop<ProcessFault> {
     /** What the nemesis needs from the campaign's writer processes. */
     public interface Writers {
-        /** SIGKILL the current writer process (its successor is started by the campaign). */
-        void kill();
+        /** SIGKILL the current writer process once it has opened (its successor is started by the campaign). */
+        void kill() throws Exception;
 
-        /** SIGSTOP the current writer process; returns a handle to {@link #resume}. */
-        Object pause();
+        /** SIGKILL the current writer process at once, opened or not. */
+        void killNow();
+
+        /** SIGSTOP the current writer process once it has opened; returns a handle to {@link #resume}. */
+        Object pause() throws Exception;
 
         /** SIGCONT a paused writer process. */
         void resume(Object paused);
@@ -33,8 +36,11 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
         /** Starts a second writer process while the current one runs; returns the in-flight counts at the fence. */
         Map<String, Integer> successor() throws Exception;
 
-        /** The epoch of the current writer, for the record. */
-        long epoch();
+        /** The epoch of the current writer (waiting, bounded, until it has opened), for the record. */
+        long epoch() throws Exception;
+
+        /** Bookie ids of the store's newest ensemble (the bookies its writes go to now); empty if unknown. */
+        List<String> ensemble();
     }
 
     private final MultiProcessCluster cluster;
@@ -55,9 +61,13 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
         this.ledgersPath = ledgersPath;
     }
 
+    /** 1.5 s in the forced schedule, else as {@link FaultLoop}; a paused writer 2–6 s (5 s forced): its session is 4 s. */
     @Override
-    protected int forcedHoldMillis(ProcessFault kind) {
-        return kind == ProcessFault.PAUSE_WRITER ? 5000 : 1500; // a pause longer than the writer's 4 s session
+    protected int holdMillis(ProcessFault kind, boolean forcedSchedule) {
+        if (kind == ProcessFault.PAUSE_WRITER) {
+            return forcedSchedule ? 5000 : 2000 + random.nextInt(4000);
+        }
+        return forcedSchedule ? 1500 : super.holdMillis(kind, false);
     }
 
     @Override
@@ -71,7 +81,7 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
                 what.put("bookie", cluster.bookieId(b));
             }
             case PAUSE_BOOKIE -> {
-                int b = liveBookie();
+                int b = ensembleBookie();
                 cluster.pauseBookie(b);
                 pausedBookies.add(b);
                 what.put("bookie", cluster.bookieId(b));
@@ -93,6 +103,7 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
                 writers.kill();
             }
             case KILL_WRITER_IN_OUTAGE -> {
+                what.put("epoch", writers.epoch()); // a writer that has opened, before its bookies go
                 List<Integer> live = new ArrayList<>();
                 for (int b = 0; b < cluster.bookieCount(); b++) {
                     if (cluster.bookieAlive(b)) {
@@ -108,8 +119,7 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
                 }
                 what.put("bookiesKilled", killedBookies.stream().map(cluster::bookieId).toList());
                 pause(200 + random.nextInt(600));
-                what.put("epoch", writers.epoch());
-                writers.kill();
+                writers.killNow(); // whatever process is current now: the outage may already have ended the one that opened
             }
             case PAUSE_WRITER -> {
                 what.put("epoch", writers.epoch());
@@ -120,7 +130,7 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
                 what.putAll(writers.successor());
             }
             case PARTITION_BOOKIE -> {
-                int b = liveBookie();
+                int b = ensembleBookie();
                 net.isolate(cluster.bookieNode(b));
                 what.put("bookie", cluster.bookieId(b));
             }
@@ -137,12 +147,12 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
             }
             case LOSSY_WRITER_LINK -> net.lossy("writer", 20);
             case SLOW_BOOKIE_LINK -> {
-                int b = liveBookie();
+                int b = ensembleBookie();
                 net.slow(cluster.bookieNode(b), 256);
                 what.put("bookie", cluster.bookieId(b));
             }
             case DELAY_REORDER_BOOKIE -> {
-                int b = liveBookie();
+                int b = ensembleBookie();
                 net.delayReorder(cluster.bookieNode(b), 40, 30);
                 what.put("bookie", cluster.bookieId(b));
             }
@@ -156,6 +166,21 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
             out.add(cluster.zooKeeperNode(z));
         }
         return out;
+    }
+
+    /**
+     * A live bookie of the store's newest ensemble, where its writes go now (as the in-JVM
+     * nemesis's ensemble faults); any live bookie when the ensemble cannot be read.
+     */
+    private int ensembleBookie() {
+        List<String> ensemble = writers.ensemble();
+        List<Integer> in = new ArrayList<>();
+        for (int b = 0; b < cluster.bookieCount(); b++) {
+            if (ensemble.contains(cluster.bookieId(b)) && cluster.bookieAlive(b) && !cluster.bookiePaused(b)) {
+                in.add(b);
+            }
+        }
+        return in.isEmpty() ? liveBookie() : in.get(random.nextInt(in.size()));
     }
 
     /** A bookie that is running and not paused (there is always one: faults are healed one at a time). */
@@ -180,7 +205,11 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
         long t0 = System.nanoTime();
         CountDownLatch changed = new CountDownLatch(1);
         try (ZooKeeper zk = new ZooKeeper(cluster.connectString(), 10_000, e -> { })) {
-            Watcher w = e -> changed.countDown();
+            Watcher w = e -> {
+                if (e.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                    changed.countDown(); // not a connection event: the list itself changed
+                }
+            };
             long until = t0 + TimeUnit.SECONDS.toNanos(10);
             while (true) {
                 try {

@@ -74,15 +74,28 @@ public final class BankWorkload implements Workload {
         long max = 0;
         try (var it = store.range(b("xfer/"), b("xfer0"))) {
             while (it.hasNext()) {
-                max = Math.max(max, Long.parseLong(s(it.next().key()).substring(5)));
+                long id = Long.parseLong(s(it.next().key()).substring(5));
+                if (ours(id)) {
+                    max = Math.max(max, id);
+                }
             }
         }
         nextId.accumulateAndGet(max + 1, Math::max); // ids stay unique even across writers
     }
 
+    /** Ids this writer takes and learns from (see {@link Workload#idRange}); everything by default. */
+    private volatile long idFloor = 1;
+    private volatile long idCeiling = Long.MAX_VALUE;
+
     @Override
-    public void idFloor(long floor) {
+    public void idRange(long floor, long ceiling) {
+        this.idFloor = floor;
+        this.idCeiling = ceiling;
         nextId.accumulateAndGet(floor, Math::max);
+    }
+
+    private boolean ours(long id) {
+        return id >= idFloor && id < idCeiling;
     }
 
     @Override

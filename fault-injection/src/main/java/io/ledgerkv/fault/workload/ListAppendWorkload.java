@@ -112,7 +112,9 @@ public final class ListAppendWorkload implements Workload {
                 List<Long> list = parse(s(kv.value()));
                 sizes.put(Integer.parseInt(s(kv.key()).substring("list/".length())), list.size());
                 for (long x : list) {
-                    nextId.accumulateAndGet(x + 1, Math::max);
+                    if (ours(x)) {
+                        nextId.accumulateAndGet(x + 1, Math::max);
+                    }
                 }
             }
         }
@@ -125,9 +127,19 @@ public final class ListAppendWorkload implements Workload {
         }
     }
 
+    /** Ids this writer takes and learns from (see {@link Workload#idRange}); everything by default. */
+    private volatile long idFloor = 1;
+    private volatile long idCeiling = Long.MAX_VALUE;
+
     @Override
-    public void idFloor(long floor) {
+    public void idRange(long floor, long ceiling) {
+        this.idFloor = floor;
+        this.idCeiling = ceiling;
         nextId.accumulateAndGet(floor, Math::max);
+    }
+
+    private boolean ours(long id) {
+        return id >= idFloor && id < idCeiling;
     }
 
     @Override

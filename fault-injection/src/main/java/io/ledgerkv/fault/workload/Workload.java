@@ -27,11 +27,12 @@ public interface Workload {
     void reload(KvStore store);
 
     /**
-     * Ids from now on are at least {@code floor}: writer processes that may run at once (a
-     * successor opening while the old one commits) each take ids from a range of their own, so
-     * an id names one transaction even when both processes build transactions at the same time.
+     * Ids come from {@code [floor, ceiling)} only: writer processes that may run at once (a
+     * successor opening while the old one commits) each take ids from a range of their own, and
+     * {@link #reload} learns only from ids in that range, so an id names one transaction even when
+     * two processes build transactions at the same time.
      */
-    void idFloor(long floor);
+    void idRange(long floor, long ceiling);
 
     /**
      * Builds and submits the next write transaction. Never blocks on its commit; a commit whose

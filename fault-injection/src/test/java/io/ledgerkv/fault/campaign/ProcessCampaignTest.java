@@ -64,7 +64,11 @@ class ProcessCampaignTest {
         assertThat(acked).as("commits went through").isGreaterThan(50);
         // the writer really was a process of its own, killed and replaced: several writer processes, one died with commits open
         assertThat(((Number) r.history().meta().get("writerProcesses")).intValue()).isGreaterThanOrEqualTo(3);
-        assertThat(h.events().stream().filter(e -> e.type() == Event.Type.INFO && String.valueOf(e.error()).contains("died"))).isNotEmpty();
+        assertThat(h.events().stream().filter(e -> e.type() == Event.Type.INFO && "append".equals(e.f())
+                && String.valueOf(e.error()).contains("died (exit 137)"))).as("a commit open when a writer process was SIGKILLed").isNotEmpty();
+        // the successor fault met a writer process with commits in flight
+        assertThat(h.events().stream().filter(e -> e.type() == Event.Type.NEMESIS_END && "SUCCESSOR_FENCES_WRITER".equals(e.f()))
+                .mapToInt(e -> ((Number) e.value().get("oldWriterInFlightAtStart")).intValue()).sum()).isPositive();
         try (var files = Files.list(logs)) {
             assertThat(files.filter(p -> p.getFileName().toString().contains("-writer-"))).isNotEmpty();
         }
