@@ -76,12 +76,7 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
             b.tls();
         }
         LocalCluster cluster = b.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out().println("ledgerkv cluster: stopping");
-            cluster.close();
-            stopped.countDown();
-        }, "ledgerkv-cluster-shutdown"));
+        CountDownLatch stopped = stopOnExit(cluster);
         out().println("ledgerkv cluster: ZooKeeper and " + bookies + " bookies are up");
         out().println("  connect string   " + cluster.connectString());
         out().println("  metadata URI     " + cluster.metadataServiceUri());
@@ -105,6 +100,21 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Closes the cluster when the JVM is asked to stop (Ctrl-C, SIGTERM); the latch opens once it is closed. */
+    private CountDownLatch stopOnExit(AutoCloseable cluster) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out().println("ledgerkv cluster: stopping");
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                out().println("ledgerkv cluster: " + e);
+            }
+            stopped.countDown();
+        }, "ledgerkv-cluster-shutdown"));
+        return stopped;
+    }
+
     private int processes(int bookies) throws InterruptedException {
         if (tls || zkPort != null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
@@ -116,12 +126,7 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         }
         int zk = zkServers == null ? 3 : zkServers;
         MultiProcessCluster cluster = MultiProcessCluster.start(new MultiProcessCluster.Options(zk, bookies, data, network));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out().println("ledgerkv cluster: stopping");
-            cluster.close();
-            stopped.countDown();
-        }, "ledgerkv-cluster-shutdown"));
+        CountDownLatch stopped = stopOnExit(cluster);
         out().println("ledgerkv cluster: " + zk + " ZooKeeper server(s) and " + bookies + " bookies are up, each its own process"
                 + (network ? " in its own network namespace" : ""));
         out().println("  connect string   " + cluster.connectString());

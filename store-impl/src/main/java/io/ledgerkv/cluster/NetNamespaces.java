@@ -228,10 +228,14 @@ public final class NetNamespaces implements AutoCloseable {
     }
 
     private void dropBetween(String node, String peer) {
-        String table = "lkvcut" + peer.replace('.', '_');
+        nftDrop(node, "lkvcut" + peer.replace('.', '_'), "ip saddr " + peer, "ip daddr " + peer);
+    }
+
+    /** A table of its own in the node's namespace that drops what {@code in} and {@code out} match; healing deletes it. */
+    private void nftDrop(String node, String table, String in, String out) {
         String rules = "table inet " + table + " {\n"
-                + "  chain in { type filter hook input priority 0; ip saddr " + peer + " drop; }\n"
-                + "  chain out { type filter hook output priority 0; ip daddr " + peer + " drop; }\n"
+                + "  chain in { type filter hook input priority 0; " + in + " drop; }\n"
+                + "  chain out { type filter hook output priority 0; " + out + " drop; }\n"
                 + "}\n";
         List<String> cmd = new ArrayList<>(exec(node));
         cmd.addAll(List.of("nft", "-f", "-"));
@@ -248,16 +252,8 @@ public final class NetNamespaces implements AutoCloseable {
 
     /** Drops {@code percent} % of the packets into and out of {@code node}, at random (nftables). */
     public synchronized void lossy(String node, int percent) {
-        String rules = "table inet lkvfault {\n"
-                + "  chain in { type filter hook input priority 0; numgen random mod 100 < " + percent + " drop; }\n"
-                + "  chain out { type filter hook output priority 0; numgen random mod 100 < " + percent + " drop; }\n"
-                + "}\n";
-        List<String> cmd = new ArrayList<>(exec(node));
-        cmd.addAll(List.of("nft", "-f", "-"));
-        run(cmd, rules);
-        List<String> del = new ArrayList<>(exec(node));
-        del.addAll(List.of("nft", "delete", "table", "inet", "lkvfault"));
-        undo(node, del);
+        String random = "numgen random mod 100 < " + percent;
+        nftDrop(node, "lkvfault", random, random);
     }
 
     /**

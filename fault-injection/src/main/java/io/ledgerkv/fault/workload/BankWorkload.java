@@ -30,8 +30,7 @@ public final class BankWorkload implements Workload {
     public static final int INITIAL = 100;
     private final int accounts;
     private final int padBytes;
-    /** Atomic: a successor may reload it while workers build transactions (the fencing fault opens outside the supervisor lock). */
-    private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong(1);
+    private final IdCounter ids = new IdCounter();
 
     public BankWorkload(int accounts, int padBytes) {
         this.accounts = accounts;
@@ -71,36 +70,21 @@ public final class BankWorkload implements Workload {
     /** Only the id counter comes from the store: balances are read by each transfer. */
     @Override
     public void reload(KvStore store) {
-        long max = 0;
         try (var it = store.range(b("xfer/"), b("xfer0"))) {
             while (it.hasNext()) {
-                long id = Long.parseLong(s(it.next().key()).substring(5));
-                if (ours(id)) {
-                    max = Math.max(max, id);
-                }
+                ids.seen(Long.parseLong(s(it.next().key()).substring(5))); // ids stay unique even across writers
             }
         }
-        nextId.accumulateAndGet(max + 1, Math::max); // ids stay unique even across writers
     }
-
-    /** Ids this writer takes and learns from (see {@link Workload#idRange}); everything by default. */
-    private volatile long idFloor = 1;
-    private volatile long idCeiling = Long.MAX_VALUE;
 
     @Override
     public void idRange(long floor, long ceiling) {
-        this.idFloor = floor;
-        this.idCeiling = ceiling;
-        nextId.accumulateAndGet(floor, Math::max);
-    }
-
-    private boolean ours(long id) {
-        return id >= idFloor && id < idCeiling;
+        ids.range(floor, ceiling);
     }
 
     @Override
     public Submitted nextWrite(SplittableRandom random, KvStore store) {
-        long id = nextId.getAndIncrement();
+        long id = ids.next();
         int from = random.nextInt(accounts);
         int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
         long amount = 1 + random.nextInt(5);

@@ -37,8 +37,7 @@ import java.util.SplittableRandom;
 public final class ListAppendWorkload implements Workload {
     private final int keys;
     private final int padBytes;
-    /** Atomic: a successor may reload it while workers build transactions (the fencing fault opens outside the supervisor lock). */
-    private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong(1);
+    private final IdCounter ids = new IdCounter();
     /** A list this long is retired: the transaction that sees it still appends, the next ones use a fresh key. */
     public static final int MAX_APPENDS_PER_KEY = 64;
     /** The key number each of the {@code keys} active slots uses now. */
@@ -111,11 +110,7 @@ public final class ListAppendWorkload implements Workload {
                 var kv = it.next();
                 List<Long> list = parse(s(kv.value()));
                 sizes.put(Integer.parseInt(s(kv.key()).substring("list/".length())), list.size());
-                for (long x : list) {
-                    if (ours(x)) {
-                        nextId.accumulateAndGet(x + 1, Math::max);
-                    }
-                }
+                list.forEach(ids::seen);
             }
         }
         sizes.keySet().stream().max(Integer::compare).ifPresent(max -> nextKey.accumulateAndGet(max + 1, Math::max));
@@ -127,24 +122,14 @@ public final class ListAppendWorkload implements Workload {
         }
     }
 
-    /** Ids this writer takes and learns from (see {@link Workload#idRange}); everything by default. */
-    private volatile long idFloor = 1;
-    private volatile long idCeiling = Long.MAX_VALUE;
-
     @Override
     public void idRange(long floor, long ceiling) {
-        this.idFloor = floor;
-        this.idCeiling = ceiling;
-        nextId.accumulateAndGet(floor, Math::max);
-    }
-
-    private boolean ours(long id) {
-        return id >= idFloor && id < idCeiling;
+        ids.range(floor, ceiling);
     }
 
     @Override
     public Submitted nextWrite(SplittableRandom random, KvStore store) {
-        long id = nextId.getAndIncrement();
+        long id = ids.next();
         List<Integer> appendSlots = new ArrayList<>();
         int n = 1 + random.nextInt(2);
         while (appendSlots.size() < n) {
