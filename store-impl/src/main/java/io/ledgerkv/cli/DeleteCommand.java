@@ -9,13 +9,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "del", description = {"Deletes one key and prints the commit's LSN.",
-    "Note: writing makes this process the store's writer, which fences the current writer."})
+    "Writing makes this process the store's writer: while another process holds the store",
+    "(a stream task), it refuses (exit 7) unless --fence is given, which fences that writer."})
 final class DeleteCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions conn;
 
     @Option(names = {"-s", "--store"}, required = true, description = "Store name")
     String store;
+
+    @Option(names = "--fence", description = "Write even if another process is the store's writer, fencing it")
+    boolean fence;
 
     @Option(names = "--hex", description = "Key is hex")
     boolean hex;
@@ -29,6 +33,7 @@ final class DeleteCommand extends CliCommand implements Callable<Integer> {
             if (!kv.exists(store)) {
                 throw new io.ledgerkv.api.StoreNotFoundException(conn.namespace(), store);
             }
+            refuseLiveWriter(kv, store, fence);
             try (KvStore s = kv.open(store, conn.storeConfig().build())) {
                 out().println(s.delete(Text.parse(key, hex)));
             }

@@ -30,7 +30,7 @@ final class GetCommand extends CliCommand implements Callable<Integer> {
             byte[] v = s.get(Text.parse(key, hex));
             if (v == null) {
                 err().println("ledgerkv get: key absent");
-                return 3;
+                return ExitCodes.NOT_FOUND;
             }
             out().println(Text.show(v, hex));
         }

@@ -38,7 +38,7 @@ public final class LedgerKvCli {
 
 
 
-    /** Runs a command line and returns its exit code (0 ok, 1 failed, 2 usage, 3 key absent). */
+    /** Runs a command line and returns its exit code ({@link ExitCodes}: 0 ok, 1 failed, 2 usage, 3 not found, ...). */
     public static int run(String... args) {
         return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
     }
@@ -50,9 +50,23 @@ public final class LedgerKvCli {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex)));
-            return 1;
+            return ExitCodes.of(ex);
         });
+        listExitCodes(cl);
         return cl.execute(args);
+    }
+
+    /**
+     * Every command takes {@code --help} and {@code --version}, and its help lists the same exit
+     * codes (commands that declare their own keep them).
+     */
+    private static void listExitCodes(CommandLine cl) {
+        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        var usage = cl.getCommandSpec().usageMessage();
+        if (usage.exitCodeList().isEmpty()) {
+            usage.exitCodeListHeading("Exit codes:%n").exitCodeList(ExitCodes.help());
+        }
+        cl.getSubcommands().values().forEach(LedgerKvCli::listExitCodes);
     }
 
     static String describe(Throwable t) {

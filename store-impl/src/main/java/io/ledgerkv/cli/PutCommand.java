@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "put", description = {"Writes one key (creating the store if needed) and prints the commit's LSN.",
-    "Note: writing makes this process the store's writer, which fences the current writer."})
+    "Writing makes this process the store's writer: while another process holds the store",
+    "(a stream task), it refuses (exit 7) unless --fence is given, which fences that writer."})
 final class PutCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions conn;
@@ -21,6 +22,9 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--store"}, required = true, description = "Store name")
     String store;
+
+    @Option(names = "--fence", description = "Write even if another process is the store's writer, fencing it")
+    boolean fence;
 
     @Option(names = "--hex", description = "Key and value are hex")
     boolean hex;
@@ -41,10 +45,12 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         byte[] v = value();
-        try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
-             KvStore s = kv.open(store, write.apply(conn.storeConfig()).build())) {
-            Lsn lsn = s.put(Text.parse(key, hex), v);
-            out().println(lsn);
+        try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
+            refuseLiveWriter(kv, store, fence);
+            try (KvStore s = kv.open(store, write.apply(conn.storeConfig()).build())) {
+                Lsn lsn = s.put(Text.parse(key, hex), v);
+                out().println(lsn);
+            }
         }
         return 0;
     }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     "Exit code 4 when a store cannot take writes safely (no writer holds it, fewer writable bookies",
     "than the ack quorum or the ensemble size, under-replicated ledgers); the reasons are printed."},
         exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:every store shown is healthy", "1:the command failed",
-            "2:usage error", "4:a store shown is unhealthy (reasons printed)"})
+            "2:usage error", "3:no such store", "4:a store shown is unhealthy (reasons printed)",
+            "5:ZooKeeper or the bookies could not be reached", "6:access denied (ZooKeeper identity)"})
 final class StatusCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions conn;

@@ -158,7 +158,7 @@ public final class WalLedgers {
                 }
             }
             case UNAUTHORIZED -> {
-                return new LedgerKvException("store '" + storeId + "': " + what
+                return new io.ledgerkv.api.AccessDeniedException("store '" + storeId + "': " + what
                         + ": BookKeeper refused the ledger password (wrong ledgerPassword for this store?)", cause);
             }
             default -> {

@@ -406,7 +406,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 }
                 LedgerKvException f = ledgers.failure("opening ledger " + id, e);
                 if (e.error() == LogError.UNAUTHORIZED) {
-                    throw new LedgerKvException(f.getMessage() + "; " + consequence, e);
+                    throw new io.ledgerkv.api.AccessDeniedException(f.getMessage() + "; " + consequence, e);
                 }
                 throw f;
             } finally {

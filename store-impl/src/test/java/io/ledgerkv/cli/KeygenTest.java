@@ -81,7 +81,7 @@ class KeygenTest {
             EncryptionKeys.of(2, java.util.Map.of(2, both.key(2).getEncoded())).write(onlyNew);
             String[] connNew = {"--zk=" + c.connectString(), "--password-file=" + pw, "--encryption-key-file=" + onlyNew, "--store", "enc"};
             Result refused = run(concat("get", connNew, "acct-1"));
-            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.code()).as("access denied: wrong keys").isEqualTo(6);
             assertThat(refused.err()).contains("key id 1");
         }
     }

@@ -63,13 +63,14 @@ class LedgerKvCliTest {
         assertThat(run("status", "--store", "cli", "--json").out()).contains("\"availableBookies\"");
     }
 
+    /** Bad input gets its own exit code (ExitCodes): 1 for a refused setting, 3 for a missing store, 2 for usage. */
     @Test
-    void badInputIsReportedWithExitCode1() {
+    void badInputIsReportedWithItsExitCode() {
         Result r = run("put", "--store", "bad", "--ensemble", "3", "--ack-quorum", "4", "k", "v");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("invalid ackQuorum");
         Result missing = run("get", "--store", "missing-store", "k");
-        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.code()).isEqualTo(3);
         assertThat(missing.err()).contains("store 'missing-store' does not exist");
         Result usage = LedgerKvCliTest.runRaw("put");
         assertThat(usage.code()).isEqualTo(2);
@@ -157,11 +158,50 @@ class LedgerKvCliTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(err).isEqualTo(1);
+        assertThat(p.exitValue()).as("access denied: " + err).isEqualTo(6);
         assertThat(out).isEmpty();
         assertThat(err.strip().lines().toList()).as(err).hasSize(1);
         assertThat(err).contains("ledgerkv drop:", "ledger password", "the store was not deleted");
         assertThat(run("get", "--store", "guarded", "k").out()).isEqualTo("v\n");
+    }
+
+    /**
+     * put and del refuse to fence a live writer (a stream task) unless --fence is given; the
+     * refusal writes nothing and exits 7. Once the writer is gone, or with --fence, they write.
+     */
+    @Test
+    void writesRefuseToFenceALiveWriterUnlessAskedTo() {
+        assertThat(run("put", "--store", "owned", "k", "v0").code()).isZero();
+        io.ledgerkv.api.StoreConfig cfg = io.ledgerkv.api.StoreConfig.builder().ledgerPassword("cli-secret").build();
+        try (io.ledgerkv.api.LedgerKv kv = io.ledgerkv.api.LedgerKv.connect(cluster.clientConfig().build());
+             io.ledgerkv.api.KvStore task = kv.open("owned", cfg)) {
+            task.put(io.ledgerkv.testing.Bytes.b("k"), io.ledgerkv.testing.Bytes.b("from-task"));
+            Result put = run("put", "--store", "owned", "k", "v1");
+            assertThat(put.code()).as(put.err()).isEqualTo(7);
+            assertThat(put.err()).contains("has a live writer", "pid", "Nothing was written", "--fence");
+            Result del = run("del", "--store", "owned", "k");
+            assertThat(del.code()).isEqualTo(7);
+            // the task is still the writer: its next commit goes through
+            task.put(io.ledgerkv.testing.Bytes.b("k2"), io.ledgerkv.testing.Bytes.b("still-writing"));
+            assertThat(run("get", "--store", "owned", "k").out()).isEqualTo("from-task\n");
+
+            Result fenced = run("put", "--store", "owned", "--fence", "k", "v2");
+            assertThat(fenced.code()).as(fenced.err()).isZero();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.put(io.ledgerkv.testing.Bytes.b("k3"),
+                    io.ledgerkv.testing.Bytes.b("too-late"))).isInstanceOf(io.ledgerkv.api.StoreFencedException.class);
+        }
+        assertThat(run("get", "--store", "owned", "k").out()).isEqualTo("v2\n");
+        assertThat(run("del", "--store", "owned", "k").code()).as("no live writer any more").isZero();
+    }
+
+    /** Every command takes --help, and its help lists the exit codes. */
+    @Test
+    void everyCommandsHelpListsTheExitCodes() {
+        for (String cmd : List.of("put", "get", "del", "scan", "status", "drop", "backup", "restore", "cluster")) {
+            Result help = runRaw(cmd, "--help");
+            assertThat(help.out()).as(cmd).contains("Exit codes:", "2 ", "3 ", "5 ");
+        }
+        assertThat(runRaw("help", "put").out()).contains("7 ", "--fence");
     }
 
     private static Result runRaw(String... args) {

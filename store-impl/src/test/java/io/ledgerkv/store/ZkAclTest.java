@@ -69,7 +69,7 @@ class ZkAclTest {
         assertThat(ok.out()).as(ok.err()).contains("store cli-acl/st").doesNotContain("cli-s3cret");
         assertThat(ok.code()).as("no writer holds it, but it was read").isEqualTo(4);
         CliRun.Result refused = CliRun.run("status", "--zk=" + CLUSTER.connectString(), "-n", "cli-acl", "--store", "st");
-        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.code()).as("access denied").isEqualTo(6);
         assertThat(refused.err()).contains("ZooKeeper refused access");
     }
 

@@ -86,7 +86,7 @@ class ZkSaslTest {
         assertThat(status.out()).as(status.err()).contains("store risk/scores").contains("2 keys");
         assertThat(status.code()).as("read; no writer holds it").isEqualTo(4);
         CliRun.Result refused = CliRun.run("status", "--zk=" + cluster.connectString(), "-n", "risk", "--store", "scores");
-        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.code()).as("access denied").isEqualTo(6);
         assertThat(refused.err()).contains("ZooKeeper refused access");
     }
 
