@@ -31,12 +31,26 @@ public final class TimelineChart {
     private TimelineChart() {
     }
 
+    /** A run's series per second and its fault windows. */
+    record Timeline(XYSeries rate, XYSeries p99, List<IntervalMarker> faults) {
+    }
+
     public static void write(History h, String title, Path png) throws IOException {
+        Timeline t = timeline(h);
+        XYPlot plot = new XYPlot();
+        t.faults().forEach(m -> plot.addDomainMarker(m, Layer.BACKGROUND));
+        XYSeries rate = t.rate();
+        XYSeries p99 = t.p99();
+        draw(plot, rate, p99, title, png);
+    }
+
+    /** Acknowledged commits and p99 latency per second (null where no commit was acknowledged), fault windows. */
+    static Timeline timeline(History h) {
+        List<IntervalMarker> markers = new java.util.ArrayList<>();
         Map<Integer, Event> open = new HashMap<>();
         TreeMap<Integer, Integer> commits = new TreeMap<>();
         TreeMap<Integer, Histogram> latency = new TreeMap<>();
         Map<String, Event> faultStart = new HashMap<>();
-        XYPlot plot = new XYPlot();
         List<Event> events = h.events();
         double end = events.isEmpty() ? 1 : events.get(events.size() - 1).nanos() / 1e9;
         for (Event e : events) {
@@ -60,7 +74,7 @@ public final class TimelineChart {
                         m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
                         m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
                         m.setLabelFont(m.getLabelFont().deriveFont(9f));
-                        plot.addDomainMarker(m, Layer.BACKGROUND);
+                        markers.add(m);
                     }
                 }
                 default -> { }
@@ -71,10 +85,13 @@ public final class TimelineChart {
         for (int s = 0; s <= (int) end; s++) {
             rate.add(s + 0.5, commits.getOrDefault(s, 0));
             Histogram hist = latency.get(s);
-            if (hist != null) {
-                p99.add(s + 0.5, hist.getValueAtPercentile(99) / 1000.0);
-            }
+            // A second with no acknowledged commit has no latency: a gap, not a line drawn across the outage.
+            p99.add(s + 0.5, hist == null ? null : (Number) (hist.getValueAtPercentile(99) / 1000.0));
         }
+        return new Timeline(rate, p99, markers);
+    }
+
+    private static void draw(XYPlot plot, XYSeries rate, XYSeries p99, String title, Path png) throws IOException {
         plot.setDataset(0, new XYSeriesCollection(rate));
         plot.setDataset(1, new XYSeriesCollection(p99));
         plot.setDomainAxis(new NumberAxis("seconds into the run"));
@@ -85,8 +102,9 @@ public final class TimelineChart {
         XYLineAndShapeRenderer r0 = new XYLineAndShapeRenderer(true, false);
         r0.setSeriesPaint(0, new Color(30, 90, 180));
         r0.setSeriesStroke(0, new BasicStroke(1.6f));
-        XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, false);
+        XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, true); // points too: a lone second between gaps still shows
         r1.setSeriesPaint(0, new Color(200, 120, 0));
+        r1.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-2, -2, 4, 4));
         plot.setRenderer(0, r0);
         plot.setRenderer(1, r1);
         plot.setBackgroundPaint(Color.WHITE);
