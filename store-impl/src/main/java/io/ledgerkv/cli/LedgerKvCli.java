@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "A durable, transactional key-value store on Apache BookKeeper and ZooKeeper.",
         subcommands = {DemoCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class, DeleteCommand.class,
             ScanCommand.class, StatusCommand.class, DictCommand.class, BackupCommand.class, RestoreCommand.class,
-            DropCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class})
+            DropCommand.class, KeygenCommand.class, WalCommand.class, CommandLine.HelpCommand.class})
 public final class LedgerKvCli {
 
     public static void main(String[] args) {
