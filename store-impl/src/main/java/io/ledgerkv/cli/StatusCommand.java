@@ -26,24 +26,41 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
     @Option(names = {"-s", "--store"}, description = "Store name (default: list all stores)")
     String store;
 
-    @Option(names = "--json", description = "Print JSON instead of text")
+    @Option(names = "--json", description = "Print JSON instead of text: the store's full status, or without --store an array"
+            + " with one object per store (store, epoch, keyCount, ledgers, lastLsn, owner, problems)")
     boolean json;
 
     /** Exit code of {@code status} when a store shown cannot take writes safely. */
-    static final int UNHEALTHY = 4;
+    static final int UNHEALTHY = ExitCodes.UNHEALTHY;
 
     @Override
     public Integer call() throws Exception {
         boolean healthy = true;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             if (store == null) {
+                List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
                 for (String s : kv.listStores()) {
                     StoreStatus st = kv.status(s);
                     List<String> problems = st.problems();
                     healthy &= problems.isEmpty();
-                    out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %-12s %s%n", s, st.epoch(),
-                            st.stats().keyCount(), st.ledgers().size(), st.stats().lastLsn(),
-                            problems.isEmpty() ? "OK" : "UNHEALTHY: " + String.join("; ", problems));
+                    if (json) {
+                        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        row.put("store", s);
+                        row.put("epoch", st.epoch());
+                        row.put("keyCount", st.stats().keyCount());
+                        row.put("ledgers", st.ledgers().size());
+                        row.put("lastLsn", String.valueOf(st.stats().lastLsn()));
+                        row.put("owner", st.owner());
+                        row.put("problems", problems);
+                        rows.add(row);
+                    } else {
+                        out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %-12s %s%n", s, st.epoch(),
+                                st.stats().keyCount(), st.ledgers().size(), st.stats().lastLsn(),
+                                problems.isEmpty() ? "OK" : "UNHEALTHY: " + String.join("; ", problems));
+                    }
+                }
+                if (json) {
+                    out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows)); // [] when there is none
                 }
                 return healthy ? 0 : UNHEALTHY;
             }

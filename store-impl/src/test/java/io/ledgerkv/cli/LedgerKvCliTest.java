@@ -61,6 +61,9 @@ class LedgerKvCliTest {
         assertThat(status.out()).contains("store default/cli", "ackQuorum=2", "2 keys", "CLOSED").doesNotContain("cli-secret");
         assertThat(run("status").out()).contains("cli");
         assertThat(run("status", "--store", "cli", "--json").out()).contains("\"availableBookies\"");
+        // without --store, --json is an array of stores, not text
+        String list = run("status", "--json").out();
+        assertThat(list.strip()).startsWith("[").endsWith("]").contains("\"store\" : \"cli\"", "\"problems\"");
     }
 
     /** Bad input gets its own exit code (ExitCodes): 1 for a refused setting, 3 for a missing store, 2 for usage. */
