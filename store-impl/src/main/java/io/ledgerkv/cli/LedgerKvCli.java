@@ -10,9 +10,18 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ledgerkv", mixinStandardHelpOptions = true, versionProvider = LedgerKvCli.Version.class,
         description = "A durable, transactional key-value store on Apache BookKeeper and ZooKeeper.",
+        footerHeading = "%n",
+        footer = {"The launcher also runs:",
+            "  ./ledgerkv fault ...   fault-injection campaigns (./ledgerkv fault --help)",
+            "  ./ledgerkv bench ...   benchmarks (./ledgerkv bench --help)",
+            "Environment:",
+            "  LEDGERKV_ZK            ZooKeeper connect string (instead of --zk)",
+            "  LEDGERKV_PASSWORD      the stores' ledger password (instead of --password-file)",
+            "  LEDGERKV_JAVA_OPTS     JVM options for the launcher (default -Xmx2g)"},
         subcommands = {DemoCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class, DeleteCommand.class,
             ScanCommand.class, StatusCommand.class, DictCommand.class, BackupCommand.class, RestoreCommand.class,
-            DropCommand.class, KeygenCommand.class, WalCommand.class, CommandLine.HelpCommand.class})
+            DropCommand.class, KeygenCommand.class, WalCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class LedgerKvCli {
 
     public static void main(String[] args) {

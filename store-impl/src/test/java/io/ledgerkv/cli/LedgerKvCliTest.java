@@ -204,7 +204,18 @@ class LedgerKvCliTest {
             Result help = runRaw(cmd, "--help");
             assertThat(help.out()).as(cmd).contains("Exit codes:", "2 ", "3 ", "5 ");
         }
-        assertThat(runRaw("help", "put").out()).contains("7 ", "--fence");
+        assertThat(runRaw("put", "--help").out()).contains("7 ", "--fence");
+        assertThat(runRaw("--help").out()).contains("./ledgerkv fault", "./ledgerkv bench", "LEDGERKV_ZK", "LEDGERKV_PASSWORD", "wal",
+                "completion");
+    }
+
+    /** A completion script for bash (and zsh through bashcompinit) that knows the subcommands and their options. */
+    @Test
+    void completionScriptIsGenerated() {
+        Result bash = runRaw("completion", "bash");
+        assertThat(bash.code()).isZero();
+        assertThat(bash.out()).contains("complete -F", "ledgerkv", "status", "--fence");
+        assertThat(runRaw("completion", "fish").code()).isEqualTo(2);
     }
 
     private static Result runRaw(String... args) {
