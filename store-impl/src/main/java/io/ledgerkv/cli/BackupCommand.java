@@ -3,7 +3,6 @@ package io.ledgerkv.cli;
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.BackupSummary;
 import io.ledgerkv.api.LedgerKv;
-import io.ledgerkv.api.Lsn;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,18 +21,15 @@ final class BackupCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, description = "Backup file to write")
     Path to;
 
-    @Option(names = "--checkpoint", description = "Back up this checkpoint instead of the latest state")
-    Integer checkpoint;
-
-    @Option(names = "--lsn", description = "Back up the state right after the transaction at this LSN (ledgerSeq:entryId:slot)")
-    String lsn;
+    @Mixin
+    AsOfOptions at = new AsOfOptions();
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar")
     boolean quiet;
 
     @Override
     public Integer call() {
-        AsOf asOf = checkpoint != null ? AsOf.checkpoint(checkpoint) : lsn != null ? AsOf.lsn(Lsn.parse(lsn)) : AsOf.latest();
+        AsOf asOf = at.asOf();
         BackupSummary s;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig()); ProgressDisplay p = new ProgressDisplay(quiet)) {
             s = kv.backup(store, conn.storeConfig().build(), asOf, to, p);

@@ -23,10 +23,13 @@ final class GetCommand extends CliCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Key")
     String key;
 
+    @Mixin
+    AsOfOptions at = new AsOfOptions();
+
     @Override
     public Integer call() {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
-             KvStore s = kv.openReadOnly(store, conn.storeConfig().build())) {
+             KvStore s = kv.openReadOnly(store, conn.storeConfig().build(), at.asOf())) {
             byte[] v = s.get(Text.parse(key, hex));
             if (v == null) {
                 err().println("ledgerkv get: key absent");

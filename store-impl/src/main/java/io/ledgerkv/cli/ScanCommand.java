@@ -23,26 +23,44 @@ final class ScanCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--to", description = "Last key (exclusive)")
     String to;
 
-    @Option(names = "--limit", defaultValue = "-1", description = "Most entries to print (default: all)")
-    long limit;
+    @Option(names = "--prefix", description = "Only keys that start with this (not with --from/--to)")
+    String prefix;
+
+    @Option(names = "--reverse", description = "Descending key order")
+    boolean reverse;
+
+    @Option(names = "--limit", description = "Most entries to print, 0 or more (default: all)")
+    Long limit;
 
     @Option(names = "--hex", description = "Bounds are hex; print keys and values as hex")
     boolean hex;
 
+    @Mixin
+    AsOfOptions at = new AsOfOptions();
+
     @Override
     public Integer call() {
-        if (limit < -1) {
-            throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+        if (limit != null && limit < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more, got " + limit);
+        }
+        if (prefix != null && (from != null || to != null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--prefix does not go with --from or --to");
+        }
+        byte[] lo = from == null ? null : Text.parse(from, hex);
+        byte[] hi = to == null ? null : Text.parse(to, hex);
+        if (prefix != null) {
+            byte[] p = Text.parse(prefix, hex);
+            lo = io.ledgerkv.api.KvIterators.checkPrefix(p);
+            hi = io.ledgerkv.api.KvIterators.prefixEnd(p);
         }
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
-             KvStore s = kv.openReadOnly(store, conn.storeConfig().build())) {
-            try (KvIterator it = s.range(from == null ? null : Text.parse(from, hex), to == null ? null : Text.parse(to, hex))) {
-                long n = 0;
-                while (it.hasNext() && (limit < 0 || n < limit)) {
-                    KvEntry e = it.next();
-                    out().println(Text.show(e.key(), hex) + "\t" + Text.show(e.value(), hex));
-                    n++;
-                }
+             KvStore s = kv.openReadOnly(store, conn.storeConfig().build(), at.asOf());
+             KvIterator it = reverse ? s.reverseRange(lo, hi) : s.range(lo, hi)) {
+            long n = 0;
+            while (it.hasNext() && (limit == null || n < limit)) {
+                KvEntry e = it.next();
+                out().println(Text.show(e.key(), hex) + "\t" + Text.show(e.value(), hex));
+                n++;
             }
         }
         return 0;

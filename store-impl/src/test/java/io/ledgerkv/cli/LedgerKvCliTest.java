@@ -209,6 +209,29 @@ class LedgerKvCliTest {
                 "completion");
     }
 
+    /** scan takes a prefix, descending order and a limit (a negative one is a usage error); get and scan read at an LSN. */
+    @Test
+    void scansByPrefixInReverseAndReadsAtAnLsn() {
+        String first = run("put", "--store", "scans", "acct-1", "0.93").out().strip();
+        run("put", "--store", "scans", "acct-2", "0.12");
+        run("put", "--store", "scans", "bcct-9", "x");
+        assertThat(run("put", "--store", "scans", "acct-1", "0.50").code()).isZero();
+
+        assertThat(run("scan", "--store", "scans", "--prefix", "acct-").out()).isEqualTo("acct-1\t0.50\nacct-2\t0.12\n");
+        assertThat(run("scan", "--store", "scans", "--reverse", "--limit", "2").out()).isEqualTo("bcct-9\tx\nacct-2\t0.12\n");
+        assertThat(run("scan", "--store", "scans", "--limit", "0").out()).isEmpty();
+        Result negative = run("scan", "--store", "scans", "--limit", "-1");
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("--limit must be 0 or more");
+        assertThat(run("scan", "--store", "scans", "--prefix", "a", "--from", "a").code()).isEqualTo(2);
+
+        // right after the first transaction: the old value, and only the key written so far
+        assertThat(run("get", "--store", "scans", "--lsn", first, "acct-1").out()).isEqualTo("0.93\n");
+        assertThat(run("scan", "--store", "scans", "--lsn", first).out()).isEqualTo("acct-1\t0.93\n");
+        assertThat(run("get", "--store", "scans", "acct-1").out()).isEqualTo("0.50\n");
+        assertThat(run("get", "--store", "scans", "--lsn", first, "--checkpoint", "1", "acct-1").code()).as("one or the other").isEqualTo(2);
+    }
+
     /** A completion script for bash (and zsh through bashcompinit) that knows the subcommands and their options. */
     @Test
     void completionScriptIsGenerated() {
