@@ -83,7 +83,7 @@ public record ClientConfig(
         positive("readEntryTimeout", readEntryTimeout);
         positive("retryBackoff", retryBackoff);
         if (retryBackoff.compareTo(operationTimeout) > 0) {
-            throw new InvalidConfigException("retryBackoff", "must not exceed operationTimeout=" + operationTimeout + ", got " + retryBackoff);
+            throw new InvalidConfigException("retryBackoff", "must not exceed operationTimeout=" + ConfigFile.format(operationTimeout) + ", got " + ConfigFile.format(retryBackoff));
         }
         if (zkDigest != null && (zkDigest.indexOf(':') <= 0 || zkDigest.indexOf(':') == zkDigest.length() - 1)) {
             throw new InvalidConfigException("zkDigest", "expected user:password with both parts non-empty (the value is not shown)");
@@ -113,9 +113,9 @@ public record ClientConfig(
     /** Like the record's, with the ZooKeeper secret hidden. */
     @Override
     public String toString() {
-        return "ClientConfig[connectString=" + connectString + ", namespace=" + namespace + ", sessionTimeout=" + sessionTimeout
-                + ", connectTimeout=" + connectTimeout + ", operationTimeout=" + operationTimeout + ", ledgersRootPath="
-                + ledgersRootPath + ", addEntryTimeout=" + addEntryTimeout + ", readEntryTimeout=" + readEntryTimeout
+        return "ClientConfig[connectString=" + connectString + ", namespace=" + namespace + ", sessionTimeout=" + ConfigFile.format(sessionTimeout)
+                + ", connectTimeout=" + ConfigFile.format(connectTimeout) + ", operationTimeout=" + ConfigFile.format(operationTimeout) + ", ledgersRootPath="
+                + ledgersRootPath + ", addEntryTimeout=" + ConfigFile.format(addEntryTimeout) + ", readEntryTimeout=" + ConfigFile.format(readEntryTimeout)
                 + ", zkDigest=" + (zkDigest == null ? "none" : "user " + zkDigest.substring(0, zkDigest.indexOf(':')) + ", password hidden")
                 + (zkSaslLoginContext == null ? "" : ", zkSasl=login section " + zkSaslLoginContext)
                 + ", tls=" + (tlsTrustStore == null ? "off" : (zkTls ? "bookies and zookeeper" : "bookies") + ", trust " + tlsTrustStore

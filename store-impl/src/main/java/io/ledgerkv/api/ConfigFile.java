@@ -120,4 +120,28 @@ public final class ConfigFile {
             throw new IllegalArgumentException("duration '" + v + "': use e.g. 500ms, 10s, 2m, 1h or PT10S");
         }
     }
+
+    /**
+     * A duration as users type it in settings and flags, the inverse of {@link #duration}: {@code 10s},
+     * {@code 500ms}, {@code 2m}, {@code 1h}; ISO-8601 only for what those cannot say (sub-millisecond).
+     */
+    public static String format(Duration d) {
+        if (d == null) {
+            return "null";
+        }
+        long ms = d.toMillis();
+        if (!d.equals(Duration.ofMillis(ms))) {
+            return d.toString();
+        }
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
 }

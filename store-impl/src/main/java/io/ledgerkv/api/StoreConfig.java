@@ -126,7 +126,7 @@ public final class StoreConfig {
                 "must be >= maxTxnBytes=" + maxTxnBytes + " so that one transaction always fits, got " + maxPendingBytes);
         require(maxInflightBytes >= maxBatchBytes, "maxInflightBytes",
                 "must be >= maxBatchBytes=" + maxBatchBytes + ", got " + maxInflightBytes);
-        require(maxBlock != null && !maxBlock.isNegative(), "maxBlock", "must be >= 0, got " + maxBlock);
+        require(maxBlock != null && !maxBlock.isNegative(), "maxBlock", "must be >= 0, got " + ConfigFile.format(maxBlock));
         require(ledgerRollBytes >= maxBatchBytes, "ledgerRollBytes",
                 "must be >= maxBatchBytes=" + maxBatchBytes + ", got " + ledgerRollBytes);
         require(statsInterval != null && !statsInterval.isNegative() && !statsInterval.isZero(), "statsInterval",
@@ -449,10 +449,10 @@ public final class StoreConfig {
                 + ", maxBatchTxns=" + maxBatchTxns + ", lingerMicros=" + lingerMicros + ", maxKeyBytes=" + maxKeyBytes
                 + ", maxValueBytes=" + maxValueBytes + ", maxTxnBytes=" + maxTxnBytes
                 + ", maxInflightBytes=" + maxInflightBytes + ", maxPendingBytes=" + maxPendingBytes
-                + ", maxBlock=" + maxBlock + ", ledgerRollBytes=" + ledgerRollBytes + ", statsInterval=" + statsInterval
-                + ", checkpointEveryBytes=" + checkpointEveryBytes + ", checkpointInterval=" + checkpointInterval
+                + ", maxBlock=" + ConfigFile.format(maxBlock) + ", ledgerRollBytes=" + ledgerRollBytes + ", statsInterval=" + ConfigFile.format(statsInterval)
+                + ", checkpointEveryBytes=" + checkpointEveryBytes + ", checkpointInterval=" + ConfigFile.format(checkpointInterval)
                 + ", checkpointRetention=" + checkpointRetention + ", checkpointChunkBytes=" + checkpointChunkBytes
-                + ", standbyPollInterval=" + standbyPollInterval
+                + ", standbyPollInterval=" + ConfigFile.format(standbyPollInterval)
                 + ", ledgerPassword=<redacted>, encryption=" + (encryption == null ? "off" : encryption) + "}";
     }
 

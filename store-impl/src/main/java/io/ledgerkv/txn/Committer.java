@@ -711,7 +711,7 @@ public final class Committer {
         } else if (now - failureRollsSince > operationTimeout.toNanos()) {
             fail(new StoreFailedException("store '" + store + "': no entry was acknowledged for "
                     + Duration.ofNanos(now - failureRollsSince).toSeconds() + " s across " + failureRolls + " new ledgers (operationTimeout "
-                    + operationTimeout + "): the bookies are unreachable or refuse writes" + ledgers.tlsHint(), null));
+                    + io.ledgerkv.api.ConfigFile.format(operationTimeout) + "): the bookies are unreachable or refuse writes" + ledgers.tlsHint(), null));
             return;
         } else {
             backoff(failureRolls);
@@ -874,7 +874,7 @@ public final class Committer {
         queue.add(STOP);
         thread.join(timeout.toMillis());
         if (thread.isAlive()) {
-            fail(new StoreClosedException("store '" + store + "': closed before its commits finished within " + timeout));
+            fail(new StoreClosedException("store '" + store + "': closed before its commits finished within " + io.ledgerkv.api.ConfigFile.format(timeout)));
             thread.interrupt();
             thread.join(timeout.toMillis()); // it stops at its next wait; a daemon thread either way
             return false;

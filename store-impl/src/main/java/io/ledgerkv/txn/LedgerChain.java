@@ -123,7 +123,7 @@ final class LedgerChain {
                 if (System.nanoTime() > deadline) {
                     abandon(lh);
                     throw new StoreFailedException("store '" + store + "': could not create a new ledger within "
-                            + operationTimeout + ": " + e.getMessage() + ledgers.tlsHint(), e);
+                            + io.ledgerkv.api.ConfigFile.format(operationTimeout) + ": " + e.getMessage() + ledgers.tlsHint(), e);
                 }
             }
             try {
@@ -189,7 +189,7 @@ final class LedgerChain {
                 LOG.warn("store '{}': closing ledger {} failed (attempt {}): {}", store, lh.id(), attempt, e.toString());
             }
             if (System.nanoTime() > deadline) {
-                throw new StoreFailedException("store '" + store + "': could not close ledger " + lh.id() + " within " + operationTimeout,
+                throw new StoreFailedException("store '" + store + "': could not close ledger " + lh.id() + " within " + io.ledgerkv.api.ConfigFile.format(operationTimeout),
                         null);
             }
             backoff(attempt);

@@ -29,6 +29,21 @@ class ConfigFileTest {
                 .checkpointChunkBytes(1 << 16).standbyPollInterval(Duration.ofMillis(20)).build();
     }
 
+    /** Durations print as users type them, and what prints parses back to the same duration. */
+    @Test
+    void durationsPrintAsTheyAreTyped() {
+        for (String typed : new String[] {"10s", "500ms", "2m", "1h", "0s", "90s", "1500ms"}) {
+            java.time.Duration d = ConfigFile.duration(typed);
+            org.assertj.core.api.Assertions.assertThat(ConfigFile.duration(ConfigFile.format(d))).isEqualTo(d);
+        }
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofSeconds(30))).isEqualTo("30s");
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofSeconds(120))).isEqualTo("2m");
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofMillis(1500))).isEqualTo("1500ms");
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofNanos(5))).isEqualTo("PT0.000000005S");
+        org.assertj.core.api.Assertions.assertThat(ClientConfig.builder("zk:2181").build().toString()).contains("sessionTimeout=")
+                .doesNotContain("PT");
+    }
+
     @Test
     void everySettingRoundTripsThroughAPropertiesFile() throws IOException {
         StoreConfig cfg = nonDefault();

@@ -142,7 +142,7 @@ class BadInputTest {
                 assertThatThrownBy(() -> LedgerKv.connect(cc))
                         .isInstanceOf(ClusterUnavailableException.class)
                         .hasMessageContaining("cannot reach ZooKeeper at 127.0.0.1:" + deadPort)
-                        .hasMessageContaining("connectTimeout=PT2S"));
+                        .hasMessageContaining("connectTimeout=2s"));
     }
 
     @Test

@@ -64,7 +64,7 @@ public final class CuratorNodes implements ZkNodes {
         try {
             if (!zk.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString()
-                        + " within connectTimeout=" + config.connectTimeout() + ZkClients.hint(config));
+                        + " within connectTimeout=" + io.ledgerkv.api.ConfigFile.format(config.connectTimeout()) + ZkClients.hint(config));
             }
             // A first round trip: a server that refuses this client's login says so here.
             zk.checkExists().forPath("/");

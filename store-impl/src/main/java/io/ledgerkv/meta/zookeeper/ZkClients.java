@@ -117,7 +117,7 @@ public final class ZkClients {
             if (!connected.await(cc.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 zk.close();
                 throw new ClusterUnavailableException("BookKeeper's metadata client cannot reach ZooKeeper at " + cc.connectString()
-                        + " within connectTimeout=" + cc.connectTimeout() + hint(cc));
+                        + " within connectTimeout=" + io.ledgerkv.api.ConfigFile.format(cc.connectTimeout()) + hint(cc));
             }
             return zk;
         } catch (InterruptedException e) {
