@@ -25,6 +25,9 @@ public final class WalReplayer {
     private int firstPartLength;
     private final long startSeq;
     private long lastSeq;
+    /** Where the transaction at {@code lastSeq} was read from (for the messages of a duplicate); -1 before any. */
+    private long lastLedgerId = -1;
+    private long lastEntryId = -1;
     private long lastEpoch = -1;
     private long entries;
 
@@ -108,6 +111,8 @@ public final class WalReplayer {
             }
             sink.apply(seq, new Lsn(ledgerSeq, entryId, i), e.writerTimeMillis(), txns.get(i));
             lastSeq = seq;
+            lastLedgerId = ledgerId;
+            lastEntryId = entryId;
         }
     }
 
@@ -151,6 +156,8 @@ public final class WalReplayer {
                         : TxnRecord.decodeSingle(parts, 0, partsLength);
                 sink.apply(seq, new Lsn(ledgerSeq, entryId, 0), e.writerTimeMillis(), ops);
                 lastSeq = seq;
+                lastLedgerId = ledgerId;
+                lastEntryId = entryId;
             }
             dropParts();
         }
@@ -165,7 +172,8 @@ public final class WalReplayer {
         // applied (they are covered by the checkpoint); after that an old sequence number is a
         // duplicate.
         if (first <= lastSeq && lastSeq != startSeq) {
-            throw corrupt(ledgerId, entryId, "transaction " + first + " appears again after " + lastSeq + " (duplicate entry)");
+            throw corrupt(ledgerId, entryId, "transaction " + first + " appears again after " + lastSeq + " (duplicate entry; "
+                    + lastSeq + " was read from ledger " + lastLedgerId + " entry " + lastEntryId + ")");
         }
     }
 

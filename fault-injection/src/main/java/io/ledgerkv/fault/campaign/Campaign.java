@@ -373,6 +373,15 @@ public final class Campaign {
                     }
                     history.add(process, Event.Type.INVOKE, "read", Map.of("standby", true), 0, null, null);
                     invoked = true;
+                    String stopped = standby.lag().error();
+                    if (stopped != null && stopped.contains("corrupt entry")) {
+                        // It stopped tailing and serves an ever older state from now on: recorded (the checker judges
+                        // it) and replaced. Other errors are transient: its next poll clears them.
+                        history.add(process, Event.Type.FAIL, "read", Map.of(), 0, null, io.ledgerkv.fault.checker.Checker.STANDBY_STOPPED
+                                + stopped);
+                        invoked = false;
+                        throw new IllegalStateException(stopped);
+                    }
                     Map<String, Object> r = workload.read(standby);
                     history.add(process, Event.Type.OK, "read", Map.of("entries", r.get("entries")), 0, (String) r.get("lsn"), null);
                 } catch (RuntimeException e) {

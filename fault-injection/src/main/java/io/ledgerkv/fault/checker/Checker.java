@@ -52,6 +52,24 @@ public final class Checker {
         }
     }
 
+    /**
+     * A standby that stopped at an entry it judged corrupt: the log it tails is either corrupt or
+     * misread, and the standby serves an ever older state from then on. Either way a bug (the
+     * campaign corrupts nothing), even when every read it served was right.
+     */
+    private static void checkStandbyStops(List<Op> ops, CheckResult r) {
+        for (Op op : ops) {
+            String err = op.outcome() == null ? null : op.outcome().error();
+            if (op.result() == Event.Type.FAIL && "read".equals(op.invoke().f()) && err != null && err.startsWith(STANDBY_STOPPED)
+                    && err.contains("corrupt entry")) {
+                r.anomaly("standby-stopped", "process " + op.invoke().process() + ": " + err, List.of(op.outcome().index()));
+            }
+        }
+    }
+
+    /** How the campaign records a standby that stopped tailing (its {@code lag().error()}). */
+    public static final String STANDBY_STOPPED = "standby stopped: ";
+
     public static CheckResult check(History h) {
         List<Event> events = h.events();
         Map<Integer, Event> open = new HashMap<>();
@@ -83,6 +101,7 @@ public final class Checker {
             r.count(op.invoke().f(), op.result());
         }
         checkHangs(ops, h.meta(), r);
+        checkStandbyStops(ops, r);
         if (finalRead == null) {
             r.anomaly("no-final-read", "the history has no successful final read after recovery", List.of());
             return r;

@@ -113,6 +113,24 @@ class CheckerTest {
         assertThat(r.indeterminate()).containsEntry("committed", 1L).containsEntry("not committed", 1L);
     }
 
+    /** A standby that stopped at an entry it judged corrupt is an anomaly; a failed standby read for another reason is not. */
+    @Test
+    void aStandbyStoppedAtACorruptEntryIsReported() {
+        H b = bankWithSetup(2);
+        transfer(b, 1, 0, 1, 5, Event.Type.OK, true);
+        b.h.add(7, Event.Type.INVOKE, "read", Map.of("standby", true), 0, null, null);
+        b.h.add(7, Event.Type.FAIL, "read", Map.of(), 0, null, Checker.STANDBY_STOPPED + "corrupt entry in store 's', ledger 9, entry 3: "
+                + "transaction 2 appears again after 2 (duplicate entry)");
+        b.h.add(8, Event.Type.INVOKE, "read", Map.of("standby", true), 0, null, null);
+        b.h.add(8, Event.Type.FAIL, "read", Map.of(), 0, null, "ClusterUnavailableException: cannot reach ZooKeeper");
+        b.read(1, "final-read", b.state, "1:9:0");
+
+        CheckResult r = Checker.check(b.h);
+
+        assertThat(kinds(r)).containsExactly("standby-stopped");
+        assertThat(r.anomalies().get(0).description()).contains("process 7", "duplicate entry");
+    }
+
     @Test
     void acknowledgedTransferMissingAfterRecoveryIsALostAck() {
         H b = bankWithSetup(3);
