@@ -378,7 +378,7 @@ public final class Campaign {
                         // It stopped tailing and serves an ever older state from now on: recorded (the checker judges
                         // it) and replaced. Other errors are transient: its next poll clears them.
                         history.add(process, Event.Type.FAIL, "read", Map.of(), 0, null, io.ledgerkv.fault.checker.Checker.STANDBY_STOPPED
-                                + stopped);
+                                + stopped + walEvidence(client, storeName, cfg));
                         invoked = false;
                         throw new IllegalStateException(stopped);
                     }
@@ -403,6 +403,33 @@ public final class Campaign {
             if (client != null) {
                 client.crash();
             }
+        }
+    }
+
+    /**
+     * The store's WAL as it is right now (before a checkpoint trims it), entry by entry without
+     * values, in a file next to the JVM's temporary files: the evidence of why a standby stopped.
+     * Returns " (WAL at the stop: FILE)" or why it could not be written.
+     */
+    static String walEvidence(io.ledgerkv.store.DefaultLedgerKv client, String storeName, StoreConfig cfg) {
+        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "ledgerkv-standby-stop-" + storeName
+                + ".jsonl");
+        try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file)) {
+            w.write(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(Map.of("status", client.status(storeName))));
+            w.newLine();
+            io.ledgerkv.store.WalInspector.dump(client, storeName, cfg, null, false, r -> {
+                try {
+                    w.write(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(Map.of("ledger", r.ledgerId(), "seq", r.ledgerSeq(), "entry",
+                            r.entryId(), "type", String.valueOf(r.type()), "epoch", String.valueOf(r.epoch()), "firstTxnSeq",
+                            String.valueOf(r.firstTxnSeq()), "count", String.valueOf(r.count()), "verdict", r.verdict())));
+                    w.newLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            return " (WAL at the stop: " + file + ")";
+        } catch (RuntimeException | java.io.IOException e) {
+            return " (WAL dump failed: " + e + ")";
         }
     }
 
