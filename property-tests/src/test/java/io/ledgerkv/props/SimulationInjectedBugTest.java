@@ -75,4 +75,20 @@ class SimulationInjectedBugTest {
             }
         }, java.util.List.of("recovered state is the model plus a prefix of the in-doubt transactions"), 4);
     }
+
+    /**
+     * A standby's cursor follows a last-add-confirmed older than what it already read, and it reads
+     * the same entries again (found by the process campaign's lossy links, then modelled as the
+     * simulation's BK_LAC_BEHIND).
+     */
+    @Test
+    void aStandbyCursorGoingBackWithAnOlderLacIsCaught() {
+        caught(new WriterHooks() {
+            @Override
+            public boolean cursorFollowsOlderLac() {
+                return true;
+            }
+        }, java.util.List.of("a standby never stops on an intact log"), 40); // caught, but the shrinker keeps the whole
+        // schedule: the LAC a poll sees also depends on time (the writer's explicit LAC), so a cut schedule may not replay
+    }
 }

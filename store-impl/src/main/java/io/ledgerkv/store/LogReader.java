@@ -199,7 +199,12 @@ final class LogReader implements AutoCloseable {
                 // this is the likeliest cause we found, not a reproduced one. Reading the ledger again from where we
                 // stopped once the list says it is closed costs one poll.
                 boolean endCertain = ref.state() == LedgerRef.State.CLOSED || mode == Mode.RECOVER;
-                next.put(ref.seq(), closed && endCertain ? Long.MAX_VALUE : last + 1);
+                // Never back: the last-add-confirmed BookKeeper reports for an open ledger is the highest among the
+                // bookies that answered first, so a later poll can report less than an earlier one (a slow, lossy or
+                // paused bookie held the newest). Moving the cursor back to it re-read entries already applied, and the
+                // standby stopped at "transaction N appears again" (the process campaign's lossy links and pauses, then
+                // the simulation's BK_LAC_BEHIND, found it).
+                next.put(ref.seq(), closed && endCertain ? Long.MAX_VALUE : hooks.cursorFollowsOlderLac() ? last + 1 : Math.max(from, last + 1));
                 if (ref.state() == LedgerRef.State.OPEN && mode == Mode.RECOVER) {
                     out = out.replace(ref.closed(last, maxSeq.get(seqOfLedger)));
                 }

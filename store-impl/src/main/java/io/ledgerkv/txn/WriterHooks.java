@@ -59,4 +59,13 @@ public class WriterHooks {
     public boolean applyPartsOnReplay() {
         return false;
     }
+
+    /**
+     * BUG for checker validation: a tailing reader sets its cursor to the last-add-confirmed it just
+     * read even when that is older than what it already read (the standby stopped at "transaction N
+     * appears again" until 2026-11-30).
+     */
+    public boolean cursorFollowsOlderLac() {
+        return false;
+    }
 }

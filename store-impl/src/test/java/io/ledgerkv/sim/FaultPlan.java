@@ -19,7 +19,9 @@ public final class FaultPlan {
 
     /** Where a fault can strike: one kind of call into the simulated systems. */
     public enum Point {
-        ZK_READ, ZK_WRITE, BK_CREATE, BK_ADD, BK_CLOSE, BK_OPEN, BK_RECOVER, BK_READ, BK_DELETE
+        ZK_READ, ZK_WRITE, BK_CREATE, BK_ADD, BK_CLOSE, BK_OPEN, BK_RECOVER, BK_READ, BK_DELETE,
+        /** A reader asks the bookies for an open ledger's last-add-confirmed. */
+        BK_READ_LAC
     }
 
     /** What happens to one call. */
@@ -54,7 +56,13 @@ public final class FaultPlan {
         /** A read fails part way through its range; entries before the failure were delivered. */
         BK_READ_FAILS(Point.BK_READ),
         /** Deleting a ledger fails (metadata store unavailable). */
-        BK_DELETE_FAILS(Point.BK_DELETE);
+        BK_DELETE_FAILS(Point.BK_DELETE),
+        /**
+         * The last-add-confirmed read from the bookies is older than one read before: BookKeeper
+         * answers with the highest LAC among the first bookies to reply, and the one that saw the
+         * newest piggybacked LAC may not be among them (slow, lossy, paused).
+         */
+        BK_LAC_BEHIND(Point.BK_READ_LAC);
 
         private final Point[] points;
 

@@ -356,7 +356,7 @@ public interface SimAction {
                 return true;
             }
             try {
-                r.standby = r.bounded("opening a standby", () -> c.openStandby(SimRun.STORE, r.cfg));
+                r.standby = r.bounded("opening a standby", () -> c.openStandby(SimRun.STORE, r.cfg, r.hooks));
                 r.standbyClient = c;
                 r.standbyAt = r.checkPrefix(r.standby, "the standby", 0);
                 r.stats.count("standby.opened");

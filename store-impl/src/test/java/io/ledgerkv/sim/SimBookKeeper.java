@@ -504,11 +504,16 @@ public final class SimBookKeeper {
 
         @Override
         public long readLastConfirmed() throws LogException {
+            FaultPlan.Decision d = plan.decide(Point.BK_READ_LAC);
             synchronized (SimBookKeeper.this) {
                 if (ledger.closed) {
                     return ledger.lastEntryId;
                 }
-                return ledger.bookieLac();
+                long lac = ledger.bookieLac();
+                if (d.fault() == Fault.BK_LAC_BEHIND && lac >= 0) {
+                    return lac - 1 - d.param() % (lac + 1); // an older LAC, down to -1 (nothing confirmed yet)
+                }
+                return lac;
             }
         }
 
