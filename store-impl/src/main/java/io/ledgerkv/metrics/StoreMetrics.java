@@ -29,7 +29,16 @@ import java.util.function.ToDoubleFunction;
  * listed in store-impl/README.md ("Metrics").
  */
 public final class StoreMetrics implements AutoCloseable {
-    private static final double[] PERCENTILES = {0.5, 0.99, 0.999};
+    /**
+     * The commit-latency histogram's buckets: fixed, so series from many writers aggregate
+     * (client-side percentiles cannot be summed across stores or processes), and bounded (13 buckets
+     * instead of Micrometer's ~70 of a percentile histogram).
+     */
+    static final java.time.Duration[] COMMIT_SLO_BUCKETS = {
+        java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10),
+        java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100),
+        java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofMillis(2500), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10)};
 
     private final MeterRegistry registry;
     private final Tags tags;
@@ -50,7 +59,7 @@ public final class StoreMetrics implements AutoCloseable {
         this.tags = Tags.of("namespace", namespace, "store", store, "role", role, "codec", codec);
         commitLatency = Timer.builder("ledgerkv.commit.latency")
                 .description("Time from a transaction's commit call to its acknowledgement by an ack quorum of bookies")
-                .publishPercentiles(PERCENTILES).publishPercentileHistogram().tags(tags).register(this.registry);
+                .serviceLevelObjectives(COMMIT_SLO_BUCKETS).tags(tags).register(this.registry);
         commits = Counter.builder("ledgerkv.commits").description("Transactions committed (acknowledged)")
                 .tags(tags).register(this.registry);
         logicalBytes = Counter.builder("ledgerkv.wal.logical").description("WAL payload bytes acknowledged, before compression")
@@ -109,12 +118,12 @@ public final class StoreMetrics implements AutoCloseable {
         fenced.increment();
     }
 
-    /** What the open-time replay read and how long it took. */
+    /** What the open-time replay read (entries, and transactions applied: not a sequence number) and how long it took. */
     public void replayed(Duration took, long entries, long transactions) {
         Timer.builder("ledgerkv.replay.duration").description("Time each open spent loading the checkpoint and replaying the WAL")
                 .tags(tags).register(registry).record(took);
         gauge("ledgerkv.replay.entries", "WAL entries the last open replayed", "entries", entries, e -> e);
-        gauge("ledgerkv.replay.transactions", "Newest transaction sequence number after the last open's replay", "transactions",
+        gauge("ledgerkv.replay.transactions", "Transactions the last open replayed from the WAL (after its checkpoint)", "transactions",
                 transactions, t -> t);
     }
 

@@ -299,7 +299,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             reader.close();
         }
         StoreMetrics metrics = metrics(client, name, cfg, role);
-        metrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions());
+        long replayedTxns = rs.transactions() - (reader.checkpoint() == null ? 0 : reader.checkpoint().txnSeq());
+        metrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), replayedTxns);
         if (role != Role.WRITER) {
             return new BookKeeperStore(client, name, cfg, role, meta, ledgers, dicts, checkpoints, index, null, null, hooks, rs,
                     role == Role.STANDBY ? reader : null, metrics);
@@ -1145,6 +1146,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         long start = System.nanoTime();
         LogReader reader = standbyReader;
         long entriesBefore = reader.entries();
+        long seqBefore = reader.index().lastSeq();
         LedgerList recovered = null;
         try {
             List<CheckpointInfo> cps = checkpoints.list();
@@ -1161,6 +1163,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 reader.close();
                 reader = fromNewestCheckpoint();
                 entriesBefore = 0;
+                seqBefore = reader.checkpoint() == null ? 0 : reader.checkpoint().txnSeq();
                 standbyResyncs.incrementAndGet();
                 recovered = reader.catchUp(list.value(), LogReader.Mode.RECOVER);
             }
@@ -1174,7 +1177,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 : replayStats.checkpointId(), replayStats.checkpointFallbacks());
         metrics.close();
         StoreMetrics writerMetrics = metrics(client, name, cfg, Role.WRITER);
-        writerMetrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions());
+        writerMetrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions() - seqBefore);
         StoreStats published = meta.readStats().value();
         io.ledgerkv.log.WriteLedger first = opening.first;
         opening.first = null;
