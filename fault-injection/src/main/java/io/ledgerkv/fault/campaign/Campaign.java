@@ -280,15 +280,24 @@ public final class Campaign {
                     writers.replace(h);
                     continue;
                 }
+                Workload.Prepared prepared;
                 try {
-                    s = workload.nextWrite(random, h.store());
+                    prepared = workload.nextWrite(random, h.store());
                 } catch (LedgerKvException e) {
                     // Refused before anything reached the committer: certainly not written.
                     history.add(process, Event.Type.INVOKE, "transfer-or-append", Map.of(), h.epoch(), null, null);
                     history.add(process, Event.Type.FAIL, "transfer-or-append", Map.of(), h.epoch(), null, e.toString());
                     continue;
                 }
-                history.add(process, Event.Type.INVOKE, s.f(), s.value(), h.epoch(), null, null);
+                // The invocation is in the history (and, in a writer process, on the orchestrator's pipe) before the
+                // transaction can take effect: a process killed right after submitting leaves no uninvoked write.
+                history.add(process, Event.Type.INVOKE, prepared.f(), prepared.value(), h.epoch(), null, null);
+                try {
+                    s = prepared.submit();
+                } catch (LedgerKvException e) {
+                    history.add(process, Event.Type.FAIL, prepared.f(), Map.of(), h.epoch(), null, e.toString());
+                    continue;
+                }
                 h.inFlight().incrementAndGet();
                 ackedAt = s.commit().handle((lsn, err) -> {
                     h.inFlight().decrementAndGet();

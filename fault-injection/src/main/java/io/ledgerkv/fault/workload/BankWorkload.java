@@ -83,7 +83,7 @@ public final class BankWorkload implements Workload {
     }
 
     @Override
-    public Submitted nextWrite(SplittableRandom random, KvStore store) {
+    public Prepared nextWrite(SplittableRandom random, KvStore store) {
         long id = ids.next();
         int from = random.nextInt(accounts);
         int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
@@ -115,7 +115,7 @@ public final class BankWorkload implements Workload {
         v.put("padded", padded);
         v.put("read", read);
         v.put("wrote", Map.of(fromKey, fromAfter, toKey, toAfter));
-        return new Submitted("transfer", v, t.commitAsync());
+        return new Prepared("transfer", v, t);
     }
 
     /** Reads a balance through the transaction and makes the commit depend on it being unchanged. */

@@ -128,7 +128,7 @@ public final class ListAppendWorkload implements Workload {
     }
 
     @Override
-    public Submitted nextWrite(SplittableRandom random, KvStore store) {
+    public Prepared nextWrite(SplittableRandom random, KvStore store) {
         long id = ids.next();
         List<Integer> appendSlots = new ArrayList<>();
         int n = 1 + random.nextInt(2);
@@ -184,7 +184,7 @@ public final class ListAppendWorkload implements Workload {
         v.put("ops", ops);
         v.put("marker", marker(id));
         v.put("padded", padded);
-        return new Submitted("append", v, t.commitAsync());
+        return new Prepared("append", v, t);
     }
 
     /** Reads {@code key} through the transaction and makes the commit depend on it being unchanged. */

@@ -35,16 +35,30 @@ public interface Workload {
     void idRange(long floor, long ceiling);
 
     /**
-     * Builds and submits the next write transaction. Never blocks on its commit; a commit whose
-     * conditions no longer hold fails with {@link io.ledgerkv.api.ConditionFailedException}.
+     * Builds the next write transaction (reading inside it what it builds on) without submitting
+     * it; {@link Prepared#submit} hands it to the committer. A commit whose conditions no longer
+     * hold fails with {@link io.ledgerkv.api.ConditionFailedException}.
      */
-    Submitted nextWrite(SplittableRandom random, KvStore store);
+    Prepared nextWrite(SplittableRandom random, KvStore store);
 
     /** A read of the workload's keys from one consistent state. */
     Map<String, Object> read(KvStore store);
 
     /** A write that was handed to the committer: what it is, and its commit. */
     record Submitted(String f, Map<String, Object> value, CompletableFuture<Lsn> commit) {
+    }
+
+    /**
+     * A write built (its reads done inside the transaction) but not yet handed to the committer:
+     * the caller records the invocation first and then {@link #submit}s, so that no transaction can
+     * take effect before the history holds its invocation. (A writer process SIGKILLed between the
+     * two would otherwise leave a durable transaction the history never invoked, which the checker
+     * rightly calls invented.)
+     */
+    record Prepared(String f, Map<String, Object> value, io.ledgerkv.api.Txn txn) {
+        public Submitted submit() {
+            return new Submitted(f, value, txn.commitAsync());
+        }
     }
 
     static byte[] b(String s) {
