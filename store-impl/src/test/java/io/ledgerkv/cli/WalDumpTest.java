@@ -42,6 +42,9 @@ class WalDumpTest {
             s.put(b("acct-2"), b("0.12"));
             s.delete(b("acct-2"));
             s.put(b("big"), new byte[10_000]); // more than one 4 KiB entry: parts and a commit
+            // A reader of an open ledger sees up to its last-add-confirmed, which the next entry carries:
+            // one more commit makes every entry of the large transaction visible to the dump.
+            s.put(b("tail"), b("t"));
             String[] conn = {"--zk=" + c.connectString(), "--password-file=" + pw, "--store", "dumped"};
 
             CliRun.Result text = CliRun.run(concat(new String[] {"wal", "dump", "--values"}, conn));
