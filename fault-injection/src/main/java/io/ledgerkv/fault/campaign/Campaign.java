@@ -106,21 +106,13 @@ public final class Campaign {
             throw new IllegalArgumentException(FaultKind.refusedWithoutEmbeddedCluster(c.faults()) + " (cluster " + c.zk() + ")");
         }
         long t0 = System.nanoTime();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("seed", c.seed());
-        meta.put("workload", c.workload());
-        meta.put("durationMillis", c.duration().toMillis());
-        meta.put("writers", c.writers());
-        meta.put("faults", c.faults().stream().map(Enum::name).toList());
-        meta.put("bug", c.bug().name());
-        meta.put("encryption", c.encrypt() ? "AES-GCM" : "off");
-        meta.put("hangBoundMillis", COMMIT_WAIT.toMillis());
+        Map<String, Object> meta = meta(c, c.faults(), c.encrypt() ? "AES-GCM" : "off");
         String storeName = c.zk() == null ? "campaign" : "campaign-" + c.seed() + "-" + System.currentTimeMillis();
         meta.put("cluster", c.zk() == null ? "embedded" : c.zk());
         meta.put("store", storeName);
         History history = new History(meta);
         SplittableRandom seeds = new SplittableRandom(c.seed());
-        Workload workload = "bank".equals(c.workload()) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
+        Workload workload = workload(c.workload());
         WriterHooks hooks = hooksFor(c.bug());
         StoreConfig cfg = storeConfig(c.encrypt());
         Map<String, Integer> faults;
@@ -140,14 +132,7 @@ public final class Campaign {
             long deadline = System.nanoTime() + c.duration().toNanos();
             long nemesisSeed = seeds.nextLong();
             Nemesis nemesis = new Nemesis(cluster, sup, history, nemesisSeed, c.faults(), deadline);
-            java.util.function.BooleanSupplier running;
-            if (c.everyKindOnce()) {
-                nemesis.everyKindOnce();
-                long limit = deadline + FORCED_SCHEDULE_LIMIT.toNanos();
-                running = () -> System.nanoTime() < limit && (System.nanoTime() < deadline || !nemesis.forcedScheduleDone());
-            } else {
-                running = () -> System.nanoTime() < deadline;
-            }
+            java.util.function.BooleanSupplier running = running(nemesis, c.everyKindOnce(), deadline, FORCED_SCHEDULE_LIMIT);
             AtomicInteger processes = new AtomicInteger(1);
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < c.writers(); w++) {
@@ -196,6 +181,39 @@ public final class Campaign {
         }
         CheckResult check = Checker.check(history);
         return new Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** A history's meta fields common to every kind of run; the caller adds its cluster and store. */
+    static Map<String, Object> meta(Config c, List<? extends Enum<?>> faults, String encryption) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("seed", c.seed());
+        meta.put("workload", c.workload());
+        meta.put("durationMillis", c.duration().toMillis());
+        meta.put("writers", c.writers());
+        meta.put("faults", faults.stream().map(Enum::name).toList());
+        meta.put("bug", c.bug().name());
+        meta.put("encryption", encryption);
+        meta.put("hangBoundMillis", COMMIT_WAIT.toMillis());
+        return meta;
+    }
+
+    /** The workload a run names: bank, or list-append for anything else. */
+    static Workload workload(String name) {
+        return "bank".equals(name) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
+    }
+
+    /**
+     * While the run's workers go on: until the deadline, or with {@code everyKindOnce} (which this
+     * switches the nemesis to) until its forced schedule is done, at most {@code limit} past the deadline.
+     */
+    static java.util.function.BooleanSupplier running(io.ledgerkv.fault.nemesis.FaultLoop<?> nemesis, boolean everyKindOnce,
+                                                       long deadline, Duration limit) {
+        if (!everyKindOnce) {
+            return () -> System.nanoTime() < deadline;
+        }
+        nemesis.everyKindOnce();
+        long end = deadline + limit.toNanos();
+        return () -> System.nanoTime() < end && (System.nanoTime() < deadline || !nemesis.forcedScheduleDone());
     }
 
     /** The writer hooks that plant {@code bug} (none for {@link Bug#NONE}). */

@@ -8,8 +8,6 @@ import io.ledgerkv.fault.checker.Checker;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.nemesis.ProcessFault;
 import io.ledgerkv.fault.nemesis.ProcessNemesis;
-import io.ledgerkv.fault.workload.BankWorkload;
-import io.ledgerkv.fault.workload.ListAppendWorkload;
 import io.ledgerkv.fault.workload.Workload;
 import io.ledgerkv.fault.workload.WriterSupervisor;
 import io.ledgerkv.meta.ZkLayout;
@@ -19,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -98,23 +95,15 @@ public final class ProcessCampaign implements AutoCloseable {
     public Campaign.Result run(Campaign.Config c) {
         long t0 = System.nanoTime();
         String storeName = "campaign-" + c.seed() + "-" + System.currentTimeMillis();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("seed", c.seed());
-        meta.put("workload", c.workload());
-        meta.put("durationMillis", c.duration().toMillis());
-        meta.put("writers", c.writers());
-        meta.put("faults", kinds.stream().map(Enum::name).toList());
+        Map<String, Object> meta = Campaign.meta(c, kinds, "off");
         meta.put("unavailableFaults", unavailable.keySet().stream().map(Enum::name).toList());
-        meta.put("bug", c.bug().name());
-        meta.put("encryption", "off");
-        meta.put("hangBoundMillis", Campaign.COMMIT_WAIT.toMillis());
         meta.put("cluster", "processes: " + cluster.zooKeeperCount() + " ZooKeeper servers, " + cluster.bookieCount() + " bookies"
                 + (cluster.network() != null ? ", each in its own network namespace" : ", on loopback") + "; writer in its own JVM");
         meta.put("store", storeName);
         long start = System.nanoTime();
         History history = new History(meta, start);
         SplittableRandom seeds = new SplittableRandom(c.seed());
-        Workload workload = "bank".equals(c.workload()) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
+        Workload workload = Campaign.workload(c.workload());
         StoreConfig cfg = Campaign.storeConfig(false);
         Map<String, Integer> faults;
         Map<String, Integer> failedInjections;
@@ -130,14 +119,7 @@ public final class ProcessCampaign implements AutoCloseable {
             ProcessNemesis nem = new ProcessNemesis(cluster, nemesisWriters(procs, observer, storeName), history, seeds.nextLong(), kinds,
                     deadline, new ZkLayout(WriterSupervisor.clientConfig(cluster.connectString()).namespace(), storeName).ledgers());
             nemesis = nem;
-            java.util.function.BooleanSupplier running;
-            if (c.everyKindOnce()) {
-                nem.everyKindOnce();
-                long limit = deadline + Duration.ofMinutes(3).toNanos();
-                running = () -> System.nanoTime() < limit && (System.nanoTime() < deadline || !nem.forcedScheduleDone());
-            } else {
-                running = () -> System.nanoTime() < deadline;
-            }
+            java.util.function.BooleanSupplier running = Campaign.running(nem, c.everyKindOnce(), deadline, Duration.ofMinutes(3));
             AtomicInteger processes = new AtomicInteger(1); // the orchestrator's own: the standby (writer processes have ranges of their own)
             Thread standby = new Thread(() -> Campaign.standbyLoop(cluster.connectString(), storeName, cfg, workload, history, processes,
                     running), "campaign-standby");

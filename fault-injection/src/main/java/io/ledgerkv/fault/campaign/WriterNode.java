@@ -2,8 +2,6 @@ package io.ledgerkv.fault.campaign;
 
 import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
-import io.ledgerkv.fault.workload.BankWorkload;
-import io.ledgerkv.fault.workload.ListAppendWorkload;
 import io.ledgerkv.fault.workload.Workload;
 import io.ledgerkv.fault.workload.WriterSupervisor;
 import io.ledgerkv.meta.Json;
@@ -66,7 +64,7 @@ public final class WriterNode {
             }
         });
         String workloadName = a.get("workload");
-        Workload workload = "bank".equals(workloadName) ? new BankWorkload(8, 6000) : new ListAppendWorkload(8, 6000);
+        Workload workload = Campaign.workload(workloadName);
         int base = Integer.parseInt(a.get("base"));
         long ids = Long.parseLong(a.get("ids"));
         workload.idRange(ids, ids + Long.parseLong(a.get("id-range")));
