@@ -305,17 +305,28 @@ public final class MultiProcessCluster implements AutoCloseable {
             net.add(node);
             cmd.addAll(net.exec(node));
         }
+        cmd.addAll(childJava());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * The start of a command line for a child JVM like this one: this JVM's {@code java} binary and
+     * the flags a child needs to behave the same ({@code --add-opens}, the log4j configuration,
+     * headless AWT). Tests that start the CLI or a cluster in another JVM use it too.
+     */
+    public static List<String> childJava() {
+        List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--add-opens") || arg.startsWith("-Dlog4j2.configurationFile") || arg.startsWith("-Djava.awt.headless")) {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        cmd.addAll(args);
         return cmd;
     }
 

@@ -148,13 +148,7 @@ class LedgerKvCliTest {
     void aRefusedCommandPrintsOneLineWithoutLibraryLogs() throws Exception {
         assertThat(run("put", "--store", "guarded", "k", "v").code()).isZero();
         Path wrong = Files.writeString(tmp.resolve("wrong-pw"), "not-the-secret\n");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Dlog4j2.configurationFile")) {
-                cmd.add(arg);
-            }
-        }
+        List<String> cmd = new ArrayList<>(io.ledgerkv.cluster.MultiProcessCluster.childJava());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ledgerkv.cli.LedgerKvCli", "drop", "--yes",
                 "--store", "guarded", "--zk=" + cluster.connectString(), "--password-file=" + wrong, "--connect-timeout=5s"));
         Process p = new ProcessBuilder(cmd).start();

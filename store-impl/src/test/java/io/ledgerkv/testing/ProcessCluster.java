@@ -4,7 +4,6 @@ import io.ledgerkv.api.ClientConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,14 +37,8 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** A cluster process keeping its data in {@code data} (null: a temporary directory it removes on exit). */
     public static ProcessCluster start(int bookies, Path data) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(io.ledgerkv.cluster.MultiProcessCluster.childJava());
         cmd.add("-Xmx1g");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Dlog4j2.configurationFile")) {
-                cmd.add(arg);
-            }
-        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.ledgerkv.cli.LedgerKvCli");
