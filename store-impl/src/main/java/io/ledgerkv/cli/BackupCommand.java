@@ -24,6 +24,9 @@ final class BackupCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     AsOfOptions at = new AsOfOptions();
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar")
     boolean quiet;
 
@@ -34,10 +37,9 @@ final class BackupCommand extends CliCommand implements Callable<Integer> {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig()); ProgressDisplay p = new ProgressDisplay(quiet)) {
             s = kv.backup(store, conn.storeConfig().build(), asOf, to, p);
         }
-        {
-            out().printf("backed up %s/%s at LSN %s: %,d keys in %d chunks, %,d bytes -> %s%n", conn.namespace(), store, s.lsn(),
-                    s.keyCount(), s.chunks(), s.fileBytes(), s.file());
-        }
+        output.one(out(), OutputOptions.fields("namespace", conn.namespace(), "store", store, "lsn", s.lsn(), "txnSeq", s.txnSeq(),
+                "keyCount", s.keyCount(), "chunks", s.chunks(), "fileBytes", s.fileBytes(), "file", s.file().toString()), () -> out().printf("backed up %s/%s at LSN %s: %,d keys in %d chunks, %,d bytes -> %s%n",
+                conn.namespace(), store, s.lsn(), s.keyCount(), s.chunks(), s.fileBytes(), s.file()));
         return 0;
     }
 }

@@ -4,9 +4,13 @@ import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.cluster.MultiProcessCluster;
 import io.ledgerkv.cluster.NetNamespaces;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cluster", description = {"Runs an embedded ZooKeeper and bookies in the foreground until Ctrl-C,",
@@ -44,6 +48,9 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Let BookKeeper's and ZooKeeper's own log output through to the terminal")
     boolean verbose;
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     private static final java.util.Set<String> KEYS = java.util.Set.of("bookies", "zkPort", "data");
 
     @Override
@@ -77,6 +84,23 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         }
         LocalCluster cluster = b.start();
         CountDownLatch stopped = stopOnExit(cluster);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < cluster.bookieCount(); i++) {
+            ids.add(cluster.bookieId(i).toString());
+        }
+        Map<String, Object> up = OutputOptions.fields("connectString", cluster.connectString(), "metadataServiceUri",
+                cluster.metadataServiceUri(), "bookies", ids, "data", cluster.dataDir().toString(), "kept", data != null);
+        if (cluster.tls() != null) {
+            up.put("secureConnectString", cluster.secureConnectString());
+            up.put("tlsTrustStore", cluster.tls().trustStore().toString());
+            up.put("tlsTrustStorePasswordFile", cluster.tls().passwordFile().toString());
+        }
+        output.one(out(), up, () -> printUp(cluster, bookies));
+        stopped.await();
+        return 0;
+    }
+
+    private void printUp(LocalCluster cluster, int bookies) {
         out().println("ledgerkv cluster: ZooKeeper and " + bookies + " bookies are up");
         out().println("  connect string   " + cluster.connectString());
         out().println("  metadata URI     " + cluster.metadataServiceUri());
@@ -95,20 +119,17 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         }
         out().println("  ./ledgerkv put --store demo" + tlsFlags + " hello world && ./ledgerkv status --store demo" + tlsFlags);
         out().println("Ctrl-C stops it.");
-        out().flush();
-        stopped.await();
-        return 0;
     }
 
     /** Closes the cluster when the JVM is asked to stop (Ctrl-C, SIGTERM); the latch opens once it is closed. */
     private CountDownLatch stopOnExit(AutoCloseable cluster) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out().println("ledgerkv cluster: stopping");
+            err().println("ledgerkv cluster: stopping");
             try {
                 cluster.close();
             } catch (Exception e) {
-                out().println("ledgerkv cluster: " + e);
+                err().println("ledgerkv cluster: " + e);
             }
             stopped.countDown();
         }, "ledgerkv-cluster-shutdown"));
@@ -127,6 +148,21 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         int zk = zkServers == null ? 3 : zkServers;
         MultiProcessCluster cluster = MultiProcessCluster.start(new MultiProcessCluster.Options(zk, bookies, data, network));
         CountDownLatch stopped = stopOnExit(cluster);
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (int i = 0; i < cluster.zooKeeperCount(); i++) {
+            nodes.add(OutputOptions.fields("node", cluster.zooKeeperNode(i), "pid", cluster.zooKeeperPid(i)));
+        }
+        for (int i = 0; i < cluster.bookieCount(); i++) {
+            nodes.add(OutputOptions.fields("node", cluster.bookieId(i), "pid", cluster.bookiePid(i)));
+        }
+        output.one(out(), OutputOptions.fields("connectString", cluster.connectString(), "metadataServiceUri",
+                cluster.metadataServiceUri(), "processes", nodes, "data", cluster.dataDir().toString(), "kept", data != null),
+                () -> printUp(cluster, zk, bookies));
+        stopped.await();
+        return 0;
+    }
+
+    private void printUp(MultiProcessCluster cluster, int zk, int bookies) {
         out().println("ledgerkv cluster: " + zk + " ZooKeeper server(s) and " + bookies + " bookies are up, each its own process"
                 + (network ? " in its own network namespace" : ""));
         out().println("  connect string   " + cluster.connectString());
@@ -139,8 +175,5 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         }
         out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)" : " (kept)"));
         out().println("  kill -STOP <pid> / kill -CONT <pid> / kill -9 <pid> act on one node; Ctrl-C stops them all.");
-        out().flush();
-        stopped.await();
-        return 0;
     }
 }

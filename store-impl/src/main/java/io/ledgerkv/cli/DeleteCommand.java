@@ -2,6 +2,7 @@ package io.ledgerkv.cli;
 
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.Lsn;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +28,9 @@ final class DeleteCommand extends CliCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Key")
     String key;
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Override
     public Integer call() {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
@@ -35,7 +39,8 @@ final class DeleteCommand extends CliCommand implements Callable<Integer> {
             }
             refuseLiveWriter(kv, store, fence);
             try (KvStore s = kv.open(store, conn.storeConfig().build())) {
-                out().println(s.delete(Text.parse(key, hex)));
+                Lsn lsn = s.delete(Text.parse(key, hex));
+                output.one(out(), OutputOptions.fields("store", store, "key", key, "lsn", lsn.toString()), () -> out().println(lsn));
             }
         }
         return 0;

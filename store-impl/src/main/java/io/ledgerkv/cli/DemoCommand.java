@@ -28,6 +28,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,6 +64,14 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Keep BookKeeper's and ZooKeeper's own log output (the faults make them log errors)")
     boolean verbose;
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    /** The narrative: standard output in text mode; standard error with -o json/table, which print only the verdict. */
+    private java.io.PrintWriter log() {
+        return output.text() ? out() : err();
+    }
 
     private final long t0 = System.nanoTime();
     private final List<String> verified = new ArrayList<>();
@@ -242,7 +251,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                 step("9/9", "what ZooKeeper says (ledgerkv status)");
                 d.flush();
                 StoreStatus fin = clientC.status(STORE);
-                StatusCommand.print(fin, out());
+                StatusCommand.print(fin, log());
                 expect(fin.stats().keyCount() == d.keyCount() && fin.stats().keyCount() == work.modelAt(cc.prefix()).size(),
                         "key count in ZooKeeper (" + fin.stats().keyCount() + ") equals the model's");
                 expect(fin.epoch() == 4 && fin.ledgers().stream().limit(fin.ledgers().size() - 1).allMatch(l -> l.state().equals("CLOSED")),
@@ -253,20 +262,20 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
         if (prometheus != null) {
             String text = registry.scrape();
             if (prometheus.equals("-")) {
-                out().print(text);
+                log().print(text);
             } else {
                 java.nio.file.Files.writeString(java.nio.file.Path.of(prometheus), text);
                 say("metrics (Prometheus text format) written to %s", prometheus);
             }
         }
-        out().println();
-        out().printf(Locale.ROOT, "ledgerkv demo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        for (String v : verified) {
-            out().println("  VERIFIED  " + v);
-        }
-        for (String f : failed) {
-            out().println("  FAILED    " + f);
-        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        output.one(out(), OutputOptions.fields("ok", failed.isEmpty(), "seconds", Math.round(seconds * 10) / 10.0, "verified", verified,
+                "failed", failed), () -> {
+                    out().println();
+                    out().printf(Locale.ROOT, "ledgerkv demo finished in %.1f s%n", seconds);
+                    verified.forEach(v -> out().println("  VERIFIED  " + v));
+                    failed.forEach(f -> out().println("  FAILED    " + f));
+                });
         return failed.isEmpty() ? 0 : 1;
     }
 
@@ -328,14 +337,14 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
 
     private void expect(boolean ok, String what) {
         (ok ? verified : failed).add(what);
-        out().println("    " + (ok ? "ok   " : "FAIL ") + what);
+        log().println("    " + (ok ? "ok   " : "FAIL ") + what);
     }
 
     private void step(String n, String what) {
-        out().printf(Locale.ROOT, "%n[%s] %s  (t=%.1fs)%n", n, what, (System.nanoTime() - t0) / 1e9);
+        log().printf(Locale.ROOT, "%n[%s] %s  (t=%.1fs)%n", n, what, (System.nanoTime() - t0) / 1e9);
     }
 
     private void say(String fmt, Object... args) {
-        out().println("    " + String.format(Locale.ROOT, fmt, args));
+        log().println("    " + String.format(Locale.ROOT, fmt, args));
     }
 }

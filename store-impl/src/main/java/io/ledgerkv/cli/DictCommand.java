@@ -12,6 +12,11 @@ import picocli.CommandLine.Option;
         subcommands = {DictCommand.Train.class, DictCommand.List.class})
 final class DictCommand {
 
+    static java.util.Map<String, Object> fields(DictionaryStatus d) {
+        return OutputOptions.fields("id", d.id(), "bytes", d.bytes(), "samples", d.samples(), "sampleBytes", d.sampleBytes(),
+                "ledger", d.ledgerId(), "createdAt", Instant.ofEpochMilli(d.createdAtMillis()).toString());
+    }
+
     @Command(name = "train", description = {"Trains a Zstandard dictionary from a sample of the store's records and registers it.",
         "Writers opened with --codec ZSTD_DICT afterwards use it; open writers keep their codec until reopened."})
     static final class Train extends CliCommand implements Callable<Integer> {
@@ -27,12 +32,15 @@ final class DictCommand {
         @Option(names = "--sample-bytes", defaultValue = "1048576", description = "Bytes of records to sample (default: ${DEFAULT-VALUE})")
         int sampleBytes;
 
+        @Mixin
+        OutputOptions output = new OutputOptions();
+
         @Override
         public Integer call() {
             try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
                 DictionaryStatus d = kv.trainDictionary(store, conn.storeConfig().dictSizeBytes(dictSize).dictSampleBytes(sampleBytes).build());
-                out().printf("dictionary %d: %d bytes, trained on %d samples (%d bytes), ledger %d%n", d.id(), d.bytes(),
-                        d.samples(), d.sampleBytes(), d.ledgerId());
+                output.one(out(), fields(d), () -> out().printf("dictionary %d: %d bytes, trained on %d samples (%d bytes), ledger %d%n",
+                        d.id(), d.bytes(), d.samples(), d.sampleBytes(), d.ledgerId()));
             }
             return 0;
         }
@@ -46,13 +54,18 @@ final class DictCommand {
         @Option(names = {"-s", "--store"}, required = true, description = "Store name")
         String store;
 
+        @Mixin
+        OutputOptions output = new OutputOptions();
+
         @Override
         public Integer call() {
             try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
+                OutputOptions.Rows rows = output.rows(out());
                 for (DictionaryStatus d : kv.status(store).dictionaries()) {
-                    out().printf("%-4d %8d bytes  %7d samples  ledger %-6d  %s%n", d.id(), d.bytes(), d.samples(), d.ledgerId(),
-                            Instant.ofEpochMilli(d.createdAtMillis()));
+                    rows.add(fields(d), () -> out().printf("%-4d %8d bytes  %7d samples  ledger %-6d  %s%n", d.id(), d.bytes(),
+                            d.samples(), d.ledgerId(), Instant.ofEpochMilli(d.createdAtMillis())));
                 }
+                rows.end();
             }
             return 0;
         }

@@ -17,11 +17,15 @@ final class DropCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--yes", required = true, description = "Confirms the deletion")
     boolean yes;
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Override
     public Integer call() {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             kv.deleteStore(store, conn.storeConfig().build());
-            out().printf("deleted %s/%s%n", conn.namespace(), store);
+            output.one(out(), OutputOptions.fields("namespace", conn.namespace(), "store", store, "deleted", true),
+                    () -> out().printf("deleted %s/%s%n", conn.namespace(), store));
         }
         return 0;
     }

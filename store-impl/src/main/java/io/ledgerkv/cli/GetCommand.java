@@ -26,17 +26,23 @@ final class GetCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     AsOfOptions at = new AsOfOptions();
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Override
     public Integer call() {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
              KvStore s = kv.openReadOnly(store, conn.storeConfig().build(), at.asOf())) {
-            byte[] v = s.get(Text.parse(key, hex));
+            byte[] k = Text.parse(key, hex);
+            byte[] v = s.get(k);
             if (v == null) {
                 err().println("ledgerkv get: key absent");
-                return ExitCodes.NOT_FOUND;
             }
-            out().println(Text.show(v, hex));
+            if (v != null || !output.text()) {
+                output.one(out(), OutputOptions.fields("key", Text.show(k, hex), "found", v != null, "value", v == null ? null
+                        : Text.show(v, hex)), () -> out().println(Text.show(v, hex)));
+            }
+            return v == null ? ExitCodes.NOT_FOUND : ExitCodes.OK;
         }
-        return 0;
     }
 }

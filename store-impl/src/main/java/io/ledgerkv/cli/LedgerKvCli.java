@@ -57,6 +57,7 @@ public final class LedgerKvCli {
         CommandLine cl = new CommandLine(new LedgerKvCli());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex)));
             return ExitCodes.of(ex);

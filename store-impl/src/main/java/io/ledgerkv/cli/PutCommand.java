@@ -39,6 +39,9 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
             + " larger than a command line can carry)")
     java.nio.file.Path valueFile;
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     /** Standard input for '-' (tests replace it). */
     java.io.InputStream stdin = System.in;
 
@@ -49,7 +52,7 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
             refuseLiveWriter(kv, store, fence);
             try (KvStore s = kv.open(store, write.apply(conn.storeConfig()).build())) {
                 Lsn lsn = s.put(Text.parse(key, hex), v);
-                out().println(lsn);
+                output.one(out(), OutputOptions.fields("store", store, "key", key, "lsn", lsn.toString()), () -> out().println(lsn));
             }
         }
         return 0;

@@ -27,6 +27,9 @@ final class RestoreCommand extends CliCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing store of that name (it is deleted once the file verified)")
     boolean force;
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar")
     boolean quiet;
 
@@ -36,9 +39,9 @@ final class RestoreCommand extends CliCommand implements Callable<Integer> {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig()); ProgressDisplay p = new ProgressDisplay(quiet)) {
             s = kv.restore(from, store, write.apply(conn.storeConfig()).build(), force, p);
         }
-        {
-            out().printf("restored %s/%s from %s: %,d keys at LSN %s%n", conn.namespace(), store, from, s.keyCount(), s.lsn());
-        }
+        output.one(out(), OutputOptions.fields("namespace", conn.namespace(), "store", store, "lsn", s.lsn(), "txnSeq", s.txnSeq(),
+                "keyCount", s.keyCount(), "chunks", s.chunks(), "fileBytes", s.fileBytes(), "from", from.toString()), () -> out().printf("restored %s/%s from %s: %,d keys at LSN %s%n",
+                conn.namespace(), store, from, s.keyCount(), s.lsn()));
         return 0;
     }
 }

@@ -38,6 +38,9 @@ final class ScanCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     AsOfOptions at = new AsOfOptions();
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Override
     public Integer call() {
         if (limit != null && limit < 0) {
@@ -56,12 +59,16 @@ final class ScanCommand extends CliCommand implements Callable<Integer> {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
              KvStore s = kv.openReadOnly(store, conn.storeConfig().build(), at.asOf());
              KvIterator it = reverse ? s.reverseRange(lo, hi) : s.range(lo, hi)) {
+            OutputOptions.Rows rows = output.rows(out());
             long n = 0;
             while (it.hasNext() && (limit == null || n < limit)) {
                 KvEntry e = it.next();
-                out().println(Text.show(e.key(), hex) + "\t" + Text.show(e.value(), hex));
+                String k = Text.show(e.key(), hex);
+                String v = Text.show(e.value(), hex);
+                rows.add(OutputOptions.fields("key", k, "value", v), () -> out().println(k + "\t" + v));
                 n++;
             }
+            rows.end();
         }
         return 0;
     }

@@ -2,7 +2,6 @@ package io.ledgerkv.cli;
 
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.StoreStatus;
-import io.ledgerkv.meta.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -26,53 +25,43 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
     @Option(names = {"-s", "--store"}, description = "Store name (default: list all stores)")
     String store;
 
-    @Option(names = "--json", description = "Print JSON instead of text: the store's full status, or without --store an array"
-            + " with one object per store (store, epoch, keyCount, ledgers, lastLsn, owner, problems)")
-    boolean json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     /** Exit code of {@code status} when a store shown cannot take writes safely. */
     static final int UNHEALTHY = ExitCodes.UNHEALTHY;
 
     @Override
     public Integer call() throws Exception {
-        boolean healthy = true;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             if (store == null) {
-                List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+                boolean healthy = true;
+                OutputOptions.Rows rows = output.rows(out());
                 for (String s : kv.listStores()) {
                     StoreStatus st = kv.status(s);
-                    List<String> problems = st.problems();
-                    healthy &= problems.isEmpty();
-                    if (json) {
-                        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-                        row.put("store", s);
-                        row.put("epoch", st.epoch());
-                        row.put("keyCount", st.stats().keyCount());
-                        row.put("ledgers", st.ledgers().size());
-                        row.put("lastLsn", String.valueOf(st.stats().lastLsn()));
-                        row.put("owner", st.owner());
-                        row.put("problems", problems);
-                        rows.add(row);
-                    } else {
-                        out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %-12s %s%n", s, st.epoch(),
-                                st.stats().keyCount(), st.ledgers().size(), st.stats().lastLsn(),
-                                problems.isEmpty() ? "OK" : "UNHEALTHY: " + String.join("; ", problems));
-                    }
+                    healthy &= st.problems().isEmpty();
+                    rows.add(summary(st), () -> out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %-12s %s%n",
+                            s, st.epoch(), st.stats().keyCount(), st.ledgers().size(), st.stats().lastLsn(),
+                            st.problems().isEmpty() ? "OK" : "UNHEALTHY: " + String.join("; ", st.problems())));
                 }
-                if (json) {
-                    out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows)); // [] when there is none
-                }
+                rows.end();
                 return healthy ? 0 : UNHEALTHY;
             }
             StoreStatus st = kv.status(store);
-            healthy = st.problems().isEmpty();
-            if (json) {
-                out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(st));
-            } else {
-                print(st, out());
+            switch (output.format) {
+                case JSON -> out().println(OutputOptions.json(st, true));
+                case TABLE -> output.one(out(), summary(st), null);
+                case TEXT -> print(st, out());
             }
+            return st.problems().isEmpty() ? 0 : UNHEALTHY;
         }
-        return healthy ? 0 : UNHEALTHY;
+    }
+
+    /** One store in a line: the fields of {@code status} without {@code --store} (docs/cli-output.md). */
+    static java.util.Map<String, Object> summary(StoreStatus st) {
+        return OutputOptions.fields("store", st.store(), "epoch", st.epoch(), "keyCount", st.stats().keyCount(), "ledgers",
+                st.ledgers().size(), "lastLsn", String.valueOf(st.stats().lastLsn()), "owner", st.owner(), "healthy",
+                st.problems().isEmpty(), "problems", st.problems());
     }
 
     static void print(StoreStatus st, PrintWriter out) {

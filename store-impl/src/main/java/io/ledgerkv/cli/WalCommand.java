@@ -1,6 +1,5 @@
 package io.ledgerkv.cli;
 
-import io.ledgerkv.meta.Json;
 import io.ledgerkv.store.DefaultLedgerKv;
 import io.ledgerkv.store.WalInspector;
 import java.util.ArrayList;
@@ -36,20 +35,21 @@ final class WalCommand {
         @Option(names = "--hex", description = "Keys and values in hex")
         boolean hex;
 
-        @Option(names = "--json", description = "One JSON object per entry (JSON Lines)")
-        boolean json;
+        @Mixin
+        OutputOptions output = new OutputOptions();
 
         @Override
         public Integer call() throws Exception {
             int[] entries = {0};
             int corrupt;
             try (DefaultLedgerKv kv = DefaultLedgerKv.connect(conn.clientConfig())) {
+                OutputOptions.Rows rows = output.rows(out());
                 corrupt = WalInspector.dump(kv, store, conn.storeConfig().build(), ledger, values, r -> {
                     entries[0]++;
-                    out().println(json ? json(r) : text(r));
+                    rows.add(fields(r), () -> out().println(text(r)));
                 });
+                rows.end();
             }
-            out().flush();
             err().println(entries[0] + " entries, " + corrupt + " corrupt");
             return corrupt == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
@@ -77,7 +77,7 @@ final class WalCommand {
             return sb.toString();
         }
 
-        private String json(WalInspector.Row r) throws java.io.UncheckedIOException {
+        private Map<String, Object> fields(WalInspector.Row r) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("ledger", r.ledgerId());
             m.put("ledgerSeq", r.ledgerSeq() >= 0 ? r.ledgerSeq() : null);
@@ -114,11 +114,7 @@ final class WalCommand {
                 txns.add(ops);
             }
             m.put("txns", txns);
-            try {
-                return Json.MAPPER.writeValueAsString(m);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            return m;
         }
     }
 }

@@ -63,7 +63,7 @@ class LedgerKvCliTest {
         assertThat(run("status", "--store", "cli", "--json").out()).contains("\"availableBookies\"");
         // without --store, --json is an array of stores, not text
         String list = run("status", "--json").out();
-        assertThat(list.strip()).startsWith("[").endsWith("]").contains("\"store\" : \"cli\"", "\"problems\"");
+        assertThat(list.strip()).startsWith("[").endsWith("]").contains("\"store\":\"cli\"", "\"problems\"");
     }
 
     /** Bad input gets its own exit code (ExitCodes): 1 for a refused setting, 3 for a missing store, 2 for usage. */

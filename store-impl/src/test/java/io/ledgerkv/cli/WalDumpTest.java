@@ -53,13 +53,11 @@ class WalDumpTest {
                     .doesNotContain("corrupt");
             assertThat(text.err()).contains("0 corrupt");
 
-            CliRun.Result json = CliRun.run(concat(new String[] {"wal", "dump", "--json"}, conn));
+            CliRun.Result json = CliRun.run(concat(new String[] {"wal", "dump", "-o", "json"}, conn));
             assertThat(json.code()).isZero();
-            List<String> lines = json.out().lines().toList();
-            assertThat(lines).hasSizeGreaterThanOrEqualTo(5);
-            for (String line : lines) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> row = Json.MAPPER.readValue(line, Map.class);
+            List<Map<String, Object>> rows = jsonArray(json.out());
+            assertThat(rows).hasSizeGreaterThanOrEqualTo(5);
+            for (Map<String, Object> row : rows) {
                 assertThat(row.get("verdict")).isEqualTo("ok");
                 assertThat(row.keySet()).contains("ledger", "entry", "type", "epoch", "firstTxnSeq", "codec", "storedBytes", "txns");
             }
@@ -75,6 +73,12 @@ class WalDumpTest {
             assertThat(forged.out().lines().filter(l -> l.startsWith("ledger "))).hasSize(3);
             assertThat(forged.out()).contains("not in the list", "x (1 B)", "bad magic", "CRC32C mismatch");
             assertThat(forged.err()).contains("3 entries, 2 corrupt");
+            // the same in JSON: a whole array (the dump went on past the corrupt entries), one verdict each
+            CliRun.Result forgedJson = CliRun.run(concat(new String[] {"wal", "dump", "--ledger", Long.toString(bad), "-o", "json"}, conn));
+            assertThat(forgedJson.code()).isEqualTo(1);
+            assertThat(jsonArray(forgedJson.out())).extracting(r -> String.valueOf(r.get("verdict")))
+                    .satisfiesExactly(v -> assertThat(v).isEqualTo("ok"), v -> assertThat(v).contains("bad magic"),
+                            v -> assertThat(v).contains("CRC32C mismatch"));
         }
     }
 
@@ -97,5 +101,10 @@ class WalDumpTest {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> jsonArray(String out) throws java.io.IOException {
+        return Json.MAPPER.readValue(out, List.class);
     }
 }

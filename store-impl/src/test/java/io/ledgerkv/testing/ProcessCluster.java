@@ -44,6 +44,8 @@ public final class ProcessCluster implements AutoCloseable {
         cmd.add("io.ledgerkv.cli.LedgerKvCli");
         cmd.add("cluster");
         cmd.add("--bookies=" + bookies);
+        cmd.add("-o");
+        cmd.add("json"); // the cluster's description as scripts read it: these tests depend on its field names
         if (data != null) {
             cmd.add("--data=" + data);
         }
@@ -59,13 +61,21 @@ public final class ProcessCluster implements AutoCloseable {
         CompletableFuture<String> connect = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                StringBuilder json = null;
                 for (String line; (line = r.readLine()) != null; ) {
                     synchronized (seen) {
                         seen.add(line);
                     }
-                    String t = line.trim();
-                    if (t.startsWith("connect string")) {
-                        connect.complete(t.substring("connect string".length()).trim());
+                    if (line.equals("{")) {
+                        json = new StringBuilder();
+                    }
+                    if (json != null) {
+                        json.append(line).append('\n');
+                        if (line.equals("}")) {
+                            connect.complete((String) io.ledgerkv.meta.Json.MAPPER.readValue(json.toString(), java.util.Map.class)
+                                    .get("connectString"));
+                            json = null;
+                        }
                     }
                 }
             } catch (IOException e) {
