@@ -1,6 +1,8 @@
 package io.ledgerkv.bench.run;
 
 import io.ledgerkv.bench.latency.LatencyDriver;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -13,9 +15,12 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -92,13 +97,18 @@ public final class BenchMain implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("results", LocalDate.now() + "-" + name);
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        for (Preset.Suite s : preset.suites()) {
-            if (only != null && only.stream().noneMatch(o -> s.name().startsWith(o))) {
-                continue;
+        List<Preset.Suite> suites = preset.suites().stream().filter(s -> only == null || only.stream().anyMatch(o -> s.name().startsWith(o)))
+                .toList();
+        for (int i = 0; i < suites.size(); i++) {
+            Preset.Suite s = suites.get(i);
+            Path log = dir.resolve("jmh-" + s.name() + ".log");
+            System.out.printf("ledgerkv bench: suite %d/%d %s (%s), JMH output in %s%n", i + 1, suites.size(), s.name(),
+                    s.benchmarkClass(), log);
+            try (PrintStream logStream = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+                OutputFormat jmhText = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
+                new Runner(options(s, dir), new ProgressFormat(jmhText, System.out, "suite " + (i + 1) + "/" + suites.size() + " "
+                        + s.name())).run();
             }
-            System.out.printf("ledgerkv bench: suite %s (%s), JMH output in %s%n", s.name(), s.benchmarkClass(),
-                    dir.resolve("jmh-" + s.name() + ".log"));
-            new Runner(options(s, dir)).run();
         }
         LatencyDriver.Report latency = null;
         if (preset.latency() != null && (only == null || only.contains("latency"))) {
@@ -122,7 +132,7 @@ public final class BenchMain implements Callable<Integer> {
         ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + s.benchmarkClass() + "(\\..*|$)")
                 .forks(forks > 0 ? forks : s.forks()).warmupIterations(s.warmups()).measurementIterations(s.iterations())
                 .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-" + s.name() + ".json").toString())
-                .output(dir.resolve("jmh-" + s.name() + ".log").toString()).shouldFailOnError(true);
+                .shouldFailOnError(true);
         if (s.warmupSeconds() > 0) {
             b.warmupTime(TimeValue.seconds(s.warmupSeconds()));
         }
