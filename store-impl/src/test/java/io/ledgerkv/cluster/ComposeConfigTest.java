@@ -77,7 +77,7 @@ class ComposeConfigTest {
         assertThat(String.join(" ", strings(init.get("entrypoint")))).contains("bookkeeper shell initnewcluster");
         for (var e : services.entrySet()) {
             if (e.getValue().get("healthcheck") instanceof Map<?, ?> hc) {
-                // Neither image has curl; both have bash (the zookeeper image's /bin/sh is dash, without /dev/tcp).
+                // The bookkeeper image has no curl; both images have bash (the zookeeper image's /bin/sh is dash, without /dev/tcp).
                 assertThat(strings(hc.get("test"))).as(e.getKey()).startsWith("CMD", "bash", "-c").hasSize(4)
                         .noneMatch(arg -> arg.contains("curl"));
             }
