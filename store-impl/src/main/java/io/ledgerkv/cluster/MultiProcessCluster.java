@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.client.BookKeeperAdmin;
 import org.apache.bookkeeper.conf.ServerConfiguration;
@@ -28,11 +29,30 @@ import org.apache.zookeeper.ZooKeeper;
  * (SIGTERM, Ctrl-C). An owner killed with SIGKILL runs no hook: with namespaces, the next cluster
  * that starts with namespaces kills what runs in them and removes them; on loopback its children
  * keep running until killed by hand (their command lines name the data directory).
+ *
+ * <p>With {@link Options#configFiles}, the servers start from a directory's {@code zoo.cfg} and
+ * {@code bookie.conf} (deploy/conf, the files docker-compose.yaml mounts) instead of configs written
+ * here: nodes are named as the compose services ({@code zookeeper-1}, {@code bookie-1}), resolve each
+ * other's names and have them as host names ({@link NetNamespaces#resolveNodeNames}), and the only
+ * settings changed are those in {@link #CONFIG_FILE_HOST_SETTINGS}. The metadata is created the way
+ * compose's {@code bookkeeper-init} does, with {@code bookkeeper shell initnewcluster}.
  */
 public final class MultiProcessCluster implements AutoCloseable {
-    /** What to start: ZooKeeper servers (1, or an ensemble of 3 or 5), bookies, where the data lives, and whether each node gets a namespace. */
-    public record Options(int zkServers, int bookies, Path data, boolean namespaces) {
+    /**
+     * What to start: ZooKeeper servers (1, or an ensemble of 3 or 5), bookies, where the data lives,
+     * whether each node gets a namespace, and optionally the directory of the config files to start
+     * the servers from ({@code zoo.cfg}, {@code bookie.conf}; null: configs written here).
+     */
+    public record Options(int zkServers, int bookies, Path data, boolean namespaces, Path configFiles) {
+        public Options(int zkServers, int bookies, Path data, boolean namespaces) {
+            this(zkServers, bookies, data, namespaces, null);
+        }
+
         public Options {
+            if (configFiles != null && !namespaces) {
+                throw new IllegalArgumentException("configFiles " + configFiles + " needs namespaces: the files name the servers by"
+                        + " host name, which only the nodes' namespaces resolve");
+            }
             if (zkServers < 1 || zkServers % 2 == 0) {
                 throw new IllegalArgumentException("zkServers must be odd and at least 1 (a ZooKeeper ensemble needs a majority), got "
                         + zkServers);
@@ -46,12 +66,24 @@ public final class MultiProcessCluster implements AutoCloseable {
     private static final int ZK_CLIENT_PORT = 2181;
     private static final int BOOKIE_PORT = 3181;
     private static final long START_TIMEOUT_SECONDS = 120;
+    /** The node that creates BookKeeper's metadata from config files, named as the compose service that does. */
+    private static final String INIT_NODE = "bookkeeper-init";
 
-    /** One child JVM: its name on the network, address, port, config file and the running process. */
+    /**
+     * Settings that {@link Options#configFiles} mode changes, by file: where the data lives, because
+     * compose mounts volumes at the images' paths ({@code /data}, {@code /opt/bookkeeper/data/...}),
+     * which this host does not have. Every other line is started as written.
+     */
+    public static final Map<String, List<String>> CONFIG_FILE_HOST_SETTINGS = Map.of(
+            "zoo.cfg", List.of("dataDir", "dataLogDir"),
+            "bookie.conf", List.of("journalDirectories", "ledgerDirectories"));
+
+    /** One child JVM: its name on the network, address, port, id (a bookie's), config file and the running process. */
     private static final class Node {
         final String name;
         final String address;
         final int port;
+        final String id;
         final Path dir;
         final Path config;
         final String mainClass;
@@ -60,9 +92,14 @@ public final class MultiProcessCluster implements AutoCloseable {
         volatile boolean stopped;
 
         Node(String name, String address, int port, Path dir, Path config, String mainClass, List<String> args) {
+            this(name, address, port, address + ":" + port, dir, config, mainClass, args);
+        }
+
+        Node(String name, String address, int port, String id, Path dir, Path config, String mainClass, List<String> args) {
             this.name = name;
             this.address = address;
             this.port = port;
+            this.id = id;
             this.dir = dir;
             this.config = config;
             this.mainClass = mainClass;
@@ -108,6 +145,10 @@ public final class MultiProcessCluster implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
+        if (options.configFiles() != null) {
+            startFromConfigFiles(options.configFiles());
+            return;
+        }
         boolean formatted = Files.exists(data.resolve("formatted"));
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < options.zkServers(); i++) {
@@ -169,6 +210,118 @@ public final class MultiProcessCluster implements AutoCloseable {
         awaitBookies(bookies);
     }
 
+    /**
+     * Starts every server from {@code dir}'s zoo.cfg and bookie.conf, changing only
+     * {@link #CONFIG_FILE_HOST_SETTINGS}. ZooKeeper server N is node {@code zookeeper-N} and must be
+     * {@code server.N=zookeeper-N:...} in zoo.cfg; bookie N is node {@code bookie-N}, whose id comes from
+     * bookie.conf (with {@code useHostNameAsBookieID=true}: {@code bookie-N:<bookiePort>}).
+     */
+    private void startFromConfigFiles(Path dir) throws Exception {
+        Path zooCfg = dir.resolve("zoo.cfg");
+        Path bookieConf = dir.resolve("bookie.conf");
+        String zooText = Files.readString(zooCfg);
+        String bookieText = Files.readString(bookieConf);
+        List<String> servers = zooText.lines().map(String::strip).filter(l -> l.startsWith("server.")).toList();
+        if (servers.size() != options.zkServers()) {
+            throw new IllegalArgumentException(zooCfg + " names " + servers.size() + " servers, the options ask for " + options.zkServers());
+        }
+        // Every node before anything starts, so that every hosts file names all of them.
+        for (int i = 1; i <= options.zkServers(); i++) {
+            net.add("zookeeper-" + i);
+        }
+        for (int i = 1; i <= options.bookies(); i++) {
+            net.add("bookie-" + i);
+        }
+        net.add(INIT_NODE);
+        net.resolveNodeNames();
+        boolean formatted = Files.exists(data.resolve("formatted"));
+        for (int i = 1; i <= options.zkServers(); i++) {
+            String name = "zookeeper-" + i;
+            String prefix = "server." + i + "=" + name + ":";
+            String line = servers.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException(zooCfg + " has no line " + prefix + "...: server N must be the node zookeeper-N"));
+            String client = line.contains(";") ? line.substring(line.indexOf(';') + 1) : setting(zooText, "clientPort").orElse("2181");
+            int clientPort = Integer.parseInt(client.substring(client.lastIndexOf(':') + 1).strip()); // ;2181 or ;0.0.0.0:2181
+            Path nodeDir = Files.createDirectories(data.resolve(name));
+            Path dataDir = Files.createDirectories(nodeDir.resolve("data"));
+            Path config = nodeDir.resolve("zoo.cfg");
+            Files.writeString(config, withSettings(zooText, zooCfg, Map.of("dataDir", dataDir.toString(),
+                    "dataLogDir", Files.createDirectories(nodeDir.resolve("datalog")).toString())));
+            Files.writeString(dataDir.resolve("myid"), Integer.toString(i)); // as the image's entrypoint does from ZOO_MY_ID
+            zks.add(new Node(name, net.address(name), clientPort, nodeDir, config, "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                    List.of(config.toString())));
+        }
+        for (Node z : zks) {
+            launch(z);
+        }
+        awaitZooKeeper();
+        int bookiePort = Integer.parseInt(setting(bookieText, "bookiePort").orElse("3181"));
+        for (int i = 1; i <= options.bookies(); i++) {
+            String name = "bookie-" + i;
+            Path nodeDir = Files.createDirectories(data.resolve(name));
+            Path config = nodeDir.resolve("bookie.conf");
+            Files.writeString(config, withSettings(bookieText, bookieConf, Map.of("journalDirectories", nodeDir.resolve("journal").toString(),
+                    "ledgerDirectories", nodeDir.resolve("ledgers").toString())));
+            // The id a bookie registers with; BookKeeper derives it from its host name (or advertisedAddress) itself.
+            String id = setting(bookieText, "advertisedAddress").orElse(name) + ":" + bookiePort;
+            bookies.add(new Node(name, net.address(name), bookiePort, id, nodeDir, config, "org.apache.bookkeeper.server.Main",
+                    List.of("-c", config.toString())));
+        }
+        if (!formatted) {
+            initNewCluster(bookies.get(0).config);
+            Files.writeString(data.resolve("formatted"), "BookKeeper metadata created by bookkeeper shell initnewcluster\n");
+        }
+        for (Node b : bookies) {
+            clearRegistration(b);
+            launch(b);
+        }
+        awaitBookies(bookies);
+    }
+
+    /** {@code bookkeeper shell initnewcluster} with a bookie's config, in its own node, as compose's bookkeeper-init runs it. */
+    private void initNewCluster(Path bookieConf) throws Exception {
+        Path log = Files.createDirectories(data.resolve(INIT_NODE)).resolve("out.log");
+        Process p = new ProcessBuilder(java(INIT_NODE, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                "org.apache.bookkeeper.bookie.BookieShell", List.of("-conf", bookieConf.toString(), "initnewcluster")))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        adopt(p);
+        if (!p.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IOException("bookkeeper shell initnewcluster did not finish within " + START_TIMEOUT_SECONDS + " s; see " + log);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("bookkeeper shell initnewcluster exited with " + p.exitValue() + "; see " + log);
+        }
+    }
+
+    /** A {@code key=value} setting of a config file's text, if set. */
+    private static java.util.Optional<String> setting(String text, String key) {
+        return text.lines().map(String::strip).filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1).strip())
+                .reduce((first, last) -> last);
+    }
+
+    /** The text with each {@code key=value} line of {@code values} replaced; every key must be set in the file. */
+    private static String withSettings(String text, Path file, Map<String, String> values) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            String key = line.contains("=") && !line.strip().startsWith("#") ? line.substring(0, line.indexOf('=')).strip() : null;
+            if (key != null && values.containsKey(key)) {
+                seen.add(key);
+                out.append(key).append('=').append(values.get(key));
+            } else {
+                out.append(line);
+            }
+            out.append('\n');
+        }
+        out.setLength(out.length() - 1);
+        for (String key : values.keySet()) {
+            if (!seen.contains(key)) {
+                throw new IllegalArgumentException(file + " does not set " + key + ", which must point at this host's data directory");
+            }
+        }
+        return out.toString();
+    }
+
     public String connectString() {
         return String.join(",", zks.stream().map(z -> z.address + ":" + z.port).toList());
     }
@@ -194,9 +347,19 @@ public final class MultiProcessCluster implements AutoCloseable {
         return zks.size();
     }
 
-    /** A bookie's id as BookKeeper knows it ({@code address:port}). */
+    /** A bookie's id as BookKeeper knows it ({@code address:port}; from config files {@code bookie-1:3181}). */
     public String bookieId(int i) {
-        return bookies.get(i).address + ":" + bookies.get(i).port;
+        return bookies.get(i).id;
+    }
+
+    /** The config file a bookie runs with. */
+    public Path bookieConfig(int i) {
+        return bookies.get(i).config;
+    }
+
+    /** The config file a ZooKeeper server runs with. */
+    public Path zooKeeperConfig(int i) {
+        return zks.get(i).config;
     }
 
     /** The node name a bookie or ZooKeeper server has on the network ({@code b0}, {@code zk1}). */
@@ -403,7 +566,7 @@ public final class MultiProcessCluster implements AutoCloseable {
                         throw new IOException(b.name + " exited with " + b.process.exitValue() + "; see " + b.dir.resolve("out.log"));
                     }
                     try {
-                        if (zk.exists("/ledgers/available/" + b.address + ":" + b.port, false) == null) {
+                        if (zk.exists("/ledgers/available/" + b.id, false) == null) {
                             missing.add(b.name);
                         }
                     } catch (KeeperException e) {
@@ -426,7 +589,7 @@ public final class MultiProcessCluster implements AutoCloseable {
      * timeout: a restart would otherwise wait for it or refuse to start.
      */
     private void clearRegistration(Node b) throws Exception {
-        String id = b.address + ":" + b.port;
+        String id = b.id;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (ZooKeeper zk = new ZooKeeper(connectString(), 10_000, e -> { })) {
             for (String path : List.of("/ledgers/available/" + id, "/ledgers/available/readonly/" + id)) {

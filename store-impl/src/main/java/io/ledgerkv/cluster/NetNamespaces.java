@@ -27,9 +27,16 @@ import java.util.concurrent.TimeUnit;
  * delay/reorder the kernel's {@code sch_netem}: each says why when it is missing. Namespaces left by
  * an orchestrator that died (SIGKILL) are removed by the next one: the owner's pid is recorded under
  * {@code /tmp/ledgerkv-netns/}.
+ *
+ * <p>With {@link #resolveNodeNames}, nodes find each other by name as containers on a compose network
+ * do: every namespace gets {@code /etc/netns/<namespace>/hosts} naming all nodes (which
+ * {@code ip netns exec} mounts over {@code /etc/hosts}) and every command run in it the node's name as
+ * its host name (a UTS namespace of its own).
  */
 public final class NetNamespaces implements AutoCloseable {
     private static final Path OWNERS = Path.of(System.getProperty("java.io.tmpdir"), "ledgerkv-netns");
+    /** Where {@code ip netns exec} looks for a namespace's own /etc files. */
+    private static final Path ETC_NETNS = Path.of("/etc/netns");
     private static final long COMMAND_TIMEOUT_SECONDS = 20;
 
     private final int subnet;
@@ -38,6 +45,7 @@ public final class NetNamespaces implements AutoCloseable {
     private final Map<String, Integer> nodes = new LinkedHashMap<>();
     /** Undo commands of faults in effect, by node. */
     private final Map<String, List<List<String>>> undo = new LinkedHashMap<>();
+    private boolean namesResolve;
     private boolean closed;
 
     private NetNamespaces(int subnet) {
@@ -179,7 +187,40 @@ public final class NetNamespaces implements AutoCloseable {
         run(List.of("ip", "-n", ns, "addr", "add", address(node) + "/24", "dev", "eth0"));
         run(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
         run(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
+        if (namesResolve) {
+            writeHostsFiles();
+        }
         return address(node);
+    }
+
+    /**
+     * From now on every node resolves every node's name to its address, and runs with its name as
+     * host name, as on a compose network: config files that name their peers (zoo.cfg's
+     * {@code server.1=zookeeper-1:2888:3888}, a bookie's id from its host name) work unchanged.
+     * Nodes added later are added to every namespace's hosts file (rewritten in place, so processes
+     * already running see them).
+     */
+    public synchronized void resolveNodeNames() {
+        for (String node : nodes.keySet()) {
+            if (!node.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
+                throw new IllegalArgumentException("node name '" + node + "' is not a host name (lower case letters, digits, '-')");
+            }
+        }
+        namesResolve = true;
+        writeHostsFiles();
+    }
+
+    private void writeHostsFiles() {
+        StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n");
+        nodes.keySet().forEach(n -> hosts.append(address(n)).append(' ').append(n).append('\n'));
+        try {
+            for (String node : nodes.keySet()) {
+                Path dir = Files.createDirectories(ETC_NETNS.resolve(namespace(node)));
+                Files.writeString(dir.resolve("hosts"), hosts); // truncates in place: a running node's mount sees the change
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the namespaces' hosts files under " + ETC_NETNS, e);
+        }
     }
 
     public synchronized String address(String node) {
@@ -190,9 +231,16 @@ public final class NetNamespaces implements AutoCloseable {
         return "10.77." + subnet + "." + h;
     }
 
-    /** The command prefix that runs a program inside a node's namespace. */
-    public List<String> exec(String node) {
-        return List.of("ip", "netns", "exec", namespace(node));
+    /**
+     * The command prefix that runs a program inside a node's namespace; after {@link #resolveNodeNames}
+     * also with the node's name as host name ({@code unshare --uts}, then {@code hostname}).
+     */
+    public synchronized List<String> exec(String node) {
+        if (!namesResolve) {
+            return List.of("ip", "netns", "exec", namespace(node));
+        }
+        return List.of("ip", "netns", "exec", namespace(node), "unshare", "--uts", "--", "sh", "-c", "hostname \"$0\" && exec \"$@\"",
+                node);
     }
 
     private String hostVeth(String node) {
@@ -329,10 +377,29 @@ public final class NetNamespaces implements AutoCloseable {
             }
         }
         runQuietly(List.of("ip", "link", "del", prefix + "br"));
+        removeHostsFiles(prefix);
         try {
             Files.deleteIfExists(OWNERS.resolve(prefix));
         } catch (IOException ignored) {
             // best effort
+        }
+    }
+
+    /** Removes {@code /etc/netns/<prefix>-*} (the hosts files of {@link #resolveNodeNames}), also of namespaces already deleted. */
+    private static void removeHostsFiles(String prefix) {
+        if (!Files.isDirectory(ETC_NETNS)) {
+            return;
+        }
+        try (var dirs = Files.list(ETC_NETNS)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(prefix + "-")).toList()) {
+                try (var files = Files.walk(dir)) {
+                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort, like the rest of the removal
         }
     }
 
