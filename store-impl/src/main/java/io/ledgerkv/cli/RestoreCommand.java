@@ -34,7 +34,7 @@ final class RestoreCommand extends CliCommand implements Callable<Integer> {
     public Integer call() {
         BackupSummary s;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig()); ProgressDisplay p = new ProgressDisplay(quiet)) {
-            s = kv.restore(from, store, write.apply(conn.storeConfig()).build(), force, p);
+            s = kv.restore(from, store, conn.storeConfig().build(), force, p);
         }
         {
             out().printf("restored %s/%s from %s: %,d keys at LSN %s%n", conn.namespace(), store, from, s.keyCount(), s.lsn());
