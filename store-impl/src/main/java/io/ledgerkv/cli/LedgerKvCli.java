@@ -58,7 +58,8 @@ public final class LedgerKvCli {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex)));
+            cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex)
+                    + OtherNamespaces.hint(ex, cmd)));
             return ExitCodes.of(ex);
         });
         listExitCodes(cl);

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", description = {"Prints a store's metadata from ZooKeeper: settings, writer epoch and owner,",
     "stats, and every ledger with its ensembles and which of their bookies are up.",
-    "Without --store, lists the namespace's stores. Never prints secrets.",
+    "Without --store, lists the namespace's stores (or, if it has none, the namespaces that have some).",
+    "Never prints secrets.",
     "Exit code 4 when a store cannot take writes safely (no writer holds it, fewer writable bookies",
     "than the ack quorum or the ensemble size, under-replicated ledgers); the reasons are printed."},
         exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:every store shown is healthy", "1:the command failed",
@@ -39,7 +40,12 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             if (store == null) {
                 List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-                for (String s : kv.listStores()) {
+                List<String> stores = kv.listStores();
+                if (stores.isEmpty()) {
+                    // Not an error, but a user of the default namespace may be looking for a Samza job's stores.
+                    (json ? err() : out()).println(OtherNamespaces.forEmptyNamespace(kv.storesByNamespace(), conn.namespace()));
+                }
+                for (String s : stores) {
                     StoreStatus st = kv.status(s);
                     List<String> problems = st.problems();
                     healthy &= problems.isEmpty();
