@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
  * ({@code LEDGERKV_ZK}, {@code LEDGERKV_PASSWORD}), then the defaults.
  */
 final class ConnectionOptions {
+    /** Flags from before settings had one spelling, to the setting each sets; hidden, and kept so scripts keep working. */
+    static final Map<String, String> OLD_FLAGS = Map.of("--ensemble", "ensembleSize");
+
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -132,6 +135,19 @@ final class ConnectionOptions {
                     sources.put(key, o.longestName() + "'s default");
                 }
             }
+            for (Map.Entry<String, String> old : OLD_FLAGS.entrySet()) {
+                OptionSpec o = mixee == null ? null : mixee.findOption(old.getKey());
+                if (o == null || o.originalStringValues().isEmpty()) {
+                    continue;
+                }
+                String flag = Settings.flag(old.getValue());
+                if (flag.equals(sources.get(old.getValue()))) {
+                    throw new picocli.CommandLine.ParameterException(mixee.commandLine(), old.getKey() + " and " + flag
+                            + " are the same setting (" + old.getKey() + " is its old name); give only " + flag);
+                }
+                m.put(old.getValue(), o.originalStringValues().get(o.originalStringValues().size() - 1));
+                sources.put(old.getValue(), old.getKey());
+            }
             effective = m;
         }
         return effective;
@@ -187,9 +203,12 @@ final class ConnectionOptions {
      * quorum 3, ack quorum 2, codec NONE).
      */
     static final class WriteOptions {
-        // "--ensemble" was this flag's name before settings had one spelling; kept so scripts keep working.
-        @Option(names = {"--ensemble-size", "--ensemble"}, description = "Ensemble size for new ledgers (default: 3)")
+        @Option(names = "--ensemble-size", description = "Ensemble size for new ledgers (default: 3)")
         Integer ensembleSize;
+
+        /** The old name of --ensemble-size (see {@link #OLD_FLAGS}); hidden, so help shows only the new one. */
+        @Option(names = "--ensemble", hidden = true)
+        Integer ensemble;
 
         @Option(names = "--write-quorum", description = "Write quorum (default: 3)")
         Integer writeQuorum;

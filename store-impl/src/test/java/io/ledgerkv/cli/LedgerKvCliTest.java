@@ -119,7 +119,11 @@ class LedgerKvCliTest {
         Result old = run("put", "--store", "alias", "--ensemble", "2", "--write-quorum", "3", "k", "v");
         assertThat(old.code()).isEqualTo(1);
         assertThat(old.err()).as("--ensemble set ensembleSize").contains("invalid writeQuorum", "ensembleSize=2");
-        assertThat(runRaw("put", "--help").out()).contains("--ensemble-size", "--write-quorum", "--ack-quorum", "--codec-level");
+        Result both = run("put", "--store", "alias", "--ensemble", "3", "--ensemble-size", "3", "k", "v");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--ensemble and --ensemble-size are the same setting");
+        assertThat(runRaw("put", "--help").out()).contains("--ensemble-size", "--write-quorum", "--ack-quorum", "--codec-level")
+                .doesNotContain("--ensemble=", "--ensemble,");
         Result badTimeout = run("status", "--session-timeout", "soon");
         assertThat(badTimeout.code()).isEqualTo(2);
         assertThat(badTimeout.err()).contains("--session-timeout", "soon");
