@@ -3,12 +3,15 @@ package io.ledgerkv.samza;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.store.DefaultLedgerKv;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * One ledgerkv client (one ZooKeeper session, one BookKeeper client) per cluster per container,
- * shared by every store of every task in it; closed when its last store closes.
+ * shared by every store of every task in it; closed when its last store closes. Each client reports
+ * into a Micrometer registry of its own, from which {@link SamzaMetrics} reads each store's meters.
  */
 final class Clients {
     private static final Map<ClientConfig, Lease> CLIENTS = new HashMap<>();
@@ -28,6 +31,11 @@ final class Clients {
             return client;
         }
 
+        /** Where the stores of this client register their {@code ledgerkv.*} meters. */
+        MeterRegistry meters() {
+            return client.config().meterRegistry();
+        }
+
         void release() {
             synchronized (Clients.class) {
                 if (--holders == 0) {
@@ -44,7 +52,7 @@ final class Clients {
     static synchronized Lease acquire(ClientConfig config) {
         Lease l = CLIENTS.get(config);
         if (l == null) {
-            l = new Lease(config, LedgerKv.connect(config));
+            l = new Lease(config, LedgerKv.connect(config.toBuilder().meterRegistry(new SimpleMeterRegistry()).build()));
             CLIENTS.put(config, l);
         }
         l.holders++;

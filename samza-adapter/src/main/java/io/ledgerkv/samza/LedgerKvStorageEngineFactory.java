@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * is a ledgerkv store in BookKeeper, opened as its writer (which fences any earlier container still
  * holding it) and recovered from its checkpoint and WAL. Samza's serde, cache and metrics layers
  * wrap it as they wrap RocksDB. Configure with {@code stores.<name>.ledgerkv.*} (see
- * {@link LedgerKvSamzaConfig#KEYS}); no changelog is needed, the WAL is the changelog.
+ * {@link LedgerKvSamzaConfig#KEYS}); no changelog is needed, the WAL is the changelog. ledgerkv's
+ * own metrics (commits, commit latency, WAL bytes, fencing, ...) appear in the task's Samza
+ * registry as group {@code ledgerkv.<name>} ({@link SamzaMetrics}).
  */
 public class LedgerKvStorageEngineFactory<K, V> extends BaseKeyValueStorageEngineFactory<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerKvStorageEngineFactory.class);
@@ -27,6 +29,7 @@ public class LedgerKvStorageEngineFactory<K, V> extends BaseKeyValueStorageEngin
         Clients.Lease lease = Clients.acquire(cfg.client());
         try {
             KvStore store = lease.client().open(cfg.ledgerKvName(), cfg.store());
+            SamzaMetrics.register(registry, storeName, lease.meters(), cfg.ledgerKvName());
             LOG.info("Samza store {} of task directory {} is ledgerkv store {} ({} keys)", storeName, storeDir.getName(),
                     cfg.ledgerKvName(), store.keyCount());
             return new LedgerKvSamzaStore(store, cfg.checkpointOnCommit(), lease::release);

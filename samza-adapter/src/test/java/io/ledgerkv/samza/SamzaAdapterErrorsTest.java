@@ -47,9 +47,9 @@ class SamzaAdapterErrorsTest {
 
     @Test
     void missingPasswordIsNamed() {
-        assertOpenFails(config("e2", P + "password", null), P + "password (or password.env) is required");
-        assertOpenFails(config("e2", P + "password", null, P + "password.env", "LEDGERKV_TEST_NO_SUCH_VARIABLE"),
-                P + "password.env", "LEDGERKV_TEST_NO_SUCH_VARIABLE", "not set");
+        assertOpenFails(config("e2", P + "passwordFile", null), P + "passwordFile or " + P + "passwordEnv is required");
+        assertOpenFails(config("e2", P + "passwordFile", null, P + "passwordEnv", "LEDGERKV_TEST_NO_SUCH_VARIABLE"),
+                P + "passwordEnv", "LEDGERKV_TEST_NO_SUCH_VARIABLE", "not set");
     }
 
     @Test
@@ -60,12 +60,12 @@ class SamzaAdapterErrorsTest {
 
     @Test
     void badValuesAreNamed() {
-        assertOpenFails(config("e4", P + "ensemble.size", "three"), P + "ensemble.size must be a whole number, got 'three'");
-        assertOpenFails(config("e4", P + "max.value.bytes", "99999999999"), P + "max.value.bytes must fit in 32 bits");
-        assertOpenFails(config("e4", P + "checkpoint.on.commit", "yes"), P + "checkpoint.on.commit must be true or false");
+        assertOpenFails(config("e4", P + "ensembleSize", "three"), P + "ensembleSize", "cannot read 'three' as int");
+        assertOpenFails(config("e4", P + "max.value.bytes", "99999999999"), P + "max.value.bytes", "cannot read '99999999999' as int");
+        assertOpenFails(config("e4", P + "checkpointOnCommit", "yes"), P + "checkpointOnCommit must be true or false");
         assertOpenFails(config("e4", P + "codec", "LZ5"), "bad ledgerkv settings for store scores", "LZ5");
-        assertOpenFails(config("e4", P + "ack.quorum", "3", P + "write.quorum", "2"), "bad ledgerkv settings for store scores",
-                P + "ack.quorum", "got 3");
+        assertOpenFails(config("e4", P + "ackQuorum", "3", P + "writeQuorum", "2"), "bad ledgerkv settings for store scores",
+                P + "ackQuorum", "got 3");
     }
 
     @Test
@@ -75,7 +75,7 @@ class SamzaAdapterErrorsTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         String zk = "127.0.0.1:" + port;
-        Map<String, String> c = config("e5", P + "zk", zk, P + "connect.timeout.ms", "1500");
+        Map<String, String> c = config("e5", P + "zk", zk, P + "connectTimeout", "1500ms");
         assertThatThrownBy(() -> SamzaEngines.openStrings(c, "Partition_0")).isInstanceOf(ClusterUnavailableException.class)
                 .hasMessageContaining(zk);
     }
@@ -95,7 +95,7 @@ class SamzaAdapterErrorsTest {
 
     @Test
     void anOversizedValueFailsTheCommitNamingTheLimitAndCommittedStateSurvives() {
-        Map<String, String> c = config("e7", P + "max.value.bytes", "1024", "stores.scores.object.cache.size", "0");
+        Map<String, String> c = config("e7", P + "maxValueBytes", "1024", "stores.scores.object.cache.size", "0");
         KeyValueStore<String, String> engine = SamzaEngines.openStrings(c, "Partition_0");
         try {
             engine.put("kept", "committed");

@@ -2,6 +2,10 @@ package io.ledgerkv.samza;
 
 import io.ledgerkv.cluster.LocalCluster;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.samza.config.Config;
@@ -32,9 +36,20 @@ final class SamzaEngines {
         c.put("job.name", "adapter-test");
         c.put("stores." + STORE + ".factory", LedgerKvStorageEngineFactory.class.getName());
         c.put("stores." + STORE + ".ledgerkv.zk", cluster.connectString());
-        c.put("stores." + STORE + ".ledgerkv.password", PASSWORD);
-        c.put("stores." + STORE + ".ledgerkv.name.prefix", prefix);
+        c.put("stores." + STORE + ".ledgerkv.passwordFile", passwordFile().toString());
+        c.put("stores." + STORE + ".ledgerkv.namePrefix", prefix);
         return c;
+    }
+
+    /** A file holding {@link #PASSWORD}, as a container host would have it. */
+    static Path passwordFile() {
+        try {
+            Path f = Files.createTempFile("ledgerkv-samza-test", ".secret");
+            f.toFile().deleteOnExit();
+            return Files.writeString(f, PASSWORD + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Store {@link #STORE} of task directory {@code taskDir} with String keys and values, as a container builds it. */
@@ -42,11 +57,17 @@ final class SamzaEngines {
         return open(config, taskDir, new StringSerde(), new StringSerde());
     }
 
-    @SuppressWarnings("unchecked")
     static <K, V> KeyValueStore<K, V> open(Map<String, String> config, String taskDir, Serde<K> keySerde, Serde<V> valueSerde) {
+        return open(config, taskDir, keySerde, valueSerde, new MetricsRegistryMap());
+    }
+
+    /** As a container builds it, with {@code registry} as the task's Samza metrics registry. */
+    @SuppressWarnings("unchecked")
+    static <K, V> KeyValueStore<K, V> open(Map<String, String> config, String taskDir, Serde<K> keySerde, Serde<V> valueSerde,
+                                           MetricsRegistryMap registry) {
         Config cfg = new MapConfig(config);
         StorageEngine engine = new LedgerKvStorageEngineFactory<K, V>().getStorageEngine(STORE, new File("/tmp", taskDir),
-                keySerde, valueSerde, null, new MetricsRegistryMap(), null, JobContextImpl.fromConfigWithDefaults(cfg, null),
+                keySerde, valueSerde, null, registry, null, JobContextImpl.fromConfigWithDefaults(cfg, null),
                 new ContainerContextImpl(null, new MetricsRegistryMap()), StorageEngineFactory.StoreMode.ReadWrite);
         return (KeyValueStore<K, V>) engine;
     }

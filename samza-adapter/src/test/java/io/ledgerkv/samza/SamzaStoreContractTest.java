@@ -62,7 +62,7 @@ class SamzaStoreContractTest {
             config = SamzaEngines.config(CLUSTER.cluster(), "contract-" + TRIES.incrementAndGet());
             config.put("stores.scores.write.batch.size", "3"); // the cache flushes to putAll every 3 dirty keys
             config.put("stores.scores.object.cache.size", "6");
-            config.put("stores.scores.ledgerkv.max.batch.bytes", "4096");
+            config.put("stores.scores.ledgerkv.maxBatchBytes", "4096");
             engine = SamzaEngines.openStrings(config, "Partition_0");
         }
 

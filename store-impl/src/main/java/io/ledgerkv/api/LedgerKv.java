@@ -74,6 +74,13 @@ public interface LedgerKv extends AutoCloseable {
 
     List<String> listStores();
 
+    /**
+     * The stores of every namespace under this cluster's chroot that holds any (this client's own
+     * included), by namespace, sorted; namespaces another ZooKeeper identity owns are left out.
+     * For telling a user who looks in one namespace where a store is.
+     */
+    java.util.SortedMap<String, List<String>> storesByNamespace();
+
     /** The store's metadata as recorded in ZooKeeper, with the ensembles of its ledgers and which bookies are up. */
     StoreStatus status(String store);
 

@@ -3,32 +3,32 @@ package io.ledgerkv.cli;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.api.InvalidConfigException;
+import io.ledgerkv.api.Settings;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.codec.CodecType;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * Options shared by the commands that talk to a cluster: where it is, which store, the store's
- * secret, and an optional settings file ({@code --config}) holding the same keys as
- * {@link StoreConfig} plus the connection keys below. Precedence: a flag on the command line, then
- * the settings file, then the environment ({@code LEDGERKV_ZK}, {@code LEDGERKV_PASSWORD}), then
- * the defaults.
+ * secret, and an optional settings file ({@code --config}) holding {@link Settings}' keys. Every
+ * flag that sets a setting is that setting's key in kebab case ({@code sessionTimeout} is
+ * {@code --session-timeout}); both are read by {@link Settings}, as the Samza adapter's keys are.
+ * Precedence: a flag on the command line, then the settings file, then the environment
+ * ({@code LEDGERKV_ZK}, {@code LEDGERKV_PASSWORD}), then the defaults.
  */
 final class ConnectionOptions {
-    /** Keys a settings file may hold besides {@link StoreConfig#keys()}. */
-    static final Set<String> CONNECTION_KEYS = Set.of("zk", "namespace", "connectTimeout", "sessionTimeout", "operationTimeout",
-            "ledgersRootPath", "passwordFile", "zkDigestFile", "encryptionKeyFile", "tlsTrustStore", "tlsTrustStorePasswordFile", "zkTls", "zkSaslLoginContext",
-            "tlsKeyStore", "tlsKeyStorePasswordFile");
+    /** Flags from before settings had one spelling, to the setting each sets; hidden, and kept so scripts keep working. */
+    static final Map<String, String> OLD_FLAGS = Map.of("--ensemble", "ensembleSize");
+
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -37,9 +37,9 @@ final class ConnectionOptions {
     @Option(names = "--verbose", description = "Let BookKeeper's, ZooKeeper's and ledgerkv's own warnings through to the terminal")
     boolean verbose;
 
-    @Option(names = "--config", paramLabel = "FILE", description = {"Settings file (.properties, .yaml or .yml) with StoreConfig keys",
-        "(ensembleSize, codec, maxBatchBytes, ...) and zk, namespace, connectTimeout, sessionTimeout,",
-        "operationTimeout, ledgersRootPath, passwordFile; command-line flags override it"})
+    @Option(names = "--config", paramLabel = "FILE", description = {"Settings file (.properties, .yaml or .yml): StoreConfig keys",
+        "(ensembleSize, codec, maxBatchBytes, ...) and zk, namespace, sessionTimeout, passwordFile, ...;",
+        "each flag here is a key in kebab case (--session-timeout is sessionTimeout) and overrides it"})
     Path config;
 
     @Option(names = "--zk", defaultValue = "${env:LEDGERKV_ZK}",
@@ -86,21 +86,76 @@ final class ConnectionOptions {
             description = "How long to try reaching ZooKeeper (default: ${DEFAULT-VALUE})")
     Duration connectTimeout;
 
+    @Option(names = "--session-timeout", converter = DurationConverter.class, description = "ZooKeeper session timeout"
+            + " (default: 10s)")
+    Duration sessionTimeout;
+
+    @Option(names = "--operation-timeout", converter = DurationConverter.class, description = "Upper bound for opening a store"
+            + " and for rolling to a new ledger (default: 30s)")
+    Duration operationTimeout;
+
+    @Option(names = "--ledgers-root-path", paramLabel = "PATH", description = "BookKeeper's ledgers root path under the chroot"
+            + " (default: /ledgers)")
+    String ledgersRootPath;
+
     private Map<String, String> settings;
+    private Map<String, String> effective;
+    private final Map<String, String> sources = new java.util.HashMap<>();
 
     /** The settings file's entries (empty without --config); unknown keys are refused here, naming the nearest valid one. */
     Map<String, String> settings() {
         if (settings == null) {
             settings = config == null ? Map.of() : ConfigFile.read(config);
-            Set<String> valid = new TreeSet<>(StoreConfig.keys());
-            valid.addAll(CONNECTION_KEYS);
-            for (String k : settings.keySet()) {
-                if (!valid.contains(k)) {
-                    throw ConfigFile.unknownSetting(k, valid, String.valueOf(config));
-                }
-            }
+            Settings.checkKeys(settings.keySet(), Set.of(), String.valueOf(config));
         }
         return settings;
+    }
+
+    /**
+     * The settings in effect, keyed by their one name ({@link Settings}): the file's, each flag given
+     * on the command line over it (a flag is the key's kebab case, found in the command's model, so
+     * a flag and a key cannot drift apart), and a flag's default (e.g. {@code --zk} from
+     * {@code LEDGERKV_ZK}) where neither gave the key.
+     */
+    Map<String, String> effective() {
+        if (effective == null) {
+            Map<String, String> m = new LinkedHashMap<>(settings());
+            settings().keySet().forEach(k -> sources.put(k, config + " (" + k + ")"));
+            for (String key : Settings.keys()) {
+                OptionSpec o = mixee == null ? null : mixee.findOption(Settings.flag(key));
+                if (o == null) {
+                    continue;
+                }
+                if (!o.originalStringValues().isEmpty() || given(o.longestName())) {
+                    List<String> typed = o.originalStringValues();
+                    m.put(key, typed.isEmpty() ? "true" : typed.get(typed.size() - 1));
+                    sources.put(key, o.longestName());
+                } else if (!m.containsKey(key) && o.defaultValue() != null) {
+                    m.put(key, o.defaultValue());
+                    sources.put(key, o.longestName() + "'s default");
+                }
+            }
+            for (Map.Entry<String, String> old : OLD_FLAGS.entrySet()) {
+                OptionSpec o = mixee == null ? null : mixee.findOption(old.getKey());
+                if (o == null || o.originalStringValues().isEmpty()) {
+                    continue;
+                }
+                String flag = Settings.flag(old.getValue());
+                if (flag.equals(sources.get(old.getValue()))) {
+                    throw new picocli.CommandLine.ParameterException(mixee.commandLine(), old.getKey() + " and " + flag
+                            + " are the same setting (" + old.getKey() + " is its old name); give only " + flag);
+                }
+                m.put(old.getValue(), o.originalStringValues().get(o.originalStringValues().size() - 1));
+                sources.put(old.getValue(), old.getKey());
+            }
+            effective = m;
+        }
+        return effective;
+    }
+
+    /** Where a setting's value came from, for messages: the flag, or the settings file and key. */
+    private String where(String key) {
+        return sources.getOrDefault(key, key);
     }
 
     /** Whether an option was given on the command line (not defaulted). */
@@ -109,70 +164,25 @@ final class ConnectionOptions {
                 && mixee.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    /** A flag's value if given, else the settings file's, else the flag's default. */
-    private String pick(String option, String flagValue, String key) {
-        return given(option) || !settings().containsKey(key) ? flagValue : settings().get(key);
-    }
-
     /** The namespace in effect (flag, settings file or default). */
     String namespace() {
-        return pick("--namespace", namespace, "namespace");
+        return effective().getOrDefault("namespace", "default");
     }
 
     ClientConfig clientConfig() {
-        String connect = pick("--zk", zk, "zk");
+        Map<String, String> s = effective();
+        String connect = s.get("zk");
         if (connect == null || connect.isBlank()) {
             throw new InvalidConfigException("--zk", "no cluster given: pass --zk host:port, set zk in a --config file or set"
                     + " LEDGERKV_ZK (./ledgerkv cluster prints one)");
         }
-        ClientConfig.Builder b = ClientConfig.builder(connect).namespace(namespace());
-        Map<String, String> s = settings();
-        try {
-            b.connectTimeout(given("--connect-timeout") || !s.containsKey("connectTimeout") ? connectTimeout
-                    : ConfigFile.duration(s.get("connectTimeout")));
-            if (s.containsKey("sessionTimeout")) {
-                b.sessionTimeout(ConfigFile.duration(s.get("sessionTimeout")));
-            }
-            if (s.containsKey("operationTimeout")) {
-                b.operationTimeout(ConfigFile.duration(s.get("operationTimeout")));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException("timeout", "in " + config + ": " + e.getMessage());
-        }
-        if (s.containsKey("ledgersRootPath")) {
-            b.ledgersRootPath(s.get("ledgersRootPath"));
-        }
-        b.tlsTrustStore(path(tlsTrustStore, "tlsTrustStore"), path(tlsTrustStorePasswordFile, "tlsTrustStorePasswordFile"));
-        b.tlsKeyStore(path(tlsKeyStore, "tlsKeyStore"), path(tlsKeyStorePasswordFile, "tlsKeyStorePasswordFile"));
-        if (zkTls) {
-            b.zkTls(true);
-        } else if (s.containsKey("zkTls")) {
-            String v = s.get("zkTls").trim();
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new InvalidConfigException("zkTls", "in " + config + ": expected true or false, got '" + v + "'");
-            }
-            b.zkTls(Boolean.parseBoolean(v));
-        }
-        String saslSection = pick("--zk-sasl-login-context", zkSaslLoginContext, "zkSaslLoginContext");
-        if (saslSection != null) {
-            b.zkSaslLoginContext(saslSection.trim());
-        }
-        Path digestFile = path(zkDigestFile, "zkDigestFile");
-        if (digestFile != null) {
-            b.zkDigest(new String(readSecret(digestFile, "--zk-digest-file"), java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return b.build();
-    }
-
-    /** A file option: the flag if given, else the settings file's value, else null. */
-    private Path path(Path flag, String key) {
-        return flag != null ? flag : settings().containsKey(key) ? Path.of(settings().get(key)) : null;
+        return Settings.client(s, "default", this::where).build();
     }
 
     byte[] password() {
-        Path file = path(passwordFile, "passwordFile");
-        if (file != null) {
-            return readSecret(file, "--password-file");
+        byte[] fromFile = Settings.password(effective(), this::where);
+        if (fromFile != null) {
+            return fromFile;
         }
         String env = System.getenv("LEDGERKV_PASSWORD");
         if (env == null || env.isEmpty()) {
@@ -182,27 +192,9 @@ final class ConnectionOptions {
         return env.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** A secret from a file, without its trailing newline. */
-    private static byte[] readSecret(Path file, String option) {
-        try {
-            byte[] pw = Files.readAllBytes(file);
-            int end = pw.length;
-            while (end > 0 && (pw[end - 1] == '\n' || pw[end - 1] == '\r')) {
-                end--;
-            }
-            return java.util.Arrays.copyOf(pw, end);
-        } catch (IOException e) {
-            throw new InvalidConfigException(option, "cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** The settings file's store settings and the password; flags are applied on top by the caller. */
+    /** The store settings in effect (file, then the command's flags such as --ensemble-size) and the password. */
     StoreConfig.Builder storeConfig() {
-        Map<String, String> storeSettings = new LinkedHashMap<>(settings());
-        storeSettings.keySet().removeAll(CONNECTION_KEYS);
-        Path keys = path(encryptionKeyFile, "encryptionKeyFile");
-        return StoreConfig.apply(StoreConfig.builder(), storeSettings, String.valueOf(config)).ledgerPassword(password())
-                .encryption(keys == null ? null : io.ledgerkv.api.EncryptionKeys.read(keys));
+        return Settings.store(effective(), this::where).ledgerPassword(password());
     }
 
     /**
@@ -211,7 +203,11 @@ final class ConnectionOptions {
      * quorum 3, ack quorum 2, codec NONE).
      */
     static final class WriteOptions {
-        @Option(names = "--ensemble", description = "Ensemble size for new ledgers (default: 3)")
+        @Option(names = "--ensemble-size", description = "Ensemble size for new ledgers (default: 3)")
+        Integer ensembleSize;
+
+        /** The old name of --ensemble-size (see {@link #OLD_FLAGS}); hidden, so help shows only the new one. */
+        @Option(names = "--ensemble", hidden = true)
         Integer ensemble;
 
         @Option(names = "--write-quorum", description = "Write quorum (default: 3)")
@@ -226,25 +222,6 @@ final class ConnectionOptions {
 
         @Option(names = "--codec-level", description = "Codec level, 0 = the codec's default")
         Integer codecLevel;
-
-        StoreConfig.Builder apply(StoreConfig.Builder b) {
-            if (ensemble != null) {
-                b.ensembleSize(ensemble);
-            }
-            if (writeQuorum != null) {
-                b.writeQuorum(writeQuorum);
-            }
-            if (ackQuorum != null) {
-                b.ackQuorum(ackQuorum);
-            }
-            if (codec != null) {
-                b.codec(codec);
-            }
-            if (codecLevel != null) {
-                b.codecLevel(codecLevel);
-            }
-            return b;
-        }
     }
 
     static final class CodecConverter implements picocli.CommandLine.ITypeConverter<CodecType> {

@@ -59,7 +59,8 @@ public final class LedgerKvCli {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex)));
+            cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex)
+                    + OtherNamespaces.hint(ex, cmd)));
             return ExitCodes.of(ex);
         });
         listExitCodes(cl);

@@ -50,7 +50,7 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
         byte[] v = value();
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             refuseLiveWriter(kv, store, fence);
-            try (KvStore s = kv.open(store, write.apply(conn.storeConfig()).build())) {
+            try (KvStore s = kv.open(store, conn.storeConfig().build())) {
                 Lsn lsn = s.put(Text.parse(key, hex), v);
                 output.one(out(), OutputOptions.fields("store", store, "key", key, "lsn", lsn.toString()), () -> out().println(lsn));
             }

@@ -37,7 +37,7 @@ final class RestoreCommand extends CliCommand implements Callable<Integer> {
     public Integer call() {
         BackupSummary s;
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig()); ProgressDisplay p = new ProgressDisplay(quiet)) {
-            s = kv.restore(from, store, write.apply(conn.storeConfig()).build(), force, p);
+            s = kv.restore(from, store, conn.storeConfig().build(), force, p);
         }
         output.one(out(), OutputOptions.fields("namespace", conn.namespace(), "store", store, "lsn", s.lsn(), "txnSeq", s.txnSeq(),
                 "keyCount", s.keyCount(), "chunks", s.chunks(), "fileBytes", s.fileBytes(), "from", from.toString()), () -> out().printf("restored %s/%s from %s: %,d keys at LSN %s%n",

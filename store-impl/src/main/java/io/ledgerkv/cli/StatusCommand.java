@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", description = {"Prints a store's metadata from ZooKeeper: settings, writer epoch and owner,",
     "stats, and every ledger with its ensembles and which of their bookies are up.",
-    "Without --store, lists the namespace's stores. Never prints secrets.",
+    "Without --store, lists the namespace's stores (or, if it has none, the namespaces that have some).",
+    "Never prints secrets.",
     "Exit code 4 when a store cannot take writes safely (no writer holds it, fewer writable bookies",
     "than the ack quorum or the ensemble size, under-replicated ledgers); the reasons are printed."},
         exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:every store shown is healthy", "1:the command failed",
@@ -36,8 +37,13 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             if (store == null) {
                 boolean healthy = true;
+                List<String> stores = kv.listStores();
+                if (stores.isEmpty()) {
+                    // Not an error, but a user of the default namespace may be looking for a Samza job's stores.
+                    (output.text() ? out() : err()).println(OtherNamespaces.forEmptyNamespace(kv.storesByNamespace(), conn.namespace()));
+                }
                 OutputOptions.Rows rows = output.rows(out());
-                for (String s : kv.listStores()) {
+                for (String s : stores) {
                     StoreStatus st = kv.status(s);
                     healthy &= st.problems().isEmpty();
                     rows.add(summary(st), () -> out().printf(Locale.ROOT, "%-32s epoch %-4d %,12d keys  %3d ledgers  last LSN %-12s %s%n",

@@ -395,6 +395,40 @@ public final class StoreMetadata {
         });
     }
 
+    /**
+     * Every namespace under the chroot that holds stores, with its stores, sorted. A namespace this
+     * client's identity may not list (another service's) is left out rather than failing the call.
+     */
+    public static java.util.SortedMap<String, List<String>> storesByNamespace(ZkNodes zk) {
+        java.util.SortedMap<String, List<String>> out = new java.util.TreeMap<>();
+        List<String> namespaces;
+        try {
+            namespaces = call(() -> {
+                try {
+                    return zk.children(ZkLayout.ROOT);
+                } catch (ZkException e) {
+                    if (e.code() == ZkException.Code.NO_NODE) {
+                        return List.of();
+                    }
+                    throw e;
+                }
+            });
+        } catch (AccessDeniedException e) {
+            return out;
+        }
+        for (String ns : namespaces) {
+            try {
+                List<String> stores = listStores(zk, ns);
+                if (!stores.isEmpty()) {
+                    out.put(ns, stores);
+                }
+            } catch (AccessDeniedException e) {
+                // another identity's namespace: not ours to list
+            }
+        }
+        return out;
+    }
+
     static String describeProcess() {
         return host() + "/" + pid();
     }

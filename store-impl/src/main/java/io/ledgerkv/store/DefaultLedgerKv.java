@@ -319,6 +319,12 @@ public final class DefaultLedgerKv implements LedgerKv {
     }
 
     @Override
+    public java.util.SortedMap<String, List<String>> storesByNamespace() {
+        checkOpen();
+        return StoreMetadata.storesByNamespace(zk);
+    }
+
+    @Override
     public StoreStatus status(String store) {
         checkOpen();
         checkName(store);

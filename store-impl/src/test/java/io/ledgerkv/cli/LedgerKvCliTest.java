@@ -69,7 +69,7 @@ class LedgerKvCliTest {
     /** Bad input gets its own exit code (ExitCodes): 1 for a refused setting, 3 for a missing store, 2 for usage. */
     @Test
     void badInputIsReportedWithItsExitCode() {
-        Result r = run("put", "--store", "bad", "--ensemble", "3", "--ack-quorum", "4", "k", "v");
+        Result r = run("put", "--store", "bad", "--ensemble-size", "3", "--ack-quorum", "4", "k", "v");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("invalid ackQuorum");
         Result missing = run("get", "--store", "missing-store", "k");
@@ -111,6 +111,55 @@ class LedgerKvCliTest {
         assertThat(pw.err()).contains("never goes in a settings file").doesNotContain("hunter2");
         Path cluster = Files.writeString(tmp.resolve("cluster.yaml"), "bookis: 3\n");
         assertThat(runRaw("cluster", "--config", cluster.toString()).err()).contains("invalid bookis", "did you mean bookies?");
+    }
+
+    /** Flags are the settings' keys in kebab case (issue 23, item 6); --ensemble is still read, as --ensemble-size. */
+    @Test
+    void flagsAreTheSettingsKeysAndTheOldNameStillWorks() {
+        Result old = run("put", "--store", "alias", "--ensemble", "2", "--write-quorum", "3", "k", "v");
+        assertThat(old.code()).isEqualTo(1);
+        assertThat(old.err()).as("--ensemble set ensembleSize").contains("invalid writeQuorum", "ensembleSize=2");
+        Result both = run("put", "--store", "alias", "--ensemble", "3", "--ensemble-size", "3", "k", "v");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--ensemble and --ensemble-size are the same setting");
+        assertThat(runRaw("put", "--help").out()).contains("--ensemble-size", "--write-quorum", "--ack-quorum", "--codec-level")
+                .doesNotContain("--ensemble=", "--ensemble,");
+        Result badTimeout = run("status", "--session-timeout", "soon");
+        assertThat(badTimeout.code()).isEqualTo(2);
+        assertThat(badTimeout.err()).contains("--session-timeout", "soon");
+        Result badRoot = run("status", "--ledgers-root-path", "no-slash");
+        assertThat(badRoot.code()).isEqualTo(1);
+        assertThat(badRoot.err()).contains("invalid ledgersRootPath", "no-slash");
+        Result timeouts = run("put", "--store", "timeouts", "--session-timeout=4s", "--operation-timeout=20s", "--ledgers-root-path=/ledgers",
+                "k", "v");
+        assertThat(timeouts.code()).as(timeouts.err()).isZero();
+    }
+
+    /**
+     * The CLI looks in namespace default, a Samza job writes to namespace samza: a store (or an
+     * empty namespace) the CLI cannot find comes with where the stores are and the flag to use.
+     */
+    @Test
+    void aStoreInAnotherNamespaceIsPointedTo() {
+        assertThat(run("put", "-n", "samza", "--store", "job-1-scores-Partition_0", "k", "v").code()).isZero();
+        Result exact = run("get", "--store", "job-1-scores-Partition_0", "k");
+        assertThat(exact.code()).isEqualTo(3);
+        assertThat(exact.err()).contains("does not exist in namespace 'default'", "is in namespace 'samza': add -n samza");
+        Result status = run("status", "--store", "job-1-scores-Partition_0");
+        assertThat(status.code()).isEqualTo(3);
+        assertThat(status.err()).contains("add -n samza");
+        Result like = run("scan", "--store", "scores");
+        assertThat(like.err()).contains("namespace 'samza' has stores named like it (job-1-scores-Partition_0)", "add -n samza");
+        Result nowhere = run("get", "--store", "nowhere-at-all", "k");
+        assertThat(nowhere.err()).contains("does not exist").doesNotContain("add -n");
+        Result empty = run("status", "-n", "nobody-here");
+        assertThat(empty.code()).isZero();
+        assertThat(empty.out()).contains("no stores in namespace 'nobody-here'", "samza (1 store)", "add -n",
+                "Samza jobs use namespace samza");
+        Result emptyJson = run("status", "-n", "nobody-here", "--json");
+        assertThat(emptyJson.out().replace(" ", "").strip()).as("still a JSON array, empty").isEqualTo("[]");
+        assertThat(emptyJson.err()).contains("no stores in namespace 'nobody-here'");
+        assertThat(run("get", "-n", "samza", "--store", "job-1-scores-Partition_0", "k").out()).isEqualTo("v\n");
     }
 
     /** Values a command line cannot carry: from a file or from standard input (issue 19). */

@@ -66,13 +66,26 @@ class RiskScoreJobTest {
         c.put(p + "msg.serde", "string");
         c.put("serializers.registry.string.class", "org.apache.samza.serializers.StringSerdeFactory");
         c.put(p + "ledgerkv.zk", CLUSTER.cluster().connectString());
-        c.put(p + "ledgerkv.password", "risk-job-secret");
-        c.put(p + "ledgerkv.name.prefix", "risk-job");
+        c.put(p + "ledgerkv.passwordFile", PASSWORD_FILE.toString());
+        c.put(p + "ledgerkv.namePrefix", "risk-job");
         c.put(p + "ledgerkv.codec", "LZ4");
-        c.put(p + "ledgerkv.checkpoint.on.commit", "true");
+        c.put(p + "ledgerkv.checkpointOnCommit", "true");
         c.put("job.non-logged.store.base.dir", stateDir.toString());
         c.put("job.logged.store.base.dir", stateDir.toString());
         return c;
+    }
+
+    /** The ledger password as a file on the container's host; outside the store directories, which Samza clears. */
+    private static final Path PASSWORD_FILE = passwordFile();
+
+    private static Path passwordFile() {
+        try {
+            Path f = java.nio.file.Files.createTempFile("risk-job", ".secret");
+            f.toFile().deleteOnExit();
+            return java.nio.file.Files.writeString(f, "risk-job-secret\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs the job once over {@code input} and returns its output, in the order each account's scores were sent. */
