@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,6 +23,8 @@ public final class StoreWriter {
     private final Semaphore window;
     private final int windowSize;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong acknowledgedBytes = new AtomicLong();
     private long next;
 
     public StoreWriter(KvStore store, int keySpace, int valueBytes, DataShape shape, long windowBytes) {
@@ -56,10 +59,23 @@ public final class StoreWriter {
         store.putAsync(k, v).whenComplete((lsn, err) -> {
             if (err != null) {
                 failure.compareAndSet(null, err);
+            } else {
+                acknowledgedBytes.addAndGet(k.length + v.length);
+                acknowledged.incrementAndGet();
             }
             window.release();
         });
         return k.length + v.length;
+    }
+
+    /** Transactions whose commit was acknowledged (durable on the ack quorum) so far. */
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /** The user bytes (key + value) of {@link #acknowledged} transactions. */
+    public long acknowledgedBytes() {
+        return acknowledgedBytes.get();
     }
 
     /** Waits until every submitted transaction has completed. */
