@@ -530,14 +530,13 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return enqueue(ops, deferred);
     }
 
-    /** Encodes, checks the size limit and hands the transaction to the committer ({@code deferred} null for a plain one). */
+    /** Checks the size limit and hands the transaction to the committer ({@code deferred} null for a plain one). */
     private CompletableFuture<Lsn> enqueue(List<Mutation> ops, io.ledgerkv.txn.Deferred deferred) {
-        byte[] record = TxnRecord.encode(ops);
-        if (record.length > cfg.maxTxnBytes()) {
-            throw new LimitExceededException("transaction (" + ops.size() + " operations)", "maxTxnBytes",
-                    record.length, cfg.maxTxnBytes());
+        int size = TxnRecord.encodedSize(ops);
+        if (size > cfg.maxTxnBytes()) {
+            throw new LimitExceededException("transaction (" + ops.size() + " operations)", "maxTxnBytes", size, cfg.maxTxnBytes());
         }
-        return committer.enqueue(ops, record, deferred);
+        return committer.enqueue(ops, size, deferred);
     }
 
     @Override

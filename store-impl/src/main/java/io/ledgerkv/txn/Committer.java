@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Committer {
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
-    private static final PendingTxn WAKE = new PendingTxn(List.of(), new byte[0], 0, 0, null);
-    private static final PendingTxn STOP = new PendingTxn(List.of(), new byte[0], 0, 0, null);
+    private static final PendingTxn WAKE = new PendingTxn(List.of(), 0, 0, 0, null);
+    private static final PendingTxn STOP = new PendingTxn(List.of(), 0, 0, 0, null);
 
     /** A ledger the committer writes to. */
     private final class OpenLedger {
@@ -221,21 +221,23 @@ public final class Committer {
      * Queues a transaction. Blocks for up to {@code maxBlock} while more than
      * {@code maxPendingBytes} are waiting to be committed.
      */
-    public CompletableFuture<Lsn> enqueue(List<Mutation> ops, byte[] record) {
-        return enqueue(ops, record, null);
+    public CompletableFuture<Lsn> enqueue(List<Mutation> ops, int recordBytes) {
+        return enqueue(ops, recordBytes, null);
     }
 
     /**
      * Queues a transaction whose conditions and counter increments ({@code deferred}, may be null)
      * the committer resolves when its turn comes, against the state every earlier transaction left.
+     * {@code recordBytes} is {@link TxnRecord#encodedSize(List)} of {@code ops}; the record is encoded
+     * when the transaction is written.
      */
-    public CompletableFuture<Lsn> enqueue(List<Mutation> ops, byte[] record, Deferred deferred) {
+    public CompletableFuture<Lsn> enqueue(List<Mutation> ops, int recordBytes, Deferred deferred) {
         long called = System.nanoTime();
         LedgerKvException f = failure;
         if (f != null) {
             return CompletableFuture.failedFuture(f);
         }
-        int permits = (int) Math.min(record.length, cfg.maxPendingBytes());
+        int permits = (int) Math.min(recordBytes, cfg.maxPendingBytes());
         try {
             if (!pendingBytes.tryAcquire(permits, cfg.maxBlock().toNanos(), TimeUnit.NANOSECONDS)) {
                 return CompletableFuture.failedFuture(new LedgerKvException("store '" + store + "': commit blocked for "
@@ -245,7 +247,7 @@ public final class Committer {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new LedgerKvException("interrupted while waiting to commit; nothing was written", e));
         }
-        PendingTxn t = new PendingTxn(ops, record, permits, called, deferred);
+        PendingTxn t = new PendingTxn(ops, recordBytes, permits, called, deferred);
         queue.add(t);
         lastEnqueued = t.future;
         // The committer thread drains the queue when it stops; if it already has, nobody else
@@ -441,13 +443,13 @@ public final class Committer {
             return false;
         }
         if (ops != t.ops) {
-            byte[] record = TxnRecord.encode(ops);
-            if (record.length > t.record.length) {
+            int size = TxnRecord.encodedSize(ops);
+            if (size > t.size) {
                 // Counters replace same-sized placeholders and the reaper only drops deletes: never larger.
-                throw new IllegalStateException("resolving grew the record: " + t.record.length + " -> " + record.length);
+                throw new IllegalStateException("resolving grew the record: " + t.size + " -> " + size);
             }
             t.ops = ops;
-            t.record = record;
+            t.size = size;
         }
         return true;
     }
@@ -466,9 +468,7 @@ public final class Committer {
         for (PendingTxn t : batch) {
             t.seq = nextTxnSeq++;
             // BUG switch (checker validation only): an empty record in the log for an acknowledged transaction.
-            byte[] record = hooks.loseFromLog(t.seq) ? TxnRecord.encode(List.of()) : t.record;
-            System.arraycopy(record, 0, payload, p, record.length);
-            p += record.length;
+            p = TxnRecord.encodeInto(hooks.loseFromLog(t.seq) ? List.of() : t.ops, payload, p);
             observer.written(t.ops);
         }
         long time = index.now();
@@ -486,12 +486,13 @@ public final class Committer {
         int chunk = cfg.maxBatchBytes();
         int parts = (t.size() + chunk - 1) / chunk;
         long time = index.now();
+        byte[] record = TxnRecord.encode(t.ops);
         for (int i = 0; i < parts; i++) {
             int off = i * chunk;
             int len = Math.min(chunk, t.size() - off);
             boolean last = i == parts - 1;
             WalEntry.Type type = last ? WalEntry.Type.TXN_COMMIT : WalEntry.Type.TXN_PART;
-            byte[] data = encoder.encode(type, claim.epoch(), t.seq, i, time, t.record, off, len);
+            byte[] data = encoder.encode(type, claim.epoch(), t.seq, i, time, record, off, len);
             hooks.beforeSubmit(type, t.seq, i);
             if (failure != null) {
                 finish(t, null, failure);

@@ -6,11 +6,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A transaction accepted by the committer: its operations, their encoded WAL record and its future. */
+/**
+ * A transaction accepted by the committer: its operations, the size of their WAL record and its
+ * future. The record itself is encoded only when the transaction is written, straight into its
+ * batch (or, for a transaction larger than an entry, into an array of its own).
+ */
 final class PendingTxn {
     /** Final once the committer has resolved {@link #deferred} (the committer thread rewrites them once, before writing). */
     List<Mutation> ops;
-    byte[] record;
+    /** {@link io.ledgerkv.wal.TxnRecord#encodedSize(List)} of {@link #ops}. */
+    int size;
     /** Conditions and counter increments to resolve at commit, or null. */
     final Deferred deferred;
     final CompletableFuture<Lsn> future = new CompletableFuture<>();
@@ -26,18 +31,18 @@ final class PendingTxn {
     /** Non-null for a control task the committer thread runs between batches instead of a transaction. */
     final Runnable control;
 
-    PendingTxn(List<Mutation> ops, byte[] record, int permits, long createdNanos, Deferred deferred) {
+    PendingTxn(List<Mutation> ops, int size, int permits, long createdNanos, Deferred deferred) {
         this.createdNanos = createdNanos;
         this.deferred = deferred;
         this.ops = ops;
-        this.record = record;
+        this.size = size;
         this.permits = permits;
         this.control = null;
     }
 
     private PendingTxn(Runnable control) {
         this.ops = List.of();
-        this.record = new byte[0];
+        this.size = 0;
         this.permits = 0;
         this.control = control;
         this.createdNanos = 0;
@@ -49,7 +54,7 @@ final class PendingTxn {
     }
 
     int size() {
-        return record.length;
+        return size;
     }
 
     /** True exactly once: the caller then owns releasing the permits and completing the future. */

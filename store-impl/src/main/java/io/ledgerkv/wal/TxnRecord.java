@@ -43,7 +43,17 @@ public final class TxnRecord {
     /** Encodes {@code ops} into a new array of exactly {@link #encodedSize(List)} bytes. */
     public static byte[] encode(List<Mutation> ops) {
         byte[] out = new byte[encodedSize(ops)];
-        int p = putVarint(out, 0, ops.size());
+        encodeInto(ops, out, 0);
+        return out;
+    }
+
+    /**
+     * Encodes {@code ops} into {@code out} from {@code off} ({@link #encodedSize(List)} bytes must
+     * fit) and returns the offset after it: the committer encodes each transaction straight into its
+     * batch, without an array per transaction.
+     */
+    public static int encodeInto(List<Mutation> ops, byte[] out, int off) {
+        int p = putVarint(out, off, ops.size());
         for (Mutation m : ops) {
             out[p++] = (byte) (m.value() == null ? OP_DELETE : m.expires() ? OP_PUT_TTL : OP_PUT);
             p = putVarint(out, p, m.key().length);
@@ -60,7 +70,7 @@ public final class TxnRecord {
                 p += m.value().length;
             }
         }
-        return out;
+        return p;
     }
 
     /** Reads transactions from {@code buf[off, off+len)} until it is consumed. */

@@ -101,7 +101,7 @@ class CommitterTest {
 
     private static CompletableFuture<Lsn> put(Committer c, String key, byte[] value) {
         List<Mutation> ops = puts(key, value);
-        return c.enqueue(ops, TxnRecord.encode(ops));
+        return c.enqueue(ops, TxnRecord.encodedSize(ops));
     }
 
     private static CompletableFuture<Lsn> put(Committer c, String key, String value) {
@@ -110,7 +110,7 @@ class CommitterTest {
 
     private static CompletableFuture<Lsn> conditional(Committer c, List<Mutation> ops, String key, Condition condition) {
         Deferred d = new Deferred(List.of(Map.entry(b(key), condition)), new TreeMap<>(Arrays::compareUnsigned));
-        return c.enqueue(ops, TxnRecord.encode(ops), d);
+        return c.enqueue(ops, TxnRecord.encodedSize(ops), d);
     }
 
     private static Lsn await(CompletableFuture<Lsn> f) throws Exception {
@@ -195,7 +195,7 @@ class CommitterTest {
         inc.put(b("n"), 5L);
         List<Mutation> placeholder = puts("n", new byte[Deferred.COUNTER_BYTES]);
         Deferred counter = new Deferred(List.of(), inc);
-        CompletableFuture<Lsn> incremented = c.enqueue(placeholder, TxnRecord.encode(placeholder), counter);
+        CompletableFuture<Lsn> incremented = c.enqueue(placeholder, TxnRecord.encodedSize(placeholder), counter);
         CompletableFuture<Lsn> checkOnly = conditional(c, List.of(), "b", Condition.valueEquals(b("2")));
         CompletableFuture<Lsn> last = put(c, "z", "9");
         c.start(null);
@@ -388,7 +388,7 @@ class CommitterTest {
         Thread.currentThread().interrupt();
         Throwable interrupted;
         try {
-            interrupted = c.enqueue(puts("a", b("1")), TxnRecord.encode(puts("a", b("1")))).handle((lsn, e) -> e).join();
+            interrupted = c.enqueue(puts("a", b("1")), TxnRecord.encodedSize(puts("a", b("1")))).handle((lsn, e) -> e).join();
             assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
         } finally {
             Thread.interrupted();
