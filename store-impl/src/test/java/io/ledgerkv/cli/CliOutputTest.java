@@ -38,13 +38,8 @@ class CliOutputTest {
         cluster.close();
     }
 
-    /** The command with this cluster's connection options after its own arguments (picocli takes options anywhere). */
     private static Result run(String... args) {
-        String[] full = java.util.Arrays.copyOf(args, args.length + 3);
-        full[args.length] = "--zk=" + cluster.connectString();
-        full[args.length + 1] = "--password-file=" + password;
-        full[args.length + 2] = "--connect-timeout=5s";
-        return CliRun.run(full);
+        return CliRun.against(cluster.connectString(), password, args);
     }
 
     @SuppressWarnings("unchecked")

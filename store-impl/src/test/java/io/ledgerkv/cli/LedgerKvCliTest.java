@@ -33,13 +33,7 @@ class LedgerKvCliTest {
     }
 
     private static Result run(String... args) {
-        String[] full = new String[args.length + 3];
-        full[0] = args[0];
-        full[1] = "--zk=" + cluster.connectString();
-        full[2] = "--password-file=" + password;
-        full[3] = "--connect-timeout=5s";
-        System.arraycopy(args, 1, full, 4, args.length - 1);
-        return CliRun.run(full);
+        return CliRun.against(cluster.connectString(), password, args);
     }
 
     @Test

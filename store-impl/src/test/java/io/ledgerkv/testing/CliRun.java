@@ -19,4 +19,17 @@ public final class CliRun {
         int code = LedgerKvCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
     }
+
+    /**
+     * The command against a cluster: {@code args} followed by {@code --zk}, {@code --password-file}
+     * and a 5 s connect timeout (picocli takes options after positional parameters, also after a
+     * sub-subcommand such as {@code dict list}).
+     */
+    public static Result against(String connectString, java.nio.file.Path passwordFile, String... args) {
+        String[] full = java.util.Arrays.copyOf(args, args.length + 3);
+        full[args.length] = "--zk=" + connectString;
+        full[args.length + 1] = "--password-file=" + passwordFile;
+        full[args.length + 2] = "--connect-timeout=5s";
+        return run(full);
+    }
 }
