@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same size (about 2.3 MB) whatever the history. {@code checkpoints}: {@code default} is
  * {@code StoreConfig}'s defaults (automatic checkpoints on), {@code off} sets
  * {@code checkpointEveryBytes(0)}. Before the crash the writer is left to finish a checkpoint that
- * is due, so the WAL after the newest checkpoint is below the threshold, as it is in steady state.
+ * is due ({@code crash=settled}) or not ({@code crash=writing}).
  * Every measured open replaces a crashed writer: each iteration's writer writes
  * {@value #TXNS_BEFORE_EACH_CRASH} more transactions in its tear-down and is crashed, and the next
  * iteration's open recovers the ledger it was writing. One line per open goes to stdout with what
@@ -63,6 +63,15 @@ public class CrashReopenBenchmark {
 
     @Param({"default", "off"})
     public String checkpoints;
+
+    /**
+     * When the first writer dies: {@code writing}, as soon as its last transaction is acknowledged
+     * (a scheduled checkpoint may be running and dies with it: a failure at any moment);
+     * {@code settled}, once no checkpoint is due or running (the WAL after the newest one is below
+     * the threshold).
+     */
+    @Param({"writing", "settled"})
+    public String crash;
 
     private BenchCluster cluster;
     private StoreConfig cfg;
@@ -111,17 +120,16 @@ public class CrashReopenBenchmark {
         }
         inFlight.forEach(CompletableFuture::join);
         long writeMs = (System.nanoTime() - t0) / 1_000_000;
-        // A checkpoint that is due (or running) finishes before the crash: the crash then leaves less
-        // than one threshold of WAL after the newest checkpoint, as in steady state.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while ((s.checkpointRunning() || s.walBytesSinceCheckpoint() >= cfg.checkpointThresholdBytes(s.liveBytes()))
+        while (crash.equals("settled") && (s.checkpointRunning() || s.walBytesSinceCheckpoint() >= cfg.checkpointThresholdBytes(s.liveBytes()))
                 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-        System.out.printf("%nsetup history=%d checkpoints=%s: wrote %d txns in %d ms, %d WAL bytes (lifetime), "
-                        + "%d since the newest checkpoint, checkpoints %s, live state %d bytes%n", history, checkpoints, history,
+        System.out.printf("%nsetup history=%d checkpoints=%s crash=%s: wrote %d txns in %d ms, %d WAL bytes (lifetime), "
+                        + "%d since the newest checkpoint, checkpoints %s (running: %s), live state %d bytes%n", history, checkpoints,
+                crash, history,
                 writeMs, s.writeStats().logicalBytes(), s.walBytesSinceCheckpoint(),
-                s.checkpoints().stream().map(c -> c.id() + "@" + c.txnSeq()).toList(), s.liveBytes());
+                s.checkpoints().stream().map(c -> c.id() + "@" + c.txnSeq()).toList(), s.checkpointRunning(), s.liveBytes());
         writer.crash();
     }
 
@@ -143,8 +151,8 @@ public class CrashReopenBenchmark {
         BookKeeperStore.ReplayStats rs = opened.replayStats();
         long fromSeq = opened.checkpoints().stream().filter(c -> c.id() == rs.checkpointId()).mapToLong(c -> c.txnSeq())
                 .findFirst().orElse(0);
-        System.out.printf("%nreopen history=%d checkpoints=%s: checkpoint %d, replayed %d entries, %d WAL bytes, %d txns; "
-                + "replay %d ms%n", history, checkpoints, rs.checkpointId(), rs.entries(), rs.logicalBytes(),
+        System.out.printf("%nreopen history=%d checkpoints=%s crash=%s: checkpoint %d, replayed %d entries, %d WAL bytes, %d txns; "
+                + "replay %d ms%n", history, checkpoints, crash, rs.checkpointId(), rs.entries(), rs.logicalBytes(),
                 rs.transactions() - fromSeq, rs.millis());
         // The next open must recover a ledger a writer was writing to, as after a real task failure.
         List<CompletableFuture<Lsn>> last = new ArrayList<>();
