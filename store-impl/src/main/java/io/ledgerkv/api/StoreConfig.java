@@ -517,7 +517,7 @@ public final class StoreConfig {
         private Duration maxBlock = Duration.ofSeconds(60);
         private long ledgerRollBytes = 256L * 1024 * 1024;
         private Duration statsInterval = Duration.ofSeconds(1);
-        // On by default: without checkpoints a writer's open replays the whole history (docs/decisions.md 39).
+        // On by default: without checkpoints a writer's open replays the whole history (docs/decisions.md 40).
         private long checkpointEveryBytes = DEFAULT_CHECKPOINT_EVERY_BYTES;
         private double checkpointStateFraction = DEFAULT_CHECKPOINT_STATE_FRACTION;
         private Duration checkpointInterval = Duration.ZERO;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Automatic checkpoints with the default settings (docs/decisions.md 39): a store that writes more
+ * Automatic checkpoints with the default settings (docs/decisions.md 40): a store that writes more
  * than the threshold checkpoints by itself, trims the WAL before it, and a crashed writer's
  * successor replays only the tail; the state fraction raises the threshold for large states; 0
  * turns them off.
