@@ -83,6 +83,15 @@ class LedgerKvSamzaConfigTest {
         assertThat(LedgerKvSamzaConfig.KEYS.keySet()).containsAll(Settings.keys());
     }
 
+    /** Unset keys take StoreConfig's defaults, automatic checkpoints included: a failed task's successor replays a bounded WAL. */
+    @Test
+    void unsetKeysTakeTheStoresDefaultsWithAutomaticCheckpointsOn() {
+        StoreConfig store = read(base()).store();
+        assertThat(store.toSettings()).isEqualTo(StoreConfig.builder().ledgerPassword("secret").build().toSettings());
+        assertThat(store.checkpointEveryBytes()).isEqualTo(16L << 20);
+        assertThat(read(base("checkpointStateFraction", "0.25")).store().toSettings()).containsEntry("checkpointStateFraction", "0.25");
+    }
+
     @Test
     void connectionSettingsUseTheFilesSyntax() {
         ClientConfig cc = read(base("namespace", "risk", "sessionTimeout", "4s", "connectTimeout", "1500ms", "operationTimeout", "1m",

@@ -31,6 +31,12 @@ public final class StoreConfig {
     /** BookKeeper's default netty frame limit is 5 MB; an entry must fit in one frame with its header. */
     public static final int MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 
+    /** Default {@link #checkpointEveryBytes()}: 16 MiB of WAL since the last checkpoint. */
+    public static final long DEFAULT_CHECKPOINT_EVERY_BYTES = 16L * 1024 * 1024;
+
+    /** Default {@link #checkpointStateFraction()}. */
+    public static final double DEFAULT_CHECKPOINT_STATE_FRACTION = 0.5;
+
     private final int ensembleSize;
     private final int writeQuorum;
     private final int ackQuorum;
@@ -54,6 +60,7 @@ public final class StoreConfig {
     private final long ledgerRollBytes;
     private final Duration statsInterval;
     private final long checkpointEveryBytes;
+    private final double checkpointStateFraction;
     private final Duration checkpointInterval;
     private final int checkpointRetention;
     private final int checkpointChunkBytes;
@@ -85,6 +92,7 @@ public final class StoreConfig {
         this.ledgerRollBytes = b.ledgerRollBytes;
         this.statsInterval = b.statsInterval;
         this.checkpointEveryBytes = b.checkpointEveryBytes;
+        this.checkpointStateFraction = b.checkpointStateFraction;
         this.checkpointInterval = b.checkpointInterval;
         this.checkpointRetention = b.checkpointRetention;
         this.checkpointChunkBytes = b.checkpointChunkBytes;
@@ -132,6 +140,8 @@ public final class StoreConfig {
         require(statsInterval != null && !statsInterval.isNegative() && !statsInterval.isZero(), "statsInterval",
                 "must be > 0, got " + statsInterval);
         require(checkpointEveryBytes >= 0, "checkpointEveryBytes", "must be >= 0 (0 = off), got " + checkpointEveryBytes);
+        require(checkpointStateFraction >= 0 && checkpointStateFraction <= 100, "checkpointStateFraction",
+                "must be in [0, 100] (0 = checkpointEveryBytes alone), got " + checkpointStateFraction);
         require(checkpointInterval != null && !checkpointInterval.isNegative(), "checkpointInterval",
                 "must be >= 0 (0 = off), got " + checkpointInterval);
         require(checkpointRetention >= 1, "checkpointRetention", "must be >= 1, got " + checkpointRetention);
@@ -262,6 +272,7 @@ public final class StoreConfig {
         b.ledgerRollBytes = ledgerRollBytes;
         b.statsInterval = statsInterval;
         b.checkpointEveryBytes = checkpointEveryBytes;
+        b.checkpointStateFraction = checkpointStateFraction;
         b.checkpointInterval = checkpointInterval;
         b.checkpointRetention = checkpointRetention;
         b.checkpointChunkBytes = checkpointChunkBytes;
@@ -377,9 +388,33 @@ public final class StoreConfig {
         return statsInterval;
     }
 
-    /** Take a checkpoint after this many bytes of WAL since the last one (0 = not by size). */
+    /**
+     * Take a checkpoint once this many bytes of WAL (uncompressed) were written since the last one,
+     * or {@link #checkpointStateFraction()} of the live state if that is more (0 = not by size).
+     */
     public long checkpointEveryBytes() {
         return checkpointEveryBytes;
+    }
+
+    /**
+     * With {@link #checkpointEveryBytes()} on, the WAL since the last checkpoint may grow to this
+     * fraction of the live state's bytes before the next one: a large state is not rewritten every
+     * {@code checkpointEveryBytes}. Checkpoint bytes written stay at most 1/fraction of WAL bytes,
+     * and the WAL a reopen replays at most max(checkpointEveryBytes, fraction x state).
+     */
+    public double checkpointStateFraction() {
+        return checkpointStateFraction;
+    }
+
+    /**
+     * The WAL bytes since the last checkpoint that start the next one, for a live state of
+     * {@code liveStateBytes}; {@code Long.MAX_VALUE} when checkpoints by size are off.
+     */
+    public long checkpointThresholdBytes(long liveStateBytes) {
+        if (checkpointEveryBytes == 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(checkpointEveryBytes, (long) Math.min(Long.MAX_VALUE / 2.0, checkpointStateFraction * liveStateBytes));
     }
 
     /** Take a checkpoint this often (0 = not by time). */
@@ -427,6 +462,7 @@ public final class StoreConfig {
                 && maxInflightBytes == c.maxInflightBytes && maxPendingBytes == c.maxPendingBytes
                 && maxBlock.equals(c.maxBlock) && ledgerRollBytes == c.ledgerRollBytes
                 && statsInterval.equals(c.statsInterval) && checkpointEveryBytes == c.checkpointEveryBytes
+                && checkpointStateFraction == c.checkpointStateFraction
                 && checkpointInterval.equals(c.checkpointInterval) && checkpointRetention == c.checkpointRetention
                 && checkpointChunkBytes == c.checkpointChunkBytes && standbyPollInterval.equals(c.standbyPollInterval)
                 && Arrays.equals(ledgerPassword, c.ledgerPassword) && Objects.equals(encryption, c.encryption);
@@ -450,7 +486,8 @@ public final class StoreConfig {
                 + ", maxValueBytes=" + maxValueBytes + ", maxTxnBytes=" + maxTxnBytes
                 + ", maxInflightBytes=" + maxInflightBytes + ", maxPendingBytes=" + maxPendingBytes
                 + ", maxBlock=" + ConfigFile.format(maxBlock) + ", ledgerRollBytes=" + ledgerRollBytes + ", statsInterval=" + ConfigFile.format(statsInterval)
-                + ", checkpointEveryBytes=" + checkpointEveryBytes + ", checkpointInterval=" + ConfigFile.format(checkpointInterval)
+                + ", checkpointEveryBytes=" + checkpointEveryBytes + ", checkpointStateFraction=" + checkpointStateFraction
+                + ", checkpointInterval=" + ConfigFile.format(checkpointInterval)
                 + ", checkpointRetention=" + checkpointRetention + ", checkpointChunkBytes=" + checkpointChunkBytes
                 + ", standbyPollInterval=" + ConfigFile.format(standbyPollInterval)
                 + ", ledgerPassword=<redacted>, encryption=" + (encryption == null ? "off" : encryption) + "}";
@@ -480,7 +517,9 @@ public final class StoreConfig {
         private Duration maxBlock = Duration.ofSeconds(60);
         private long ledgerRollBytes = 256L * 1024 * 1024;
         private Duration statsInterval = Duration.ofSeconds(1);
-        private long checkpointEveryBytes = 0;
+        // On by default: without checkpoints a writer's open replays the whole history (docs/decisions.md 40).
+        private long checkpointEveryBytes = DEFAULT_CHECKPOINT_EVERY_BYTES;
+        private double checkpointStateFraction = DEFAULT_CHECKPOINT_STATE_FRACTION;
         private Duration checkpointInterval = Duration.ZERO;
         private int checkpointRetention = 2;
         private int checkpointChunkBytes = 1024 * 1024;
@@ -618,6 +657,11 @@ public final class StoreConfig {
 
         public Builder checkpointEveryBytes(long v) {
             checkpointEveryBytes = v;
+            return this;
+        }
+
+        public Builder checkpointStateFraction(double v) {
+            checkpointStateFraction = v;
             return this;
         }
 

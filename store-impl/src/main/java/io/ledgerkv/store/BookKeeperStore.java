@@ -137,7 +137,10 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         this.replayStats = replayStats;
         this.standbyReader = standbyReader;
         this.metrics = metrics;
-        this.lastCheckpointLogicalBytes = committer == null ? 0 : committer.logicalBytes();
+        // The WAL this open replayed was written since the checkpoint it started from (all of it when
+        // there is none): it counts towards the next one, or a writer that crashes before writing
+        // checkpointEveryBytes would leave its successor a longer replay each time.
+        this.lastCheckpointLogicalBytes = committer == null ? 0 : committer.logicalBytes() - replayStats.logicalBytes();
         if (committer != null) {
             long ms = cfg.statsInterval().toMillis();
             this.periodicTask = client.scheduler().scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
@@ -864,6 +867,34 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
 
     /** Runs every statsInterval on the client's scheduler: publishes stats, reaps expired values, starts due checkpoints. */
     private void periodic() {
+        try {
+            periodicOnce();
+        } finally {
+            periodicRuns.incrementAndGet();
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong periodicRuns = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many times {@link #periodic} has finished: a test waits for a run to know a check happened. */
+    long periodicRuns() {
+        return periodicRuns.get();
+    }
+
+    /**
+     * True when a scheduled checkpoint should start: the WAL since the last one reached
+     * {@link StoreConfig#checkpointThresholdBytes} for the live state now, or
+     * {@code checkpointInterval} passed with transactions since the last one.
+     */
+    boolean checkpointDue() {
+        boolean bySize = walBytesSinceCheckpoint() >= cfg.checkpointThresholdBytes(index.liveBytes());
+        boolean byTime = !cfg.checkpointInterval().isZero()
+                && System.nanoTime() - lastCheckpointNanos >= cfg.checkpointInterval().toNanos()
+                && index.lastSeq() > (lastCheckpointSeq());
+        return bySize || byTime;
+    }
+
+    private void periodicOnce() {
         publishStatsQuietly();
         try {
             reapExpired().exceptionally(e -> {
@@ -873,15 +904,10 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         } catch (RuntimeException e) {
             LOG.debug("store '{}': reaping expired values failed: {}", name, e.toString());
         }
-        if (closed.get() || committer.failure() != null || checkpointRunning) {
+        if (closed.get() || committer.failure() != null || checkpointRunning || checkpointInProgress) {
             return;
         }
-        boolean bySize = cfg.checkpointEveryBytes() > 0
-                && committer.logicalBytes() - lastCheckpointLogicalBytes >= cfg.checkpointEveryBytes();
-        boolean byTime = !cfg.checkpointInterval().isZero()
-                && System.nanoTime() - lastCheckpointNanos >= cfg.checkpointInterval().toNanos()
-                && index.lastSeq() > (lastCheckpointSeq());
-        if (bySize || byTime) {
+        if (checkpointDue()) {
             checkpointRunning = true;
             Thread t = new Thread(() -> {
                 try {
@@ -898,6 +924,22 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     }
 
     private volatile long lastCheckpointSeq = -1;
+
+    /**
+     * Uncompressed WAL bytes written (or, right after an open, replayed) since the last checkpoint
+     * this writer knows of; a checkpoint starts once they reach
+     * {@link StoreConfig#checkpointThresholdBytes}. 0 for a reader.
+     */
+    public long walBytesSinceCheckpoint() {
+        return committer == null ? 0 : Math.max(0, committer.logicalBytes() - lastCheckpointLogicalBytes);
+    }
+
+    /** True while a checkpoint of this writer runs (scheduled or called). */
+    public boolean checkpointRunning() {
+        return checkpointRunning || checkpointInProgress;
+    }
+
+    private volatile boolean checkpointInProgress;
 
     private long lastCheckpointSeq() {
         return lastCheckpointSeq;
@@ -932,43 +974,52 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     public CheckpointStatus checkpoint() {
         checkWritable();
         synchronized (checkpointLock) {
-            long t0 = System.nanoTime();
-            long bytesAtStart = committer.logicalBytes();
-            CheckpointInfo cp;
-            try (LocalIndex.Pin pin = index.pin()) {
-                step(CheckpointStep.PINNED);
-                Codec codec = cfg.codec() == CodecType.ZSTD_DICT ? committer.codec() : cfg.codec().newCodec(cfg.codecLevel(), null);
-                WalEntry.Encoder enc = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings(),
-                        ledgers.cipher());
-                CheckpointInfo written = checkpoints.write(pin, claim.epoch(), cfg, enc);
-                step(CheckpointStep.WRITTEN);
-                try (CodecCache codecs = new CodecCache(dicts)) {
-                    long[] n = {0};
-                    checkpoints.read(written, codecs, (k, v, version, expireAt) -> n[0]++);
-                } catch (RuntimeException e) {
-                    checkpoints.deleteQuietly(written.ledgerId());
-                    throw new LedgerKvException("store '" + name + "': checkpoint did not read back intact; not registered: "
-                            + e.getMessage(), e);
-                }
-                step(CheckpointStep.VERIFIED);
-                try {
-                    cp = checkpoints.register(claim, written);
-                } catch (EpochChangedException e) {
-                    checkpoints.deleteQuietly(written.ledgerId());
-                    committer.fail(new StoreFencedException("store '" + name + "': " + e.getMessage()));
-                    throw committer.failure();
-                }
-                step(CheckpointStep.REGISTERED);
+            checkpointInProgress = true;
+            try {
+                return checkpointLocked();
+            } finally {
+                checkpointInProgress = false;
             }
-            metrics.checkpointed(System.nanoTime() - t0, cp.storedBytes());
-            lastCheckpointLogicalBytes = bytesAtStart;
-            lastCheckpointNanos = System.nanoTime();
-            lastCheckpointSeq = cp.txnSeq();
-            collectGarbage();
-            LOG.info("store '{}': checkpoint {} at {} ({} keys, {} chunks) in {} ms", name, cp.id(), cp.lsn(), cp.keyCount(),
-                    cp.chunks(), (System.nanoTime() - t0) / 1_000_000);
-            return toStatus(cp);
         }
+    }
+
+    private CheckpointStatus checkpointLocked() {
+        long t0 = System.nanoTime();
+        long bytesAtStart = committer.logicalBytes();
+        CheckpointInfo cp;
+        try (LocalIndex.Pin pin = index.pin()) {
+            step(CheckpointStep.PINNED);
+            Codec codec = cfg.codec() == CodecType.ZSTD_DICT ? committer.codec() : cfg.codec().newCodec(cfg.codecLevel(), null);
+            WalEntry.Encoder enc = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings(),
+                    ledgers.cipher());
+            CheckpointInfo written = checkpoints.write(pin, claim.epoch(), cfg, enc);
+            step(CheckpointStep.WRITTEN);
+            try (CodecCache codecs = new CodecCache(dicts)) {
+                long[] n = {0};
+                checkpoints.read(written, codecs, (k, v, version, expireAt) -> n[0]++);
+            } catch (RuntimeException e) {
+                checkpoints.deleteQuietly(written.ledgerId());
+                throw new LedgerKvException("store '" + name + "': checkpoint did not read back intact; not registered: "
+                        + e.getMessage(), e);
+            }
+            step(CheckpointStep.VERIFIED);
+            try {
+                cp = checkpoints.register(claim, written);
+            } catch (EpochChangedException e) {
+                checkpoints.deleteQuietly(written.ledgerId());
+                committer.fail(new StoreFencedException("store '" + name + "': " + e.getMessage()));
+                throw committer.failure();
+            }
+            step(CheckpointStep.REGISTERED);
+        }
+        metrics.checkpointed(System.nanoTime() - t0, cp.storedBytes());
+        lastCheckpointLogicalBytes = bytesAtStart;
+        lastCheckpointNanos = System.nanoTime();
+        lastCheckpointSeq = cp.txnSeq();
+        collectGarbage();
+        LOG.info("store '{}': checkpoint {} at {} ({} keys, {} chunks) in {} ms", name, cp.id(), cp.lsn(), cp.keyCount(),
+                cp.chunks(), (System.nanoTime() - t0) / 1_000_000);
+        return toStatus(cp);
     }
 
     private void step(CheckpointStep s) {

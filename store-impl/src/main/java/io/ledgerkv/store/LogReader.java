@@ -158,7 +158,7 @@ final class LogReader implements AutoCloseable {
                     && !next.containsKey(ref.seq())) {
                 continue; // wholly inside the checkpoint
             }
-            long from = next.getOrDefault(ref.seq(), 0L);
+            long from = next.getOrDefault(ref.seq(), firstEntryToRead(ref));
             if (from == Long.MAX_VALUE) {
                 continue; // read to its end already
             }
@@ -224,6 +224,21 @@ final class LogReader implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Where reading a ledger starts: in the ledger that holds the loaded checkpoint's last
+     * transaction, at that transaction's entry (the entries before it hold only transactions the
+     * checkpoint contains, and a later transaction's parts come after it); elsewhere at 0. Without
+     * this a successor re-read the whole ledger it found open, up to ledgerRollBytes, whatever the
+     * checkpoints.
+     */
+    private long firstEntryToRead(LedgerRef ref) {
+        if (checkpoint == null) {
+            return 0;
+        }
+        Lsn at = Lsn.parse(checkpoint.lsn());
+        return at.ledgerSeq() == ref.seq() && at.entryId() > 0 && index.lastSeq() == checkpoint.txnSeq() ? at.entryId() : 0;
     }
 
     /** An entry's bytes as used, and what they decode to. */

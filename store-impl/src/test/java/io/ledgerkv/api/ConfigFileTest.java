@@ -25,7 +25,7 @@ class ConfigFileTest {
                 .dictSampleBytes(1 << 16).maxBatchBytes(65536).maxBatchTxns(99).lingerMicros(250).maxKeyBytes(512)
                 .maxValueBytes(1 << 20).maxTxnBytes(2 << 20).maxInflightBytes(12 << 20).maxPendingBytes(16 << 20)
                 .maxBlock(Duration.ofSeconds(7)).ledgerRollBytes(1 << 26).statsInterval(Duration.ofMillis(1500))
-                .checkpointEveryBytes(1 << 24).checkpointInterval(Duration.ofMinutes(5)).checkpointRetention(4)
+                .checkpointEveryBytes(1 << 25).checkpointStateFraction(2.0).checkpointInterval(Duration.ofMinutes(5)).checkpointRetention(4)
                 .checkpointChunkBytes(1 << 16).standbyPollInterval(Duration.ofMillis(20)).build();
     }
 

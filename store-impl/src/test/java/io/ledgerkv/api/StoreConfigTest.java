@@ -68,7 +68,8 @@ class StoreConfigTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "maxBatchBytes", "maxBatchTxns", "lingerMicros", "maxKeyBytes", "maxValueBytes", "maxTxnBytes",
-        "maxPendingBytes", "maxInflightBytes", "maxBlock", "ledgerRollBytes", "statsInterval", "codec", "digestType"})
+        "maxPendingBytes", "maxInflightBytes", "maxBlock", "ledgerRollBytes", "statsInterval", "codec", "digestType",
+        "checkpointEveryBytes", "checkpointStateFraction", "checkpointInterval"})
     void everyFieldIsValidatedByName(String field) {
         UnaryOperator<StoreConfig.Builder> breakIt = switch (field) {
             case "maxBatchBytes" -> b -> b.maxBatchBytes(StoreConfig.MAX_ENTRY_BYTES + 1);
@@ -84,10 +85,28 @@ class StoreConfigTest {
             case "statsInterval" -> b -> b.statsInterval(Duration.ZERO);
             case "codec" -> b -> b.codec(null);
             case "digestType" -> b -> b.digestType(null);
+            case "checkpointEveryBytes" -> b -> b.checkpointEveryBytes(-1);
+            case "checkpointStateFraction" -> b -> b.checkpointStateFraction(-0.1);
+            case "checkpointInterval" -> b -> b.checkpointInterval(Duration.ofSeconds(-1));
             default -> throw new AssertionError(field);
         };
         assertThatThrownBy(() -> breakIt.apply(valid()).build())
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith("invalid " + field + ": ");
+    }
+
+    /** Automatic checkpoints are on by default; the threshold is max(checkpointEveryBytes, fraction x state); 0 is off. */
+    @Test
+    void checkpointThresholdFollowsTheLargerOfBytesAndStateFraction() {
+        StoreConfig d = valid().build();
+        assertThat(d.checkpointEveryBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(d.checkpointStateFraction()).isEqualTo(0.5);
+        assertThat(d.checkpointInterval()).isEqualTo(Duration.ZERO);
+        assertThat(d.checkpointThresholdBytes(0)).isEqualTo(16L * 1024 * 1024);
+        assertThat(d.checkpointThresholdBytes(32L * 1024 * 1024)).as("fraction x state = 16 MiB").isEqualTo(16L * 1024 * 1024);
+        assertThat(d.checkpointThresholdBytes(4L << 30)).as("a 4 GiB state").isEqualTo(2L << 30);
+        assertThat(valid().checkpointStateFraction(0).build().checkpointThresholdBytes(4L << 30)).isEqualTo(16L * 1024 * 1024);
+        assertThat(valid().checkpointEveryBytes(0).build().checkpointThresholdBytes(4L << 30)).as("off").isEqualTo(Long.MAX_VALUE);
+        assertThat(valid().checkpointEveryBytes(0).build().checkpointThresholdBytes(0)).isEqualTo(Long.MAX_VALUE);
     }
 }

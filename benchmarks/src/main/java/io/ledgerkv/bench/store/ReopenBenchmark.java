@@ -55,7 +55,8 @@ public class ReopenBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         cluster = new BenchCluster(3);
-        cfg = BenchCluster.storeConfig().ledgerRollBytes(64L * 1024 * 1024).build();
+        // checkpointEveryBytes(0): the only checkpoint is the one `checkpoint` asks for (automatic ones are on by default).
+        cfg = BenchCluster.storeConfig().ledgerRollBytes(64L * 1024 * 1024).checkpointEveryBytes(0).build();
         byte[] value = DataShape.JSON.generate(100, 1);
         try (KvStore s = cluster.client().open(store, cfg)) {
             for (int round = 0; round < history; round++) {
