@@ -5,6 +5,7 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.log.bookkeeper.BookKeeperLog;
 import io.ledgerkv.store.DefaultLedgerKv;
+import java.util.SplittableRandom;
 import org.apache.bookkeeper.client.BookKeeper;
 
 /**
@@ -42,7 +43,7 @@ public final class BenchCluster implements AutoCloseable {
         if (EXTERNAL_ZK != null) {
             this.cluster = null;
             this.config = ClientConfig.builder(EXTERNAL_ZK).namespace("bench-" + System.currentTimeMillis() + "-"
-                    + Integer.toHexString(new java.util.SplittableRandom().nextInt()));
+                    + Integer.toHexString(new SplittableRandom().nextInt()));
         } else {
             this.cluster = LocalCluster.builder().bookies(bookies).start();
             this.config = cluster.clientConfig();

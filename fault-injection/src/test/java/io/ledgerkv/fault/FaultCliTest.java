@@ -2,10 +2,13 @@ package io.ledgerkv.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ledgerkv.fault.history.Event;
+import io.ledgerkv.fault.history.History;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -52,9 +55,9 @@ class FaultCliTest {
 
     @Test
     void exportWritesTheElleFormNextToTheHistory(@TempDir Path tmp) throws Exception {
-        io.ledgerkv.fault.history.History h = new io.ledgerkv.fault.history.History(java.util.Map.of("workload", "list-append"));
-        h.add(1, io.ledgerkv.fault.history.Event.Type.INVOKE, "read", java.util.Map.of(), 1, null, null);
-        h.add(1, io.ledgerkv.fault.history.Event.Type.OK, "read", java.util.Map.of("entries", java.util.Map.of("list/00", "4,2")), 1, "1:0:0",
+        History h = new History(Map.of("workload", "list-append"));
+        h.add(1, Event.Type.INVOKE, "read", Map.of(), 1, null, null);
+        h.add(1, Event.Type.OK, "read", Map.of("entries", Map.of("list/00", "4,2")), 1, "1:0:0",
                 null);
         Path file = tmp.resolve("run-001-list-append-seed7.history.jsonl.gz"); // as `fault run` keeps every run's history
         h.save(file);
@@ -70,7 +73,7 @@ class FaultCliTest {
 
     @Test
     void exportWithoutAFormOrOfABankHistoryIsRefusedInOneLine(@TempDir Path tmp) {
-        io.ledgerkv.fault.history.History h = new io.ledgerkv.fault.history.History(java.util.Map.of("workload", "bank"));
+        History h = new History(Map.of("workload", "bank"));
         Path file = tmp.resolve("bank.history.jsonl");
         h.save(file);
 

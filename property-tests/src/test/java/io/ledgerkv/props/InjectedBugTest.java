@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.txn.WriterHooks;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class InjectedBugTest {
     }
 
     private static int shrunkLength(AssertionError e) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("shrunk from \\d+ to (\\d+) actions").matcher(e.getMessage());
+        Matcher m = Pattern.compile("shrunk from \\d+ to (\\d+) actions").matcher(e.getMessage());
         assertThat(m.find()).as("report names the shrunk length: %s", e.getMessage()).isTrue();
         return Integer.parseInt(m.group(1));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.sim.SimulationProperty;
 import io.ledgerkv.txn.WriterHooks;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class SimulationInjectedBugTest {
      * its first symptom meets; thread timing decides which comes first), shrunk to at most
      * {@code maxActions}.
      */
-    private static void caught(WriterHooks bug, java.util.List<String> invariants, int maxActions) {
+    private static void caught(WriterHooks bug, List<String> invariants, int maxActions) {
         assertThatThrownBy(() -> SimulationProperty.of(bug).check(200, 1))
                 .isInstanceOf(AssertionError.class)
                 .satisfies(e -> {
@@ -44,7 +45,7 @@ class SimulationInjectedBugTest {
             public boolean ackBeforeQuorum() {
                 return true;
             }
-        }, java.util.List.of("writer equals model", "a fenced writer acknowledges nothing",
+        }, List.of("writer equals model", "a fenced writer acknowledges nothing",
                 "recovered state is the model plus a prefix of the in-doubt transactions"), 6); // some catches need a late
         // acknowledgement pinned to one add, which fewer actions would move
     }
@@ -61,7 +62,7 @@ class SimulationInjectedBugTest {
             public boolean ackInFlightWhenFenced() {
                 return true;
             }
-        }, java.util.List.of("recovered state is the model plus a prefix of the in-doubt transactions",
+        }, List.of("recovered state is the model plus a prefix of the in-doubt transactions",
                 "a fenced writer acknowledges nothing", "writer equals model"), 6);
     }
 
@@ -73,7 +74,7 @@ class SimulationInjectedBugTest {
             public boolean applyPartsOnReplay() {
                 return true;
             }
-        }, java.util.List.of("recovered state is the model plus a prefix of the in-doubt transactions"), 4);
+        }, List.of("recovered state is the model plus a prefix of the in-doubt transactions"), 4);
     }
 
     /**
@@ -88,7 +89,7 @@ class SimulationInjectedBugTest {
             public boolean cursorFollowsOlderLac() {
                 return true;
             }
-        }, java.util.List.of("a standby never stops on an intact log"), 40); // caught, but the shrinker keeps the whole
+        }, List.of("a standby never stops on an intact log"), 40); // caught, but the shrinker keeps the whole
         // schedule: the LAC a poll sees also depends on time (the writer's explicit LAC), so a cut schedule may not replay
     }
 }

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code stores.<name>.factory=io.ledgerkv.samza.LedgerKvStorageEngineFactory}: each task's store
+ * {@code stores.<name>.factory=LedgerKvStorageEngineFactory}: each task's store
  * is a ledgerkv store in BookKeeper, opened as its writer (which fences any earlier container still
  * holding it) and recovered from its checkpoint and WAL. Samza's serde, cache and metrics layers
  * wrap it as they wrap RocksDB. Configure with {@code stores.<name>.ledgerkv.*} (see

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.DigestType;
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.Settings;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.TlsMaterial;
+import io.ledgerkv.codec.CodecType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,13 +69,13 @@ class LedgerKvSamzaConfigTest {
     @Test
     void everyStoreSettingIsReadUnderItsOneName() {
         // Every setting away from its default, as ConfigFileTest does for files.
-        StoreConfig want = StoreConfig.builder().ledgerPassword("secret").quorum(5, 4, 3).codec(io.ledgerkv.codec.CodecType.ZSTD, 7)
+        StoreConfig want = StoreConfig.builder().ledgerPassword("secret").quorum(5, 4, 3).codec(CodecType.ZSTD, 7)
                 .minCompressBytes(77).minCompressionSavings(0.25).dictSizeBytes(4096).dictSampleBytes(1 << 16).maxBatchBytes(65536)
                 .maxBatchTxns(99).lingerMicros(250).maxKeyBytes(512).maxValueBytes(1 << 20).maxTxnBytes(2 << 20)
                 .maxInflightBytes(12 << 20).maxPendingBytes(16 << 20).maxBlock(Duration.ofSeconds(7)).ledgerRollBytes(1 << 26)
                 .statsInterval(Duration.ofMillis(1500)).checkpointEveryBytes(1 << 24).checkpointInterval(Duration.ofMinutes(5))
                 .checkpointRetention(4).checkpointChunkBytes(1 << 16).standbyPollInterval(Duration.ofMillis(20))
-                .digestType(io.ledgerkv.api.DigestType.CRC32).build();
+                .digestType(DigestType.CRC32).build();
         Map<String, String> c = base();
         want.toSettings().forEach((k, v) -> c.put(P + k, v));
         assertThat(want.toSettings().keySet()).isEqualTo(StoreConfig.keys());

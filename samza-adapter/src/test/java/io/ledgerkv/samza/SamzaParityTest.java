@@ -3,6 +3,7 @@ package io.ledgerkv.samza;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
@@ -16,6 +17,7 @@ import java.util.Map;
 import org.apache.samza.metrics.Gauge;
 import org.apache.samza.metrics.Metric;
 import org.apache.samza.metrics.MetricsRegistryMap;
+import org.apache.samza.serializers.StringSerde;
 import org.apache.samza.storage.kv.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,7 +59,7 @@ class SamzaParityTest {
         StoreConfig noKeys = StoreConfig.builder().ledgerPassword(SamzaEngines.PASSWORD).build();
         try (LedgerKv anonymous = LedgerKv.connect(CLUSTER.clientConfig().namespace("samza-secure").build())) {
             assertThatThrownBy(() -> anonymous.openReadOnly(store, noKeys)).as("another ZooKeeper identity")
-                    .isInstanceOf(io.ledgerkv.api.AccessDeniedException.class);
+                    .isInstanceOf(AccessDeniedException.class);
         }
         try (LedgerKv owner = LedgerKv.connect(CLUSTER.clientConfig().namespace("samza-secure").zkDigest("svc-scores:scores-pw").build())) {
             assertThatThrownBy(() -> owner.openReadOnly(store, noKeys).close()).as("the encryption keys are needed")
@@ -74,8 +76,8 @@ class SamzaParityTest {
         Map<String, String> c = SamzaEngines.config(CLUSTER.cluster(), "metrics");
         c.put("stores.scores.object.cache.size", "0"); // every put reaches the store: one commit each
         MetricsRegistryMap registry = new MetricsRegistryMap();
-        KeyValueStore<String, String> engine = SamzaEngines.open(c, "Partition_0", new org.apache.samza.serializers.StringSerde(),
-                new org.apache.samza.serializers.StringSerde(), registry);
+        KeyValueStore<String, String> engine = SamzaEngines.open(c, "Partition_0", new StringSerde(),
+                new StringSerde(), registry);
         try {
             for (int i = 0; i < 5; i++) {
                 engine.put("k" + i, "v" + i);

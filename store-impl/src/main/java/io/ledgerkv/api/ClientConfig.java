@@ -1,6 +1,8 @@
 package io.ledgerkv.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -53,13 +55,13 @@ public record ClientConfig(
         Duration readEntryTimeout,
         MeterRegistry meterRegistry,
         String zkDigest,
-        java.time.Clock clock,
-        java.nio.file.Path tlsTrustStore,
-        java.nio.file.Path tlsTrustStorePasswordFile,
+        Clock clock,
+        Path tlsTrustStore,
+        Path tlsTrustStorePasswordFile,
         boolean zkTls,
         String zkSaslLoginContext,
-        java.nio.file.Path tlsKeyStore,
-        java.nio.file.Path tlsKeyStorePasswordFile,
+        Path tlsKeyStore,
+        Path tlsKeyStorePasswordFile,
         Duration retryBackoff) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*(/[A-Za-z0-9._\\-/]*)?");
@@ -148,7 +150,7 @@ public record ClientConfig(
     }
 
     /** A PKCS12 file and its password file come both or neither. */
-    private static void storeWithPassword(String field, String kind, java.nio.file.Path store, java.nio.file.Path passwordFile) {
+    private static void storeWithPassword(String field, String kind, Path store, Path passwordFile) {
         if ((store == null) != (passwordFile == null)) {
             throw new InvalidConfigException(field, field + " and " + field + "PasswordFile go together (got "
                     + (store == null ? "only the password file" : "only the " + kind) + ")");
@@ -202,14 +204,14 @@ public record ClientConfig(
         private Duration addEntryTimeout = Duration.ofSeconds(5);
         private Duration readEntryTimeout = Duration.ofSeconds(5);
         private MeterRegistry meterRegistry;
-        private java.time.Clock clock = java.time.Clock.systemUTC();
-        private java.nio.file.Path tlsTrustStore;
-        private java.nio.file.Path tlsTrustStorePasswordFile;
+        private Clock clock = Clock.systemUTC();
+        private Path tlsTrustStore;
+        private Path tlsTrustStorePasswordFile;
         private String zkDigest;
         private boolean zkTls;
         private String zkSaslLoginContext;
-        private java.nio.file.Path tlsKeyStore;
-        private java.nio.file.Path tlsKeyStorePasswordFile;
+        private Path tlsKeyStore;
+        private Path tlsKeyStorePasswordFile;
 
         private Builder(String connectString) {
             this.connectString = connectString;
@@ -273,13 +275,13 @@ public record ClientConfig(
         }
 
         /** The writer's clock (WAL entry times, expiry of values put with a ttl); the system UTC clock by default. */
-        public Builder clock(java.time.Clock v) {
+        public Builder clock(Clock v) {
             clock = v;
             return this;
         }
 
         /** TLS to the bookies, trusting the certificates in this PKCS12 truststore; both null for plain connections. */
-        public Builder tlsTrustStore(java.nio.file.Path trustStore, java.nio.file.Path passwordFile) {
+        public Builder tlsTrustStore(Path trustStore, Path passwordFile) {
             tlsTrustStore = trustStore;
             tlsTrustStorePasswordFile = passwordFile;
             return this;
@@ -302,7 +304,7 @@ public record ClientConfig(
          * password the same as the store's); presented to the bookies and, with {@link #zkTls}, to
          * ZooKeeper. Both null (the default) for none.
          */
-        public Builder tlsKeyStore(java.nio.file.Path keyStore, java.nio.file.Path passwordFile) {
+        public Builder tlsKeyStore(Path keyStore, Path passwordFile) {
             tlsKeyStore = keyStore;
             tlsKeyStorePasswordFile = passwordFile;
             return this;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -79,7 +80,7 @@ public final class ConfigFile {
      */
     public static InvalidConfigException unknownSetting(String key, Collection<String> valid, String source) {
         return new InvalidConfigException(key, "unknown setting in " + source + didYouMean(key, valid)
-                + (valid.size() <= 10 ? "; valid: " + new java.util.TreeSet<>(valid) : "")
+                + (valid.size() <= 10 ? "; valid: " + new TreeSet<>(valid) : "")
                 + (key.toLowerCase(Locale.ROOT).contains("password")
                 ? "; the ledger password never goes in a settings file (use passwordFile, --password-file or LEDGERKV_PASSWORD)" : ""));
     }

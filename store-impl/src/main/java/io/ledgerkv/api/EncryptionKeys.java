@@ -5,6 +5,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Map;
@@ -124,7 +127,7 @@ public final class EncryptionKeys {
             throw new InvalidConfigException("encryption", "AES keys are 16, 24 or 32 bytes, got " + bytes);
         }
         byte[] k = new byte[bytes];
-        new java.security.SecureRandom().nextBytes(k);
+        new SecureRandom().nextBytes(k);
         return k;
     }
 
@@ -144,11 +147,11 @@ public final class EncryptionKeys {
         try {
             Files.createDirectories(dir);
             boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
-            tmp = posix ? Files.createTempFile(dir, ".keys-", ".tmp", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))
+            tmp = posix ? Files.createTempFile(dir, ".keys-", ".tmp", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")))
                     : Files.createTempFile(dir, ".keys-", ".tmp");
             Files.writeString(tmp, b, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             if (tmp != null) {
                 try {

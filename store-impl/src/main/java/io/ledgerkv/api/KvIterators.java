@@ -1,5 +1,6 @@
 package io.ledgerkv.api;
 
+import java.util.Arrays;
 import java.util.NoSuchElementException;
 
 /** Helpers behind {@link KvStore}'s scan variants: limits and prefix bounds. */
@@ -60,7 +61,7 @@ public final class KvIterators {
     public static byte[] prefixEnd(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {
             if (prefix[i] != (byte) 0xFF) {
-                byte[] end = java.util.Arrays.copyOf(prefix, i + 1);
+                byte[] end = Arrays.copyOf(prefix, i + 1);
                 end[i]++;
                 return end;
             }

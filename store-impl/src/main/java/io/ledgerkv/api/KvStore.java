@@ -1,5 +1,6 @@
 package io.ledgerkv.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -123,16 +124,16 @@ public interface KvStore extends AutoCloseable {
 
     /**
      * Puts {@code value} with a time to live in its own transaction (see {@link Txn#put(byte[], byte[],
-     * java.time.Duration)}): from {@code ttl} after now on the writer's clock the key reads as absent,
+     * Duration)}): from {@code ttl} after now on the writer's clock the key reads as absent,
      * and the writer deletes it through the WAL soon after. Zero or negative ttl: {@link IllegalArgumentException}.
      */
-    default CompletableFuture<Lsn> putAsync(byte[] key, byte[] value, java.time.Duration ttl) {
+    default CompletableFuture<Lsn> putAsync(byte[] key, byte[] value, Duration ttl) {
         Txn t = begin();
         t.put(key, value, ttl);
         return t.commitAsync();
     }
 
-    default Lsn put(byte[] key, byte[] value, java.time.Duration ttl) {
+    default Lsn put(byte[] key, byte[] value, Duration ttl) {
         return Futures.join(putAsync(key, value, ttl));
     }
 
@@ -222,7 +223,7 @@ public interface KvStore extends AutoCloseable {
     CheckpointStatus checkpoint();
 
     /** The store's registered checkpoints, oldest first. */
-    java.util.List<CheckpointStatus> checkpoints();
+    List<CheckpointStatus> checkpoints();
 
     /** Typed view through serdes, like Samza's {@code KeyValueStore<K, V>}. */
     default <K, V> TypedStore<K, V> typed(Serde<K> keySerde, Serde<V> valueSerde) {

@@ -1,7 +1,9 @@
 package io.ledgerkv.api;
 
 import io.ledgerkv.store.DefaultLedgerKv;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * A connection to one ledgerkv cluster (ZooKeeper + bookies) and namespace, from which stores are
@@ -60,7 +62,7 @@ public interface LedgerKv extends AutoCloseable {
      * data as checksummed chunks. The file is written to a temporary name and moved into place
      * when complete. Does not fence the writer.
      */
-    BackupSummary backup(String store, StoreConfig config, AsOf asOf, java.nio.file.Path file, Progress progress);
+    BackupSummary backup(String store, StoreConfig config, AsOf asOf, Path file, Progress progress);
 
     /**
      * Imports a backup file into {@code store} on this cluster, under any name. Every checksum is
@@ -68,7 +70,7 @@ public interface LedgerKv extends AutoCloseable {
      * {@code force}, in which case it is deleted (after the file verified) and replaced. While the
      * import runs the store is marked RESTORING and cannot be opened; a failed import removes it.
      */
-    BackupSummary restore(java.nio.file.Path file, String store, StoreConfig config, boolean force, Progress progress);
+    BackupSummary restore(Path file, String store, StoreConfig config, boolean force, Progress progress);
 
     boolean exists(String store);
 
@@ -79,7 +81,7 @@ public interface LedgerKv extends AutoCloseable {
      * included), by namespace, sorted; namespaces another ZooKeeper identity owns are left out.
      * For telling a user who looks in one namespace where a store is.
      */
-    java.util.SortedMap<String, List<String>> storesByNamespace();
+    SortedMap<String, List<String>> storesByNamespace();
 
     /** The store's metadata as recorded in ZooKeeper, with the ensembles of its ledgers and which bookies are up. */
     StoreStatus status(String store);

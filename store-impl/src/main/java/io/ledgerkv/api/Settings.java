@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -195,7 +196,7 @@ public final class Settings {
         return p;
     }
 
-    private static java.time.Duration duration(Map<String, String> s, String key, UnaryOperator<String> where) {
+    private static Duration duration(Map<String, String> s, String key, UnaryOperator<String> where) {
         try {
             return ConfigFile.duration(s.get(key));
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.ledgerkv.api;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,7 +48,7 @@ public interface Txn extends AutoCloseable {
      * deletes it through an ordinary WAL delete. A later put of the key without a ttl keeps it for
      * good. A zero or negative {@code ttl} is an {@link IllegalArgumentException}; nothing is buffered.
      */
-    Txn put(byte[] key, byte[] value, java.time.Duration ttl);
+    Txn put(byte[] key, byte[] value, Duration ttl);
 
     Txn delete(byte[] key);
 

@@ -1,5 +1,6 @@
 package io.ledgerkv.api;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,8 +58,8 @@ public final class TypedStore<K, V> {
         return store.put(key(key), value(value));
     }
 
-    /** {@link KvStore#put(byte[], byte[], java.time.Duration)}: the key reads as absent once {@code ttl} has passed. */
-    public Lsn put(K key, V value, java.time.Duration ttl) {
+    /** {@link KvStore#put(byte[], byte[], Duration)}: the key reads as absent once {@code ttl} has passed. */
+    public Lsn put(K key, V value, Duration ttl) {
         return store.put(key(key), value(value), ttl);
     }
 

@@ -1,9 +1,14 @@
 package io.ledgerkv.checkpoint;
 
+import io.ledgerkv.api.EncryptionKeyException;
+import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.Progress;
+import io.ledgerkv.codec.CodecCache;
 import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.index.LocalIndex;
 import io.ledgerkv.meta.Json;
+import io.ledgerkv.wal.EntryCipher;
 import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.WalEntry;
 import io.ledgerkv.wal.WalFormatException;
@@ -12,10 +17,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -60,9 +67,9 @@ public final class BackupFile {
      * file in the same directory, moved into place only when complete. {@code stateTimeMillis} is the
      * writer time the state was judged at (expiry); a restored store starts its log time there.
      */
-    public static Manifest write(Path file, Iterator<io.ledgerkv.index.LocalIndex.Entry> entries, long keyCount, String namespace, String store,
+    public static Manifest write(Path file, Iterator<LocalIndex.Entry> entries, long keyCount, String namespace, String store,
                                  Map<String, Object> meta, String lsn, long txnSeq, long epoch, int chunkBytes,
-                                 long stateTimeMillis, io.ledgerkv.wal.EntryCipher cipher, Progress progress) throws IOException {
+                                 long stateTimeMillis, EntryCipher cipher, Progress progress) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".partial");
@@ -74,15 +81,15 @@ public final class BackupFile {
                 long[] offset = {MAGIC.length};
                 List<Chunk> chunks = new ArrayList<>();
                 long[] keys = {0};
-                Iterator<io.ledgerkv.index.LocalIndex.Entry> counted = new Iterator<>() {
+                Iterator<LocalIndex.Entry> counted = new Iterator<>() {
                     @Override
                     public boolean hasNext() {
                         return entries.hasNext();
                     }
 
                     @Override
-                    public io.ledgerkv.index.LocalIndex.Entry next() {
-                        io.ledgerkv.index.LocalIndex.Entry kv = entries.next();
+                    public LocalIndex.Entry next() {
+                        LocalIndex.Entry kv = entries.next();
                         if (++keys[0] % 10_000 == 0) {
                             progress.update("writing", keys[0], keyCount);
                         }
@@ -116,7 +123,7 @@ public final class BackupFile {
             } catch (Exception e) {
                 throw new IOException(e);
             }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -205,14 +212,14 @@ public final class BackupFile {
      * {@link #read(Path, ChunkReader, Progress)} for a backup that may be encrypted: {@code encryption}
      * (null: none) decrypt chunks sealed for the backed-up store (the manifest's namespace/store).
      */
-    public static Manifest read(Path file, io.ledgerkv.api.EncryptionKeys encryption, ChunkReader reader, Progress progress) {
+    public static Manifest read(Path file, EncryptionKeys encryption, ChunkReader reader, Progress progress) {
         Manifest m = readManifest(file);
-        io.ledgerkv.wal.EntryCipher cipher = io.ledgerkv.wal.EntryCipher.forStore(encryption, m.namespace(), m.store());
+        EntryCipher cipher = EntryCipher.forStore(encryption, m.namespace(), m.store());
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
         long keys = 0;
         // One codec per codec id for the whole file (a plain source would create, and leave to the
         // garbage collector, a native Zstandard context per chunk).
-        try (io.ledgerkv.codec.CodecCache cache = new io.ledgerkv.codec.CodecCache(io.ledgerkv.codec.CodecCache.NO_DICTIONARIES);
+        try (CodecCache cache = new CodecCache(CodecCache.NO_DICTIONARIES);
              RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             WalEntry.CodecSource codecs = WalEntry.CodecSource.of(cache);
             for (int i = 0; i < m.chunks().size(); i++) {
@@ -241,7 +248,7 @@ public final class BackupFile {
                 reader.accept(i, entry, ops);
                 progress.update("reading", i + 1, m.chunks().size());
             }
-        } catch (BadBackupException | io.ledgerkv.api.EncryptionKeyException e) {
+        } catch (BadBackupException | EncryptionKeyException e) {
             throw e;
         } catch (Exception e) {
             throw new BadBackupException(file, "cannot read: " + e.getMessage(), e);

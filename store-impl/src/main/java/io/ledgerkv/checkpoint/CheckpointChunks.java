@@ -2,6 +2,7 @@ package io.ledgerkv.checkpoint;
 
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.index.LocalIndex;
+import io.ledgerkv.wal.EntryCipher;
 import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
@@ -109,13 +110,13 @@ public final class CheckpointChunks {
      * type, sequence number and index as well as its CRC.
      */
     public static List<Mutation> decode(byte[] entry, int expectedIndex, long expectedTxnSeq, WalEntry.CodecSource codecs,
-                                        io.ledgerkv.wal.EntryCipher cipher) throws WalFormatException {
+                                        EntryCipher cipher) throws WalFormatException {
         return decodeChunk(entry, expectedIndex, expectedTxnSeq, codecs, cipher).ops();
     }
 
     /** {@link #decode}, with the keys' versions when the chunk carries them. */
     public static Chunk decodeChunk(byte[] entry, int expectedIndex, long expectedTxnSeq, WalEntry.CodecSource codecs,
-                                    io.ledgerkv.wal.EntryCipher cipher) throws WalFormatException {
+                                    EntryCipher cipher) throws WalFormatException {
         WalEntry e = WalEntry.decode(entry, codecs, cipher);
         boolean versioned = e.type() == WalEntry.Type.CHECKPOINT_CHUNK_VERSIONED;
         if (e.type() != WalEntry.Type.CHECKPOINT_CHUNK && !versioned) {

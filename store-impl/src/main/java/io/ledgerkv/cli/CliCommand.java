@@ -1,5 +1,7 @@
 package io.ledgerkv.cli;
 
+import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.StoreStatus;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -23,11 +25,11 @@ abstract class CliCommand {
      * for one CLI write. The check reads the store's owner node just before the open; a writer
      * that appears in between is still fenced, as with {@code --fence}.
      */
-    static void refuseLiveWriter(io.ledgerkv.api.LedgerKv kv, String store, boolean fence) {
+    static void refuseLiveWriter(LedgerKv kv, String store, boolean fence) {
         if (fence || !kv.exists(store)) {
             return;
         }
-        io.ledgerkv.api.StoreStatus st = kv.status(store);
+        StoreStatus st = kv.status(store);
         if (st.owner() != null) {
             throw new ExitCodes.LiveWriterException("store '" + store + "' has a live writer: " + st.owner()
                     + "; writing from here would fence it (its commits fail and a stream task restarts). Nothing was written. "

@@ -1,5 +1,7 @@
 package io.ledgerkv.cli;
 
+import io.ledgerkv.api.ConfigFile;
+import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.cluster.MultiProcessCluster;
 import io.ledgerkv.cluster.NetNamespaces;
@@ -7,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,22 +55,22 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    private static final java.util.Set<String> KEYS = java.util.Set.of("bookies", "zkPort", "data");
+    private static final Set<String> KEYS = Set.of("bookies", "zkPort", "data");
 
     @Override
     public Integer call() throws Exception {
         if (config != null) {
-            java.util.Map<String, String> s = io.ledgerkv.api.ConfigFile.read(config);
+            Map<String, String> s = ConfigFile.read(config);
             for (String k : s.keySet()) {
                 if (!KEYS.contains(k)) {
-                    throw io.ledgerkv.api.ConfigFile.unknownSetting(k, KEYS, config.toString());
+                    throw ConfigFile.unknownSetting(k, KEYS, config.toString());
                 }
             }
             try {
                 bookies = bookies != null ? bookies : s.containsKey("bookies") ? Integer.valueOf(s.get("bookies").trim()) : null;
                 zkPort = zkPort != null ? zkPort : s.containsKey("zkPort") ? Integer.valueOf(s.get("zkPort").trim()) : null;
             } catch (NumberFormatException e) {
-                throw new io.ledgerkv.api.InvalidConfigException("bookies/zkPort", "in " + config + ": not a whole number: " + e.getMessage());
+                throw new InvalidConfigException("bookies/zkPort", "in " + config + ": not a whole number: " + e.getMessage());
             }
             data = data != null ? data : s.containsKey("data") ? Path.of(s.get("data")) : null;
         }
@@ -138,11 +142,11 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
 
     private int processes(int bookies) throws InterruptedException {
         if (tls || zkPort != null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new CommandLine.ParameterException(new CommandLine(this),
                     "--processes does not take --tls or --zk-port (each node has its own address or a free port)");
         }
         if (network && NetNamespaces.unavailableReason() != null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new CommandLine.ParameterException(new CommandLine(this),
                     "--network: " + NetNamespaces.unavailableReason());
         }
         int zk = zkServers == null ? 3 : zkServers;

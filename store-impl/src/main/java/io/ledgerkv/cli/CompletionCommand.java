@@ -2,6 +2,7 @@ package io.ledgerkv.cli;
 
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,7 +16,7 @@ final class CompletionCommand extends CliCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!"bash".equals(shell) && !"zsh".equals(shell)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "shell must be bash or zsh, got '" + shell + "'");
+            throw new CommandLine.ParameterException(spec.commandLine(), "shell must be bash or zsh, got '" + shell + "'");
         }
         // One script serves both: zsh runs it through bashcompinit.
         out().print(AutoComplete.bash("ledgerkv", spec.root().commandLine()));

@@ -6,12 +6,15 @@ import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.Settings;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.codec.CodecType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -100,7 +103,7 @@ final class ConnectionOptions {
 
     private Map<String, String> settings;
     private Map<String, String> effective;
-    private final Map<String, String> sources = new java.util.HashMap<>();
+    private final Map<String, String> sources = new HashMap<>();
 
     /** The settings file's entries (empty without --config); unknown keys are refused here, naming the nearest valid one. */
     Map<String, String> settings() {
@@ -142,7 +145,7 @@ final class ConnectionOptions {
                 }
                 String flag = Settings.flag(old.getValue());
                 if (flag.equals(sources.get(old.getValue()))) {
-                    throw new picocli.CommandLine.ParameterException(mixee.commandLine(), old.getKey() + " and " + flag
+                    throw new CommandLine.ParameterException(mixee.commandLine(), old.getKey() + " and " + flag
                             + " are the same setting (" + old.getKey() + " is its old name); give only " + flag);
                 }
                 m.put(old.getValue(), o.originalStringValues().get(o.originalStringValues().size() - 1));
@@ -189,7 +192,7 @@ final class ConnectionOptions {
             throw new InvalidConfigException("ledgerPassword", "no ledger password: set LEDGERKV_PASSWORD, pass --password-file FILE"
                     + " or set passwordFile in a --config file");
         }
-        return env.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return env.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The store settings in effect (file, then the command's flags such as --ensemble-size) and the password. */
@@ -224,7 +227,7 @@ final class ConnectionOptions {
         Integer codecLevel;
     }
 
-    static final class CodecConverter implements picocli.CommandLine.ITypeConverter<CodecType> {
+    static final class CodecConverter implements CommandLine.ITypeConverter<CodecType> {
         @Override
         public CodecType convert(String value) {
             return CodecType.parse(value);
@@ -232,7 +235,7 @@ final class ConnectionOptions {
     }
 
     /** Durations like 500ms, 10s, 2m, 1h or ISO-8601 (PT10S). */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String v) {
             return ConfigFile.duration(v);

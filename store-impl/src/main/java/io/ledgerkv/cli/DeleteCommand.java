@@ -3,6 +3,7 @@ package io.ledgerkv.cli;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.StoreNotFoundException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,7 @@ final class DeleteCommand extends CliCommand implements Callable<Integer> {
     public Integer call() {
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             if (!kv.exists(store)) {
-                throw new io.ledgerkv.api.StoreNotFoundException(conn.namespace(), store);
+                throw new StoreNotFoundException(conn.namespace(), store);
             }
             refuseLiveWriter(kv, store, fence);
             try (KvStore s = kv.open(store, conn.storeConfig().build())) {

@@ -3,9 +3,10 @@ package io.ledgerkv.cli;
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.BackupSummary;
 import io.ledgerkv.api.CheckpointStatus;
+import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.api.KvStore;
-import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.StoreStatus;
@@ -13,6 +14,11 @@ import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.store.BookKeeperStore;
 import io.ledgerkv.store.DefaultLedgerKv;
 import io.ledgerkv.txn.WriterHooks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,14 +26,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.net.BookieId;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -56,7 +61,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (.properties/.yaml) with StoreConfig keys for"
             + " the demo's store (e.g. codec: LZ4, maxBatchBytes: 65536); quorums stay 3/3/2 unless it sets them")
-    java.nio.file.Path config;
+    Path config;
 
     @Option(names = "--prometheus", paramLabel = "FILE", description = "Write the store's metrics in Prometheus text format to"
             + " FILE at the end ('-' for standard output)")
@@ -69,7 +74,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
     OutputOptions output = new OutputOptions();
 
     /** The narrative: standard output in text mode; standard error with -o json/table, which print only the verdict. */
-    private java.io.PrintWriter log() {
+    private PrintWriter log() {
         return output.text() ? out() : err();
     }
 
@@ -92,7 +97,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(secret);
         StoreConfig.Builder settings = StoreConfig.builder().ledgerPassword(secret).quorum(3, 3, 2);
         if (config != null) {
-            StoreConfig.apply(settings, io.ledgerkv.api.ConfigFile.read(config), config.toString());
+            StoreConfig.apply(settings, ConfigFile.read(config), config.toString());
         }
         StoreConfig cfg = settings.build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -135,7 +140,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             step("4/9", "failover: writer B opens the store while A still has commits in flight (A is fenced)");
             // A keeps committing from its own thread, as a task would, until it learns it was fenced.
             int[] aOutcome = new int[3]; // acknowledged, failed, issued
-            java.util.concurrent.CountDownLatch aProgress = new java.util.concurrent.CountDownLatch(500);
+            CountDownLatch aProgress = new CountDownLatch(500);
             Semaphore aWindow = new Semaphore(inFlight);
             Thread aTask = new Thread(() -> {
                 try {
@@ -230,7 +235,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                         "reopen from checkpoint " + cp.id() + " gives the same " + beforeReopen.prefix() + " transactions");
 
                 step("8/9", "backup to a file, restore it into a second embedded cluster under another name");
-                java.nio.file.Path file = java.nio.file.Files.createTempFile("ledgerkv-demo-", ".lkvbak");
+                Path file = Files.createTempFile("ledgerkv-demo-", ".lkvbak");
                 try (LocalCluster other = LocalCluster.builder().bookies(3).start();
                      DefaultLedgerKv remote = DefaultLedgerKv.connect(other.clientConfig().build())) {
                     BackupSummary backup = clientC.backup(STORE, cfg, AsOf.latest(), file, Progress.NONE);
@@ -245,7 +250,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                                 "the restored copy holds exactly the same " + cr.prefix() + " transactions");
                     }
                 } finally {
-                    java.nio.file.Files.deleteIfExists(file);
+                    Files.deleteIfExists(file);
                 }
 
                 step("9/9", "what ZooKeeper says (ledgerkv status)");
@@ -264,7 +269,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             if (prometheus.equals("-")) {
                 log().print(text);
             } else {
-                java.nio.file.Files.writeString(java.nio.file.Path.of(prometheus), text);
+                Files.writeString(Path.of(prometheus), text);
                 say("metrics (Prometheus text format) written to %s", prometheus);
             }
         }

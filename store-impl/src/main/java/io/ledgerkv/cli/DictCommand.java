@@ -3,6 +3,7 @@ package io.ledgerkv.cli;
 import io.ledgerkv.api.DictionaryStatus;
 import io.ledgerkv.api.LedgerKv;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
         subcommands = {DictCommand.Train.class, DictCommand.List.class})
 final class DictCommand {
 
-    static java.util.Map<String, Object> fields(DictionaryStatus d) {
+    static Map<String, Object> fields(DictionaryStatus d) {
         return OutputOptions.fields("id", d.id(), "bytes", d.bytes(), "samples", d.samples(), "sampleBytes", d.sampleBytes(),
                 "ledger", d.ledgerId(), "createdAt", Instant.ofEpochMilli(d.createdAtMillis()).toString());
     }

@@ -1,5 +1,10 @@
 package io.ledgerkv.cli;
 
+import io.ledgerkv.api.LedgerKvException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +30,7 @@ import picocli.CommandLine.Command;
 public final class LedgerKvCli {
 
     public static void main(String[] args) {
-        quietLibraries(java.util.Arrays.asList(args).contains("--verbose"));
+        quietLibraries(Arrays.asList(args).contains("--verbose"));
         System.exit(run(args));
     }
 
@@ -40,20 +45,20 @@ public final class LedgerKvCli {
             return;
         }
         for (String logger : new String[] {"org.apache.bookkeeper", "org.apache.zookeeper", "org.apache.curator", "io.netty"}) {
-            org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.OFF);
+            Configurator.setLevel(logger, Level.OFF);
         }
-        org.apache.logging.log4j.core.config.Configurator.setLevel("io.ledgerkv", org.apache.logging.log4j.Level.ERROR);
+        Configurator.setLevel("io.ledgerkv", Level.ERROR);
     }
 
 
 
     /** Runs a command line and returns its exit code ({@link ExitCodes}: 0 ok, 1 failed, 2 usage, 3 not found, ...). */
     public static int run(String... args) {
-        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
     /** Runs a command line writing to the given streams. */
-    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new LedgerKvCli());
         cl.setOut(out);
         cl.setErr(err);
@@ -82,7 +87,7 @@ public final class LedgerKvCli {
 
     static String describe(Throwable t) {
         String msg = t.getMessage();
-        return msg == null ? t.toString() : (t instanceof RuntimeException && !(t instanceof io.ledgerkv.api.LedgerKvException)
+        return msg == null ? t.toString() : (t instanceof RuntimeException && !(t instanceof LedgerKvException)
                 && !(t instanceof IllegalArgumentException) ? t.getClass().getSimpleName() + ": " + msg : msg);
     }
 

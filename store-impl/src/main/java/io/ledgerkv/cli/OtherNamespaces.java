@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 
@@ -42,7 +43,7 @@ final class OtherNamespaces {
     /** For a namespace without stores: which namespaces have some, and the flag. */
     static String forEmptyNamespace(SortedMap<String, List<String>> all, String namespace) {
         Map<String, List<String>> others = all.entrySet().stream().filter(e -> !e.getKey().equals(namespace))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new));
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
         if (others.isEmpty()) {
             return "no stores in namespace '" + namespace + "' (nor in any other namespace of this cluster)";
         }

@@ -3,7 +3,13 @@ package io.ledgerkv.cli;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.Lsn;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,16 +43,16 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
 
     @Option(names = "--value-file", paramLabel = "FILE", description = "Read the value from FILE (bytes as they are; for values"
             + " larger than a command line can carry)")
-    java.nio.file.Path valueFile;
+    Path valueFile;
 
     @Mixin
     OutputOptions output = new OutputOptions();
 
     /** Standard input for '-' (tests replace it). */
-    java.io.InputStream stdin = System.in;
+    InputStream stdin = System.in;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
         byte[] v = value();
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig())) {
             refuseLiveWriter(kv, store, fence);
@@ -59,16 +65,16 @@ final class PutCommand extends CliCommand implements Callable<Integer> {
     }
 
     /** The value, read before anything connects: a missing file is a usage error that touches no store. */
-    private byte[] value() throws java.io.IOException {
+    private byte[] value() throws IOException {
         if ((value == null) == (valueFile == null)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "give the value as an argument ('-' for standard input) or with --value-file, not both and not neither");
         }
         if (valueFile != null) {
             try {
-                return java.nio.file.Files.readAllBytes(valueFile);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--value-file " + valueFile + ": no such file");
+                return Files.readAllBytes(valueFile);
+            } catch (NoSuchFileException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--value-file " + valueFile + ": no such file");
             }
         }
         return value.equals("-") ? stdin.readAllBytes() : Text.parse(value, hex);

@@ -2,9 +2,11 @@ package io.ledgerkv.cli;
 
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
+import io.ledgerkv.api.KvIterators;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,17 +46,17 @@ final class ScanCommand extends CliCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (limit != null && limit < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more, got " + limit);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more, got " + limit);
         }
         if (prefix != null && (from != null || to != null)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--prefix does not go with --from or --to");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--prefix does not go with --from or --to");
         }
         byte[] lo = from == null ? null : Text.parse(from, hex);
         byte[] hi = to == null ? null : Text.parse(to, hex);
         if (prefix != null) {
             byte[] p = Text.parse(prefix, hex);
-            lo = io.ledgerkv.api.KvIterators.checkPrefix(p);
-            hi = io.ledgerkv.api.KvIterators.prefixEnd(p);
+            lo = KvIterators.checkPrefix(p);
+            hi = KvIterators.prefixEnd(p);
         }
         try (LedgerKv kv = LedgerKv.connect(conn.clientConfig());
              KvStore s = kv.openReadOnly(store, conn.storeConfig().build(), at.asOf());

@@ -3,9 +3,12 @@ package io.ledgerkv.cli;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.StoreStatus;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +67,7 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
     }
 
     /** One store in a line: the fields of {@code status} without {@code --store} (docs/cli-output.md). */
-    static java.util.Map<String, Object> summary(StoreStatus st) {
+    static Map<String, Object> summary(StoreStatus st) {
         return OutputOptions.fields("store", st.store(), "epoch", st.epoch(), "keyCount", st.stats().keyCount(), "ledgers",
                 st.ledgers().size(), "lastLsn", String.valueOf(st.stats().lastLsn()), "owner", st.owner(), "healthy",
                 st.problems().isEmpty(), "problems", st.problems());
@@ -85,7 +88,7 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
         StoreStatus.Stats s = st.stats();
         out.printf(Locale.ROOT, "  stats     %,d keys, last LSN %s (txn %d), published %s%n",
                 s.keyCount(), s.lastLsn(), s.lastTxnSeq(),
-                s.updatedAtMillis() == 0 ? "never" : java.time.Instant.ofEpochMilli(s.updatedAtMillis()).toString());
+                s.updatedAtMillis() == 0 ? "never" : Instant.ofEpochMilli(s.updatedAtMillis()).toString());
         out.printf(Locale.ROOT, "  WAL       %s logical / %s stored (compression ratio %.2f)%n", bytes(s.logicalBytes()),
                 bytes(s.storedBytes()), s.compressionRatio());
         if (!st.dictionaries().isEmpty()) {
@@ -97,7 +100,7 @@ final class StatusCommand extends CliCommand implements Callable<Integer> {
                 st.readOnlyBookies().size(), st.readOnlyBookies());
         out.printf("  ckpts     %s%n", st.checkpoints().isEmpty() ? "none" : st.checkpoints().stream()
                 .map(c -> "#" + c.id() + " at " + c.lsn() + " (" + c.keyCount() + " keys, " + bytes(c.storedBytes()) + ")")
-                .collect(java.util.stream.Collectors.joining(", ")));
+                .collect(Collectors.joining(", ")));
         out.printf("  ledgers   %-5s %-8s %-6s %-8s %-10s %-10s %s%n", "seq", "ledger", "epoch", "state", "lastEntry", "bytes",
                 "ensembles (first entry: bookies; bookies down marked !)");
         for (StoreStatus.LedgerStatus l : st.ledgers()) {

@@ -1,6 +1,7 @@
 package io.ledgerkv.cli;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /** How the CLI reads and prints keys and values: UTF-8 text, or hex when asked or when bytes are not text. */
@@ -26,7 +27,7 @@ final class Text {
         }
         if (!hex) {
             String s = new String(b, StandardCharsets.UTF_8);
-            if (s.chars().allMatch(c -> c >= 0x20 && c != 0xfffd && c != 0x7f) && java.util.Arrays.equals(s.getBytes(StandardCharsets.UTF_8), b)) {
+            if (s.chars().allMatch(c -> c >= 0x20 && c != 0xfffd && c != 0x7f) && Arrays.equals(s.getBytes(StandardCharsets.UTF_8), b)) {
                 return s;
             }
         }

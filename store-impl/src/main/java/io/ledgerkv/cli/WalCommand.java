@@ -2,6 +2,7 @@ package io.ledgerkv.cli;
 
 import io.ledgerkv.store.DefaultLedgerKv;
 import io.ledgerkv.store.WalInspector;
+import io.ledgerkv.wal.Mutation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +107,7 @@ final class WalCommand {
                     if (op.value() != null) {
                         o.put("value", Text.show(op.value(), hex));
                     }
-                    if (op.expireAt() != io.ledgerkv.wal.Mutation.NEVER) {
+                    if (op.expireAt() != Mutation.NEVER) {
                         o.put("expireAtMillis", op.expireAt());
                     }
                     ops.add(o);

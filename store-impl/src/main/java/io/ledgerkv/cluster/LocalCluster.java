@@ -19,11 +19,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.bookkeeper.bookie.LedgerDirsManager;
 import org.apache.bookkeeper.client.BookKeeperAdmin;
 import org.apache.bookkeeper.conf.ServerConfiguration;
 import org.apache.bookkeeper.net.BookieId;
 import org.apache.bookkeeper.server.EmbeddedServer;
 import org.apache.bookkeeper.server.conf.BookieConfiguration;
+import org.apache.bookkeeper.tls.BookieAuthZFactory;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.server.NIOServerCnxnFactory;
@@ -249,9 +252,9 @@ public final class LocalCluster implements AutoCloseable {
                         try {
                             z.delete(path, -1);
                             break;
-                        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+                        } catch (KeeperException.NoNodeException e) {
                             break;
-                        } catch (org.apache.zookeeper.KeeperException e) {
+                        } catch (KeeperException e) {
                             if (System.nanoTime() > deadline) {
                                 throw new IOException("cannot clear the stale registration " + path + ": " + e.getMessage(), e);
                             }
@@ -274,7 +277,7 @@ public final class LocalCluster implements AutoCloseable {
                 Set<String> missing = new HashSet<>(want);
                 try {
                     missing.removeAll(z.getChildren("/ledgers/available", false));
-                } catch (org.apache.zookeeper.KeeperException e) {
+                } catch (KeeperException e) {
                     // not connected yet, or not registered yet: wait
                 }
                 if (missing.isEmpty()) {
@@ -323,7 +326,7 @@ public final class LocalCluster implements AutoCloseable {
             // Mutual TLS: a client must present a trusted certificate whose role (OU=0:<role>) is allowed;
             // plain clients and clients without a certificate are refused.
             conf.setTLSClientAuthentication(true);
-            conf.setBookieAuthProviderFactoryClass(org.apache.bookkeeper.tls.BookieAuthZFactory.class.getName());
+            conf.setBookieAuthProviderFactoryClass(BookieAuthZFactory.class.getName());
             conf.setAuthorizedRoles(String.join(",", tlsClientRoles));
         }
         if (bookieTweaks != null) {
@@ -382,7 +385,7 @@ public final class LocalCluster implements AutoCloseable {
      */
     public synchronized void setBookieDiskFull(int i, boolean full) {
         Bookie b = running(i);
-        org.apache.bookkeeper.bookie.LedgerDirsManager ldm = b.server.getLedgerDirsManager();
+        LedgerDirsManager ldm = b.server.getLedgerDirsManager();
         for (File dir : ldm.getAllLedgerDirs()) {
             if (full) {
                 ldm.addToFilledDirs(dir);

@@ -6,18 +6,24 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.client.BookKeeperAdmin;
 import org.apache.bookkeeper.conf.ServerConfiguration;
+import org.apache.bookkeeper.server.Main;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
  * ZooKeeper servers and bookies, each a JVM of its own started from this class path with the
  * servers' own main classes and config files ({@code QuorumPeerMain zoo.cfg},
- * {@code org.apache.bookkeeper.server.Main -c bookie.conf}), each with its own data directory. With
+ * {@code Main -c bookie.conf}), each with its own data directory. With
  * {@link Options#namespaces}, every node also runs in a network namespace of its own
  * ({@link NetNamespaces}) at its own address, so network faults can cut single links; without, all
  * listen on loopback at free ports. Nodes can be SIGKILLed, SIGSTOPped and SIGCONTed, and restarted
@@ -294,14 +300,14 @@ public final class MultiProcessCluster implements AutoCloseable {
     }
 
     /** A {@code key=value} setting of a config file's text, if set. */
-    private static java.util.Optional<String> setting(String text, String key) {
+    private static Optional<String> setting(String text, String key) {
         return text.lines().map(String::strip).filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1).strip())
                 .reduce((first, last) -> last);
     }
 
     /** The text with each {@code key=value} line of {@code values} replaced; every key must be set in the file. */
     private static String withSettings(String text, Path file, Map<String, String> values) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         StringBuilder out = new StringBuilder();
         for (String line : text.split("\n", -1)) {
             String key = line.contains("=") && !line.strip().startsWith("#") ? line.substring(0, line.indexOf('=')).strip() : null;
@@ -653,7 +659,7 @@ public final class MultiProcessCluster implements AutoCloseable {
         }
         if (temporary) {
             try (var walk = Files.walk(data)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // best effort
             }
@@ -662,8 +668,8 @@ public final class MultiProcessCluster implements AutoCloseable {
 
     private List<Process> allProcesses() {
         List<Process> all = new ArrayList<>(others);
-        bookies.stream().map(n -> n.process).filter(java.util.Objects::nonNull).forEach(all::add);
-        zks.stream().map(n -> n.process).filter(java.util.Objects::nonNull).forEach(all::add);
+        bookies.stream().map(n -> n.process).filter(Objects::nonNull).forEach(all::add);
+        zks.stream().map(n -> n.process).filter(Objects::nonNull).forEach(all::add);
         return all;
     }
 }

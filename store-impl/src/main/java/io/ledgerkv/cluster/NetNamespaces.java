@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -393,7 +394,7 @@ public final class NetNamespaces implements AutoCloseable {
         try (var dirs = Files.list(ETC_NETNS)) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(prefix + "-")).toList()) {
                 try (var files = Files.walk(dir)) {
-                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(f);
                     }
                 }

@@ -1,15 +1,22 @@
 package io.ledgerkv.cluster;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.bookkeeper.conf.ServerConfiguration;
+import org.apache.bookkeeper.tls.TLSContextFactory;
 
 /**
  * Self-signed TLS material for an embedded cluster, made with the JDK's {@code keytool} (nothing to
@@ -47,22 +54,22 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
     public static Path trustStoreOf(Path file, Path passwordFile, List<TlsMaterial> members) {
         try {
             char[] pw = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
-            java.security.KeyStore out = java.security.KeyStore.getInstance("PKCS12");
+            KeyStore out = KeyStore.getInstance("PKCS12");
             out.load(null, pw);
             for (TlsMaterial m : members) {
-                java.security.KeyStore in = java.security.KeyStore.getInstance("PKCS12");
-                try (java.io.InputStream s = Files.newInputStream(m.trustStore())) {
+                KeyStore in = KeyStore.getInstance("PKCS12");
+                try (InputStream s = Files.newInputStream(m.trustStore())) {
                     in.load(s, Files.readString(m.passwordFile(), StandardCharsets.UTF_8).trim().toCharArray());
                 }
-                for (String alias : java.util.Collections.list(in.aliases())) {
+                for (String alias : Collections.list(in.aliases())) {
                     out.setCertificateEntry(alias, in.getCertificate(alias));
                 }
             }
-            try (java.io.OutputStream s = Files.newOutputStream(file)) {
+            try (OutputStream s = Files.newOutputStream(file)) {
                 out.store(s, pw);
             }
             return file;
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot write the truststore " + file + ": " + e.getMessage(), e);
         }
     }
@@ -121,8 +128,8 @@ public record TlsMaterial(Path keyStore, Path trustStore, Path passwordFile) {
     }
 
     /** Server side: a bookie serves TLS with this keystore, trusting {@code bookieTrust} (a truststore with the same password). */
-    public void applyToBookie(org.apache.bookkeeper.conf.ServerConfiguration conf, Path bookieTrust) {
-        conf.setTLSProviderFactoryClass(org.apache.bookkeeper.tls.TLSContextFactory.class.getName());
+    public void applyToBookie(ServerConfiguration conf, Path bookieTrust) {
+        conf.setTLSProviderFactoryClass(TLSContextFactory.class.getName());
         conf.setTLSProvider("JDK");
         conf.setTLSKeyStoreType("PKCS12");
         conf.setTLSKeyStore(keyStore.toString());

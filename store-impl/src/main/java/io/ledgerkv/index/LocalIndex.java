@@ -1,6 +1,7 @@
 package io.ledgerkv.index;
 
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.VersionedValue;
 import io.ledgerkv.wal.Mutation;
 import java.util.Iterator;
 import java.util.List;
@@ -37,7 +38,7 @@ public interface LocalIndex {
     byte[] get(byte[] key);
 
     /** The latest visible value and the LSN that wrote it, or null. The value array is internal. */
-    io.ledgerkv.api.VersionedValue getVersioned(byte[] key);
+    VersionedValue getVersioned(byte[] key);
 
     /** A pinned read position; versions it needs are kept until it is released. */
     Pin pin();

@@ -1,9 +1,12 @@
 package io.ledgerkv.index;
 
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.VersionedValue;
 import io.ledgerkv.wal.Mutation;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,10 @@ import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 
 /**
  * In-memory multi-version index: a concurrent skip list from key to a chain of versions, newest
@@ -62,7 +68,7 @@ public final class MvccIndex implements LocalIndex {
     private record Expiry(long at, long seq, byte[] key) {
     }
 
-    private static final java.util.Comparator<Expiry> EXPIRY_ORDER = java.util.Comparator.comparingLong(Expiry::at)
+    private static final Comparator<Expiry> EXPIRY_ORDER = Comparator.comparingLong(Expiry::at)
             .thenComparingLong(Expiry::seq).thenComparing(Expiry::key, Arrays::compareUnsigned);
 
     private record Tombstone(byte[] key, Version version) {
@@ -72,7 +78,7 @@ public final class MvccIndex implements LocalIndex {
     private final TreeMap<Long, Integer> pins = new TreeMap<>();
     private final ArrayDeque<Tombstone> tombstones = new ArrayDeque<>();
     /** The head versions that expire, soonest first (an overwrite or delete removes its predecessor's). */
-    private final java.util.concurrent.ConcurrentSkipListSet<Expiry> expiries = new java.util.concurrent.ConcurrentSkipListSet<>(EXPIRY_ORDER);
+    private final ConcurrentSkipListSet<Expiry> expiries = new ConcurrentSkipListSet<>(EXPIRY_ORDER);
     /**
      * Last applied transaction; one volatile reference so that seq, LSN and log time are read
      * together. {@code logTime} is the newest writer clock reading recorded in the applied WAL.
@@ -81,7 +87,7 @@ public final class MvccIndex implements LocalIndex {
     }
 
     /** The writer's clock once this index belongs to a writer; null while it only follows the log. */
-    private volatile java.util.function.LongSupplier writerClock;
+    private volatile LongSupplier writerClock;
 
     private volatile Position visible;
     private volatile long keyCount;
@@ -107,7 +113,7 @@ public final class MvccIndex implements LocalIndex {
      * Without it, expiry is judged by the newest writer time recorded in the applied WAL: a replica
      * agrees with the log it has read, whatever its own clock says.
      */
-    public void useWriterClock(java.util.function.LongSupplier clock) {
+    public void useWriterClock(LongSupplier clock) {
         this.writerClock = clock;
     }
 
@@ -117,7 +123,7 @@ public final class MvccIndex implements LocalIndex {
     }
 
     private long now(Position p) {
-        java.util.function.LongSupplier c = writerClock;
+        LongSupplier c = writerClock;
         return c == null ? p.logTime : Math.max(c.getAsLong(), p.logTime);
     }
 
@@ -229,14 +235,14 @@ public final class MvccIndex implements LocalIndex {
     }
 
     @Override
-    public io.ledgerkv.api.VersionedValue getVersioned(byte[] key) {
+    public VersionedValue getVersioned(byte[] key) {
         Version v = latest(key);
-        return v == null || !v.liveNow(this) ? null : new io.ledgerkv.api.VersionedValue(v.value, v.lsn, v.expireAt);
+        return v == null || !v.liveNow(this) ? null : new VersionedValue(v.value, v.lsn, v.expireAt);
     }
 
     @Override
     public List<Entry> expired(long now, int max) {
-        List<Entry> out = new java.util.ArrayList<>();
+        List<Entry> out = new ArrayList<>();
         for (Expiry e : expiries) {
             if (e.at > now || out.size() >= max) {
                 break;
@@ -401,7 +407,7 @@ public final class MvccIndex implements LocalIndex {
 
         /** The keys of {@code sub} live at this position and time {@code at}, in its order, each as {@code f(key, its version here)}. */
         private <T> Iterator<T> live(NavigableMap<byte[], Version> sub, long at,
-                                     java.util.function.BiFunction<byte[], Version, T> f) {
+                                     BiFunction<byte[], Version, T> f) {
             Iterator<Map.Entry<byte[], Version>> it = sub.entrySet().iterator();
             return new Iterator<>() {
                 T next = advance();

@@ -1,13 +1,14 @@
 package io.ledgerkv.log;
 
 import io.ledgerkv.api.DigestType;
+import io.ledgerkv.log.bookkeeper.BookKeeperLog;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
 /**
  * The store's one door to its write-ahead log's storage: BookKeeper ledgers as ledgerkv uses them.
- * {@link io.ledgerkv.log.bookkeeper.BookKeeperLog} is the implementation on a real cluster and
+ * {@link BookKeeperLog} is the implementation on a real cluster and
  * the only main class that talks to BookKeeper's client; the test suite's simulated log implements
  * the same semantics (fencing by recovery, a close outcome fixed by its first attempt, the frame
  * limit, ensemble changes that fail when bookies run out, a last-add-confirmed that trails the

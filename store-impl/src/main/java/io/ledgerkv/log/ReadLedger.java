@@ -1,4 +1,6 @@
 package io.ledgerkv.log;
+import java.util.List;
+
 
 /** A ledger opened for reading, with or without recovery. Close it. */
 public interface ReadLedger extends AutoCloseable {
@@ -39,7 +41,7 @@ public interface ReadLedger extends AutoCloseable {
      * checked against BookKeeper's digest. For when a copy that passed BookKeeper's check fails the
      * store's own (a bug above BookKeeper's checksum, or tampering): the other copies may be intact.
      */
-    java.util.List<Replica> readReplicas(long entryId) throws LogException;
+    List<Replica> readReplicas(long entryId) throws LogException;
 
     /** Releases the handle; never throws (a read handle has nothing to lose). */
     @Override

@@ -1,5 +1,6 @@
 package io.ledgerkv.log;
 
+import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.LedgerKvException;
@@ -8,9 +9,11 @@ import io.ledgerkv.wal.EntryCipher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.LoggerFactory;
 
 /**
  * One store's ledgers on the {@link LedgerLog}: creates them (tagged with the store, the kind and
@@ -83,7 +86,7 @@ public final class WalLedgers {
         if (kind == Kind.WAL) {
             custom.put("ledgerkv.epoch", Long.toString(epoch).getBytes(StandardCharsets.UTF_8));
         } else {
-            custom.put("ledgerkv.kind", kind.name().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            custom.put("ledgerkv.kind", kind.name().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
         }
         return log.create(new LedgerLog.Spec(cfg.ensembleSize(), cfg.writeQuorum(), cfg.ackQuorum(), cfg.digestType()),
                 password, custom);
@@ -131,7 +134,7 @@ public final class WalLedgers {
         try {
             delete(ledgerId);
         } catch (LogException e) {
-            org.slf4j.LoggerFactory.getLogger(WalLedgers.class)
+            LoggerFactory.getLogger(WalLedgers.class)
                     .warn("store '{}': could not delete ledger {}: {}", storeId, ledgerId, e.toString());
         }
     }
@@ -158,7 +161,7 @@ public final class WalLedgers {
                 }
             }
             case UNAUTHORIZED -> {
-                return new io.ledgerkv.api.AccessDeniedException("store '" + storeId + "': " + what
+                return new AccessDeniedException("store '" + storeId + "': " + what
                         + ": BookKeeper refused the ledger password (wrong ledgerPassword for this store?)", cause);
             }
             default -> {

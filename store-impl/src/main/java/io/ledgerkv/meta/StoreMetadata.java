@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Reads and writes one store's znodes through the {@link ZkNodes} door. Every update by the writer
@@ -188,7 +190,7 @@ public final class StoreMetadata {
                 // a lost connection even when the server had applied it; the second attempt then meets
                 // the version our first one made. If the znode holds what we wrote, it was ours.
                 ZkNodes.Node target = zk.get(op.path());
-                if (java.util.Arrays.equals(target.data(), op.data())) {
+                if (Arrays.equals(target.data(), op.data())) {
                     return target.version();
                 }
                 return new EpochChangedException("cannot " + what + " of store '" + paths.store()
@@ -399,8 +401,8 @@ public final class StoreMetadata {
      * Every namespace under the chroot that holds stores, with its stores, sorted. A namespace this
      * client's identity may not list (another service's) is left out rather than failing the call.
      */
-    public static java.util.SortedMap<String, List<String>> storesByNamespace(ZkNodes zk) {
-        java.util.SortedMap<String, List<String>> out = new java.util.TreeMap<>();
+    public static SortedMap<String, List<String>> storesByNamespace(ZkNodes zk) {
+        SortedMap<String, List<String>> out = new TreeMap<>();
         List<String> namespaces;
         try {
             namespaces = call(() -> {

@@ -1,11 +1,12 @@
 package io.ledgerkv.meta;
 
+import io.ledgerkv.meta.zookeeper.CuratorNodes;
 import java.util.List;
 
 /**
  * The store's one door to ZooKeeper: the znode data model (paths, data, versions, sequential and
  * ephemeral nodes, atomic multi-operations) and nothing of any client library.
- * {@link io.ledgerkv.meta.zookeeper.CuratorNodes} is the implementation on a real ensemble (through
+ * {@link CuratorNodes} is the implementation on a real ensemble (through
  * Curator, whose retries after a lost connection it keeps: an operation the server applied can be
  * sent again); the test suite's simulated ZooKeeper implements the same model with faults on a
  * seeded schedule. {@link StoreMetadata} holds the store's metadata logic on top of it.

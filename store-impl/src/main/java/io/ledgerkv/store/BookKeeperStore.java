@@ -1,11 +1,11 @@
 package io.ledgerkv.store;
 
+import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.CheckpointStatus;
+import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.CorruptEntryException;
-import io.ledgerkv.api.StandbyLag;
-import io.ledgerkv.api.StandbyStore;
-import io.ledgerkv.checkpoint.CheckpointInfo;
+import io.ledgerkv.api.EncryptionKeyException;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvSnapshot;
@@ -14,21 +14,27 @@ import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.LimitExceededException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.ReadOnlyStoreException;
+import io.ledgerkv.api.StandbyLag;
+import io.ledgerkv.api.StandbyStore;
 import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
+import io.ledgerkv.api.StoreNotFoundException;
 import io.ledgerkv.api.Txn;
+import io.ledgerkv.api.VersionedValue;
+import io.ledgerkv.checkpoint.CheckpointInfo;
 import io.ledgerkv.codec.Codec;
 import io.ledgerkv.codec.CodecCache;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.codec.Dictionary;
 import io.ledgerkv.index.LocalIndex;
 import io.ledgerkv.index.MvccIndex;
+import io.ledgerkv.log.LedgerLog;
 import io.ledgerkv.log.LogError;
 import io.ledgerkv.log.LogException;
 import io.ledgerkv.log.ReadLedger;
 import io.ledgerkv.log.WalLedgers;
-import io.ledgerkv.metrics.StoreMetrics;
+import io.ledgerkv.log.WriteLedger;
 import io.ledgerkv.meta.EpochChangedException;
 import io.ledgerkv.meta.EpochClaim;
 import io.ledgerkv.meta.LedgerList;
@@ -37,25 +43,38 @@ import io.ledgerkv.meta.StoreMeta;
 import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.StoreStats;
 import io.ledgerkv.meta.Versioned;
+import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.txn.Committer;
+import io.ledgerkv.txn.Deferred;
 import io.ledgerkv.txn.TxnHost;
 import io.ledgerkv.txn.TxnImpl;
 import io.ledgerkv.txn.WriterHooks;
+import io.ledgerkv.wal.EntryCipher;
 import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
 import io.ledgerkv.wal.WalFormatException;
+import io.ledgerkv.wal.WalGapException;
 import io.ledgerkv.wal.WalReplayer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +181,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         StoreMetadata meta = new StoreMetadata(client.nodes(), ns, name);
         if (role != Role.WRITER) {
             if (!meta.exists()) {
-                throw new io.ledgerkv.api.StoreNotFoundException(ns, name);
+                throw new StoreNotFoundException(ns, name);
             }
             return open(client, name, cfg, role, asOf, hooks, meta, new Opening());
         }
@@ -189,7 +208,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         EpochClaim claim;
         /** The first ledger, created before the epoch claim; deleted if the open fails before the committer takes it. */
         WalLedgers ledgers;
-        io.ledgerkv.log.WriteLedger first;
+        WriteLedger first;
 
         void abandon() {
             if (first != null) {
@@ -209,17 +228,17 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
      * first ledger created. The claim fences the current writer; a cluster that cannot serve the
      * new one must make the open fail before it, not after.
      */
-    private static io.ledgerkv.log.WriteLedger createFirstLedger(String name, StoreConfig cfg, WalLedgers ledgers, StoreMetadata meta) {
+    private static WriteLedger createFirstLedger(String name, StoreConfig cfg, WalLedgers ledgers, StoreMetadata meta) {
         String consequence = "; the store was not opened and its writer was not fenced";
-        io.ledgerkv.log.LedgerLog.Bookies bookies;
+        LedgerLog.Bookies bookies;
         try {
             bookies = ledgers.log().bookies();
         } catch (LogException e) {
-            throw new io.ledgerkv.api.ClusterUnavailableException("store '" + name + "': cannot list the bookies: " + e.getMessage()
+            throw new ClusterUnavailableException("store '" + name + "': cannot list the bookies: " + e.getMessage()
                     + consequence, e);
         }
         if (bookies.writable().size() < cfg.ensembleSize()) {
-            throw new io.ledgerkv.api.ClusterUnavailableException("store '" + name + "': ensembleSize " + cfg.ensembleSize() + " needs "
+            throw new ClusterUnavailableException("store '" + name + "': ensembleSize " + cfg.ensembleSize() + " needs "
                     + cfg.ensembleSize() + " writable bookies, the cluster has " + bookies.writable().size() + " " + bookies.writable()
                     + (bookies.readOnly().isEmpty() ? "" : " (and read-only " + bookies.readOnly() + ")") + consequence);
         }
@@ -231,8 +250,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 throw new LedgerKvException("interrupted while opening store '" + name + "'", e);
             }
             LedgerKvException f = ledgers.failure("creating the first ledger", e);
-            throw f instanceof io.ledgerkv.api.ClusterUnavailableException
-                    ? new io.ledgerkv.api.ClusterUnavailableException(f.getMessage() + consequence, e)
+            throw f instanceof ClusterUnavailableException
+                    ? new ClusterUnavailableException(f.getMessage() + consequence, e)
                     : new LedgerKvException(f.getMessage() + consequence, e);
         }
     }
@@ -267,7 +286,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         LedgerList recovered = list.value();
         try {
             List<CheckpointInfo> newestFirst = new ArrayList<>(checkpoints.list());
-            java.util.Collections.reverse(newestFirst);
+            Collections.reverse(newestFirst);
             if (asOf.checkpointId() != null) {
                 CheckpointInfo cp = newestFirst.stream().filter(c -> c.id() == asOf.checkpointId()).findFirst()
                         .orElseThrow(() -> new LedgerKvException("store '" + name + "' has no checkpoint " + asOf.checkpointId()
@@ -312,7 +331,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         // replay found after the published position (a crashed writer's last, unpublished bytes).
         long[] unpublished = reader.unpublishedBytes();
         try {
-            io.ledgerkv.log.WriteLedger first = opening.first;
+            WriteLedger first = opening.first;
             opening.first = null; // the committer takes it from here (and gives it up itself if it must)
             return startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, index, claim, new Versioned<>(recovered,
                     list.version()), hooks, rs, new long[] {published.logicalBytes() + unpublished[0],
@@ -325,14 +344,14 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
 
     private static StoreMetrics metrics(DefaultLedgerKv client, String name, StoreConfig cfg, Role role) {
         return new StoreMetrics(client.config().meterRegistry(), client.config().namespace(), name,
-                role.name().toLowerCase(java.util.Locale.ROOT), cfg.codec().name());
+                role.name().toLowerCase(Locale.ROOT), cfg.codec().name());
     }
 
     private static BookKeeperStore startWriter(DefaultLedgerKv client, String name, StoreConfig cfg, StoreMetadata meta,
                                                WalLedgers ledgers, StoreDictionaries dicts, CheckpointStore checkpoints,
                                                MvccIndex index, EpochClaim claim, Versioned<LedgerList> list,
                                                WriterHooks hooks, ReplayStats rs, long[] walBytes, StoreMetrics metrics,
-                                               io.ledgerkv.log.WriteLedger first) {
+                                               WriteLedger first) {
         try {
             meta.writeMeta(claim, StoreMeta.of(cfg, meta.readMeta().value().createdAtMillis()));
         } catch (EpochChangedException e) {
@@ -410,7 +429,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 }
                 LedgerKvException f = ledgers.failure("opening ledger " + id, e);
                 if (e.error() == LogError.UNAUTHORIZED) {
-                    throw new io.ledgerkv.api.AccessDeniedException(f.getMessage() + "; " + consequence, e);
+                    throw new AccessDeniedException(f.getMessage() + "; " + consequence, e);
                 }
                 throw f;
             } finally {
@@ -442,14 +461,14 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return first[0];
     }
 
-    private static void probeEntry(String name, String where, byte[] entry, io.ledgerkv.wal.EntryCipher cipher, String consequence) {
+    private static void probeEntry(String name, String where, byte[] entry, EntryCipher cipher, String consequence) {
         try {
             WalEntry.checkReadable(entry, cipher);
-        } catch (io.ledgerkv.api.EncryptionKeyException e) {
-            throw new io.ledgerkv.api.EncryptionKeyException("store '" + name + "': cannot read " + where + ": " + e.getMessage()
+        } catch (EncryptionKeyException e) {
+            throw new EncryptionKeyException("store '" + name + "': cannot read " + where + ": " + e.getMessage()
                     + "; " + consequence);
-        } catch (io.ledgerkv.wal.WalFormatException e) {
-            throw new io.ledgerkv.api.EncryptionKeyException("store '" + name + "': cannot read " + where + " with the configured "
+        } catch (WalFormatException e) {
+            throw new EncryptionKeyException("store '" + name + "': cannot read " + where + " with the configured "
                     + "keys: " + e.getMessage() + "; " + consequence);
         }
     }
@@ -528,13 +547,13 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     }
 
     @Override
-    public CompletableFuture<Lsn> commit(List<Mutation> ops, io.ledgerkv.txn.Deferred deferred) {
+    public CompletableFuture<Lsn> commit(List<Mutation> ops, Deferred deferred) {
         checkWritable();
         return enqueue(ops, deferred);
     }
 
     /** Checks the size limit and hands the transaction to the committer ({@code deferred} null for a plain one). */
-    private CompletableFuture<Lsn> enqueue(List<Mutation> ops, io.ledgerkv.txn.Deferred deferred) {
+    private CompletableFuture<Lsn> enqueue(List<Mutation> ops, Deferred deferred) {
         int size = TxnRecord.encodedSize(ops);
         if (size > cfg.maxTxnBytes()) {
             throw new LimitExceededException("transaction (" + ops.size() + " operations)", "maxTxnBytes", size, cfg.maxTxnBytes());
@@ -543,13 +562,13 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     }
 
     @Override
-    public io.ledgerkv.api.VersionedValue getWithVersion(byte[] key) {
+    public VersionedValue getWithVersion(byte[] key) {
         checkOpen();
         if (key == null) {
             throw new NullPointerException("getWithVersion: key must not be null");
         }
-        io.ledgerkv.api.VersionedValue v = index.getVersioned(key);
-        return v == null ? null : new io.ledgerkv.api.VersionedValue(v.value().clone(), v.version(), v.expireAtMillis());
+        VersionedValue v = index.getVersioned(key);
+        return v == null ? null : new VersionedValue(v.value().clone(), v.version(), v.expireAtMillis());
     }
 
     // ---- KvStore ----------------------------------------------------------------------------------
@@ -835,7 +854,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             return CompletableFuture.completedFuture(0);
         }
         try {
-            java.util.TreeMap<byte[], Lsn> due = new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+            TreeMap<byte[], Lsn> due = new TreeMap<>(Arrays::compareUnsigned);
             List<Mutation> ops = new ArrayList<>();
             long bytes = 5;
             for (LocalIndex.Entry e : index.expired(index.now(), REAP_BATCH_KEYS)) {
@@ -851,11 +870,11 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 reaping.set(false);
                 return CompletableFuture.completedFuture(0);
             }
-            io.ledgerkv.txn.Deferred d = io.ledgerkv.txn.Deferred.reaping(due);
+            Deferred d = Deferred.reaping(due);
             return enqueue(ops, d).handle((lsn, err) -> {
                 reaping.set(false);
                 if (err != null) {
-                    throw err instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(err);
+                    throw err instanceof CompletionException c ? c : new CompletionException(err);
                 }
                 return d.reaped();
             });
@@ -874,7 +893,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicLong periodicRuns = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong periodicRuns = new AtomicLong();
 
     /** How many times {@link #periodic} has finished: a test waits for a run to know a check happened. */
     long periodicRuns() {
@@ -1040,7 +1059,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             LOG.warn("store '{}': WAL not trimmed: {}", name, e.getCause().getMessage());
             return;
         }
@@ -1078,12 +1097,12 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             if (!pollStandby()) {
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            LockSupport.parkNanos(pause);
         }
     }
 
     private final Object standbyLock = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger standbyResyncs = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger standbyResyncs = new AtomicInteger();
 
     /** How often this standby had to reload from a checkpoint because the WAL it needed was trimmed. */
     public int standbyResyncs() {
@@ -1099,7 +1118,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             try {
                 standbyReader.catchUp(meta.readLedgers().value(), LogReader.Mode.TAIL);
                 standbyFailure = null;
-            } catch (io.ledgerkv.wal.WalGapException e) {
+            } catch (WalGapException e) {
                 // The writer checkpointed and trimmed WAL this standby had not read yet: start again
                 // from the newest checkpoint (readers keep the old index until the switch).
                 resyncStandby(e);
@@ -1114,7 +1133,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         }
     }
 
-    private void resyncStandby(io.ledgerkv.wal.WalGapException cause) {
+    private void resyncStandby(WalGapException cause) {
         LogReader fresh = null;
         try {
             fresh = fromNewestCheckpoint();
@@ -1205,7 +1224,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             if (cps.isEmpty() || reader.index().lastSeq() >= cps.get(cps.size() - 1).txnSeq()) {
                 try {
                     recovered = reader.catchUp(list.value(), LogReader.Mode.RECOVER);
-                } catch (io.ledgerkv.wal.WalGapException e) {
+                } catch (WalGapException e) {
                     LOG.info("store '{}': the promoted standby fell behind a checkpoint: {}", name, e.getMessage());
                 }
             }
@@ -1229,7 +1248,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         StoreMetrics writerMetrics = metrics(client, name, cfg, Role.WRITER);
         writerMetrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions() - seqBefore);
         StoreStats published = meta.readStats().value();
-        io.ledgerkv.log.WriteLedger first = opening.first;
+        WriteLedger first = opening.first;
         opening.first = null;
         return client.track(startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, reader.index(), newClaim,
                 new Versioned<>(recovered, list.version()), hooks, rs,
@@ -1241,7 +1260,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     private LogReader fromNewestCheckpoint() {
         LogReader fresh = new LogReader(name, ledgers, dicts, null, hooks);
         List<CheckpointInfo> newestFirst = new ArrayList<>(checkpoints.list());
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         fresh.loadCheckpoint(checkpoints, newestFirst);
         return fresh;
     }
@@ -1311,7 +1330,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     }
 
     /** Fails the writer (if this handle is one) with {@code error}; reads of applied state go on. */
-    void failWriter(io.ledgerkv.api.LedgerKvException error) {
+    void failWriter(LedgerKvException error) {
         if (committer != null) {
             committer.fail(error);
         }
@@ -1371,7 +1390,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
 
     @Override
     public String toString() {
-        return "BookKeeperStore[" + client.config().namespace() + "/" + name + (claim == null ? ", " + role.name().toLowerCase(java.util.Locale.ROOT) : ", epoch " + claim.epoch()) + "]";
+        return "BookKeeperStore[" + client.config().namespace() + "/" + name + (claim == null ? ", " + role.name().toLowerCase(Locale.ROOT) : ", epoch " + claim.epoch()) + "]";
     }
 
     Duration operationTimeout() {

@@ -8,7 +8,11 @@ import io.ledgerkv.checkpoint.CheckpointChunks;
 import io.ledgerkv.checkpoint.CheckpointInfo;
 import io.ledgerkv.codec.CodecCache;
 import io.ledgerkv.index.LocalIndex;
+import io.ledgerkv.log.LogError;
+import io.ledgerkv.log.LogException;
+import io.ledgerkv.log.ReadLedger;
 import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.log.WriteLedger;
 import io.ledgerkv.meta.EpochChangedException;
 import io.ledgerkv.meta.EpochClaim;
 import io.ledgerkv.meta.Json;
@@ -17,14 +21,13 @@ import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.WalEntry;
 import io.ledgerkv.wal.WalFormatException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import io.ledgerkv.log.LogError;
-import io.ledgerkv.log.LogException;
-import io.ledgerkv.log.ReadLedger;
-import io.ledgerkv.log.WriteLedger;
+import java.util.function.LongConsumer;
 
 /**
  * A store's checkpoints: each one a ledger of {@code CHECKPOINT_CHUNK} entries holding the index
@@ -52,7 +55,7 @@ public final class CheckpointStore {
      */
     public List<CheckpointInfo> list() {
         List<CheckpointInfo> out = new ArrayList<>();
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         for (CheckpointInfo cp : registrations()) {
             if (seen.add(cp.ledgerId())) {
                 out.add(cp);
@@ -159,7 +162,7 @@ public final class CheckpointStore {
         read(cp, codecs, sink, t -> { });
     }
 
-    private void read(CheckpointInfo cp, CodecCache codecs, EntrySink sink, java.util.function.LongConsumer chunkTimes) {
+    private void read(CheckpointInfo cp, CodecCache codecs, EntrySink sink, LongConsumer chunkTimes) {
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
         long[] keys = {0};
         int[] chunks = {0};

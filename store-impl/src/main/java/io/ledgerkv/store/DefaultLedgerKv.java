@@ -1,59 +1,66 @@
 package io.ledgerkv.store;
 
-import io.ledgerkv.api.ClientConfig;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.BackupSummary;
-import io.ledgerkv.api.Progress;
-import io.ledgerkv.checkpoint.BackupFile;
-import io.ledgerkv.index.LocalIndex;
-import io.ledgerkv.meta.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.DictionaryStatus;
+import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
-import io.ledgerkv.codec.Dictionary;
-import io.ledgerkv.codec.DictionaryTrainer;
-import io.ledgerkv.meta.DictionaryInfo;
-import io.ledgerkv.wal.Mutation;
-import io.ledgerkv.wal.TxnRecord;
-import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreNotFoundException;
 import io.ledgerkv.api.StoreStatus;
+import io.ledgerkv.checkpoint.BackupFile;
+import io.ledgerkv.codec.Dictionary;
+import io.ledgerkv.codec.DictionaryTrainer;
+import io.ledgerkv.index.LocalIndex;
+import io.ledgerkv.log.LedgerLog;
+import io.ledgerkv.log.LogException;
+import io.ledgerkv.log.TlsFiles;
 import io.ledgerkv.log.WalLedgers;
+import io.ledgerkv.log.bookkeeper.BookKeeperLog;
+import io.ledgerkv.meta.DictionaryInfo;
+import io.ledgerkv.meta.Json;
 import io.ledgerkv.meta.LedgerRef;
 import io.ledgerkv.meta.OwnerInfo;
 import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.StoreStats;
 import io.ledgerkv.meta.Versioned;
 import io.ledgerkv.meta.WriterEpoch;
-import io.ledgerkv.meta.ZkNodes;
 import io.ledgerkv.meta.ZkException;
+import io.ledgerkv.meta.ZkNodes;
 import io.ledgerkv.meta.zookeeper.CuratorNodes;
-import io.ledgerkv.log.LedgerLog;
-import io.ledgerkv.log.LogException;
-import io.ledgerkv.log.TlsFiles;
-import io.ledgerkv.log.bookkeeper.BookKeeperLog;
 import io.ledgerkv.txn.WriterHooks;
+import io.ledgerkv.wal.EntryCipher;
+import io.ledgerkv.wal.Mutation;
+import io.ledgerkv.wal.TxnRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -84,7 +91,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         });
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    private static ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
@@ -101,7 +108,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         // Before anything connects: TLS files that cannot be used are a configuration error, not an unreachable cluster.
         TlsFiles.checkTls(config);
         CuratorNodes zk = CuratorNodes.connect(config);
-        java.util.concurrent.atomic.AtomicReference<DefaultLedgerKv> self = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<DefaultLedgerKv> self = new AtomicReference<>();
         LedgerLog log;
         try {
             checkLedgersRoot(config, zk);
@@ -268,12 +275,12 @@ public final class DefaultLedgerKv implements LedgerKv {
         try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE);
              LocalIndex.Pin pin = s.pinForExport()) {
             Map<String, Object> meta = Json.MAPPER.convertValue(new StoreMetadata(zk, config.namespace(), store).readMeta().value(),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+                    new TypeReference<Map<String, Object>>() { });
             BackupFile.Manifest m = BackupFile.write(file, pin.scanVersioned(false), s.keyCount(), config.namespace(),
                     store, meta, pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), pin.now(),
-                    io.ledgerkv.wal.EntryCipher.forStore(cfg.encryption(), config.namespace(), store), progress::update);
+                    EntryCipher.forStore(cfg.encryption(), config.namespace(), store), progress::update);
             return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), Files.size(file), file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LedgerKvException("cannot write backup file " + file + ": " + e.getMessage(), e);
         }
     }
@@ -292,13 +299,13 @@ public final class DefaultLedgerKv implements LedgerKv {
             tmp = Files.createTempFile("ledgerkv-copy-", ".lkvbak");
             backup(source, cfg, asOf, tmp, Progress.NONE);
             return restore(tmp, target, cfg, false, Progress.NONE);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LedgerKvException("cannot stage a copy of '" + source + "': " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
                     Files.deleteIfExists(tmp);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // temporary file
                 }
             }
@@ -319,7 +326,7 @@ public final class DefaultLedgerKv implements LedgerKv {
     }
 
     @Override
-    public java.util.SortedMap<String, List<String>> storesByNamespace() {
+    public SortedMap<String, List<String>> storesByNamespace() {
         checkOpen();
         return StoreMetadata.storesByNamespace(zk);
     }
@@ -332,7 +339,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (!md.exists()) {
             throw new StoreNotFoundException(config.namespace(), store);
         }
-        Map<String, Object> meta = io.ledgerkv.meta.Json.MAPPER.convertValue(md.readMeta().value(), LinkedHashMap.class);
+        Map<String, Object> meta = Json.MAPPER.convertValue(md.readMeta().value(), LinkedHashMap.class);
         Versioned<WriterEpoch> epoch = md.readEpoch();
         OwnerInfo owner = md.readOwner();
         StoreStats st = md.readStats().value();
@@ -393,7 +400,7 @@ public final class DefaultLedgerKv implements LedgerKv {
                 WriterHooks.NONE)) {
             DictionaryTrainer trainer = new DictionaryTrainer(cfg.dictSizeBytes(), cfg.dictSampleBytes());
             double p = Math.min(1.0, cfg.dictSampleBytes() / (double) Math.max(1, s.liveBytes()));
-            java.util.SplittableRandom random = new java.util.SplittableRandom(store.hashCode());
+            SplittableRandom random = new SplittableRandom(store.hashCode());
             try (KvIterator it = s.all()) {
                 while (it.hasNext() && !trainer.isFull()) {
                     KvEntry e = it.next();

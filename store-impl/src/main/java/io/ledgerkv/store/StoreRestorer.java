@@ -19,6 +19,8 @@ import io.ledgerkv.meta.StoreMeta;
 import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.meta.StoreStats;
 import io.ledgerkv.meta.Versioned;
+import io.ledgerkv.wal.EntryCipher;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,7 +102,7 @@ final class StoreRestorer {
         CheckpointInfo cp = new CheckpointInfo(0, ledgerId, m.lsn(), m.txnSeq(), m.epoch(), m.keyCount(), m.logicalBytes(),
                 storedBytes, m.chunks().size(), m.checksum(), "ZSTD", System.currentTimeMillis(),
                 // The chunks are copied as they are: encrypted ones stay bound to the backed-up store.
-                io.ledgerkv.wal.EntryCipher.identity(m.namespace(), m.store()));
+                EntryCipher.identity(m.namespace(), m.store()));
         try {
             checkpoints.register(claim, cp);
             Versioned<LedgerList> list = meta.readLedgers();
@@ -120,7 +122,7 @@ final class StoreRestorer {
         long size;
         try {
             size = Files.size(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             size = -1;
         }
         return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), size, file);

@@ -1,6 +1,7 @@
 package io.ledgerkv.txn;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreClosedException;
@@ -712,7 +713,7 @@ public final class Committer {
         } else if (now - failureRollsSince > operationTimeout.toNanos()) {
             fail(new StoreFailedException("store '" + store + "': no entry was acknowledged for "
                     + Duration.ofNanos(now - failureRollsSince).toSeconds() + " s across " + failureRolls + " new ledgers (operationTimeout "
-                    + io.ledgerkv.api.ConfigFile.format(operationTimeout) + "): the bookies are unreachable or refuse writes" + ledgers.tlsHint(), null));
+                    + ConfigFile.format(operationTimeout) + "): the bookies are unreachable or refuse writes" + ledgers.tlsHint(), null));
             return;
         } else {
             backoff(failureRolls);
@@ -875,7 +876,7 @@ public final class Committer {
         queue.add(STOP);
         thread.join(timeout.toMillis());
         if (thread.isAlive()) {
-            fail(new StoreClosedException("store '" + store + "': closed before its commits finished within " + io.ledgerkv.api.ConfigFile.format(timeout)));
+            fail(new StoreClosedException("store '" + store + "': closed before its commits finished within " + ConfigFile.format(timeout)));
             thread.interrupt();
             thread.join(timeout.toMillis()); // it stops at its next wait; a daemon thread either way
             return false;

@@ -2,6 +2,7 @@ package io.ledgerkv.txn;
 
 import io.ledgerkv.api.Condition;
 import io.ledgerkv.api.ConditionFailedException;
+import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.VersionedValue;
 import io.ledgerkv.index.LocalIndex;
 import io.ledgerkv.wal.Mutation;
@@ -26,7 +27,7 @@ public final class Deferred {
     private final TreeMap<byte[], Long> increments;
     private final TreeMap<byte[], Long> results = new TreeMap<>(Arrays::compareUnsigned);
     /** Reaper deletes: key -> the version that expired; a delete is dropped if the key was rewritten since. */
-    private final TreeMap<byte[], io.ledgerkv.api.Lsn> reap;
+    private final TreeMap<byte[], Lsn> reap;
     private volatile int reaped;
 
     public Deferred(List<Map.Entry<byte[], Condition>> checks, TreeMap<byte[], Long> increments) {
@@ -34,7 +35,7 @@ public final class Deferred {
     }
 
     private Deferred(List<Map.Entry<byte[], Condition>> checks, TreeMap<byte[], Long> increments,
-                     TreeMap<byte[], io.ledgerkv.api.Lsn> reap) {
+                     TreeMap<byte[], Lsn> reap) {
         this.checks = List.copyOf(checks);
         this.increments = increments;
         this.reap = reap;
@@ -44,7 +45,7 @@ public final class Deferred {
      * The reaper's transaction: deletes of expired values, each kept at commit only if the key still
      * holds the version that expired (so a value written meanwhile is never deleted).
      */
-    public static Deferred reaping(TreeMap<byte[], io.ledgerkv.api.Lsn> expiredVersions) {
+    public static Deferred reaping(TreeMap<byte[], Lsn> expiredVersions) {
         return new Deferred(List.of(), new TreeMap<>(Arrays::compareUnsigned), expiredVersions);
     }
 
@@ -107,7 +108,7 @@ public final class Deferred {
             long now = index.now();
             List<Mutation> due = new ArrayList<>(ops.size());
             for (Mutation m : ops) {
-                io.ledgerkv.api.Lsn v = reap.get(m.key());
+                Lsn v = reap.get(m.key());
                 if (v == null || index.expiredAt(m.key(), v, now)) {
                     due.add(m);
                 }

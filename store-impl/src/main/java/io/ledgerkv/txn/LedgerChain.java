@@ -1,6 +1,7 @@
 package io.ledgerkv.txn;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
@@ -123,7 +124,7 @@ final class LedgerChain {
                 if (System.nanoTime() > deadline) {
                     abandon(lh);
                     throw new StoreFailedException("store '" + store + "': could not create a new ledger within "
-                            + io.ledgerkv.api.ConfigFile.format(operationTimeout) + ": " + e.getMessage() + ledgers.tlsHint(), e);
+                            + ConfigFile.format(operationTimeout) + ": " + e.getMessage() + ledgers.tlsHint(), e);
                 }
             }
             try {
@@ -189,7 +190,7 @@ final class LedgerChain {
                 LOG.warn("store '{}': closing ledger {} failed (attempt {}): {}", store, lh.id(), attempt, e.toString());
             }
             if (System.nanoTime() > deadline) {
-                throw new StoreFailedException("store '" + store + "': could not close ledger " + lh.id() + " within " + io.ledgerkv.api.ConfigFile.format(operationTimeout),
+                throw new StoreFailedException("store '" + store + "': could not close ledger " + lh.id() + " within " + ConfigFile.format(operationTimeout),
                         null);
             }
             backoff(attempt);

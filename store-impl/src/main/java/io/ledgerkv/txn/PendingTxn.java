@@ -2,6 +2,7 @@ package io.ledgerkv.txn;
 
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.wal.Mutation;
+import io.ledgerkv.wal.TxnRecord;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PendingTxn {
     /** Final once the committer has resolved {@link #deferred} (the committer thread rewrites them once, before writing). */
     List<Mutation> ops;
-    /** {@link io.ledgerkv.wal.TxnRecord#encodedSize(List)} of {@link #ops}. */
+    /** {@link TxnRecord#encodedSize(List)} of {@link #ops}. */
     int size;
     /** Conditions and counter increments to resolve at commit, or null. */
     final Deferred deferred;

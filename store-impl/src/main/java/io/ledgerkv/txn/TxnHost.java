@@ -2,6 +2,7 @@ package io.ledgerkv.txn;
 
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.wal.Mutation;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,7 +19,7 @@ public interface TxnHost {
      * Throws {@link IllegalArgumentException} for a zero or negative ttl, {@link NullPointerException}
      * for null.
      */
-    long expireAt(java.time.Duration ttl, String op);
+    long expireAt(Duration ttl, String op);
 
     /** The configured limit on a transaction's encoded size. */
     long maxTxnBytes();

@@ -6,6 +6,7 @@ import io.ledgerkv.api.LimitExceededException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.wal.Mutation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -119,7 +120,7 @@ public final class TxnImpl implements Txn {
     }
 
     @Override
-    public Txn put(byte[] key, byte[] value, java.time.Duration ttl) {
+    public Txn put(byte[] key, byte[] value, Duration ttl) {
         requireOpen("put");
         byte[] k = host.checkKey(key, "put");
         refuseCounter(k, "put");

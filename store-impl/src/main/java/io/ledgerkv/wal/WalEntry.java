@@ -1,6 +1,8 @@
 package io.ledgerkv.wal;
 
+import io.ledgerkv.api.EncryptionKeyException;
 import io.ledgerkv.codec.Codec;
+import io.ledgerkv.codec.CodecCache;
 import io.ledgerkv.codec.CodecType;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
@@ -207,7 +209,7 @@ public final class WalEntry {
             return (t, d) -> t.newCodec();
         }
 
-        static CodecSource of(io.ledgerkv.codec.CodecCache cache) {
+        static CodecSource of(CodecCache cache) {
             return cache::get;
         }
     }
@@ -230,10 +232,10 @@ public final class WalEntry {
         decrypt(data, keyId, data.length - HEADER_BYTES, cipher);
     }
 
-    /** The plaintext payload of an encrypted entry; without a cipher, an {@link io.ledgerkv.api.EncryptionKeyException}. */
+    /** The plaintext payload of an encrypted entry; without a cipher, an {@link EncryptionKeyException}. */
     private static byte[] decrypt(byte[] data, int keyId, int stored, EntryCipher cipher) throws WalFormatException {
         if (cipher == null) {
-            throw new io.ledgerkv.api.EncryptionKeyException("entry is encrypted (key id " + keyId + ") but no encryption keys "
+            throw new EncryptionKeyException("entry is encrypted (key id " + keyId + ") but no encryption keys "
                     + "are configured (StoreConfig.encryption, or --encryption-key-file / encryptionKeyFile)");
         }
         return cipher.open(keyId, data, CRC_OFFSET, data, HEADER_BYTES, stored);
@@ -247,7 +249,7 @@ public final class WalEntry {
     /**
      * Parses and verifies an entry; every failure says exactly which check failed. {@code cipher}
      * (null: no keys) decrypts ENCRYPTED entries; an encrypted entry without a cipher or with a key id
-     * it lacks is an {@link io.ledgerkv.api.EncryptionKeyException}.
+     * it lacks is an {@link EncryptionKeyException}.
      */
     public static WalEntry decode(byte[] data, CodecSource codecs, EntryCipher cipher) throws WalFormatException {
         if (data.length < HEADER_BYTES) {
@@ -317,7 +319,7 @@ public final class WalEntry {
             Codec c;
             try {
                 c = codecs.codecFor(codec, dictId);
-            } catch (io.ledgerkv.codec.CodecCache.MissingDictionaryException e) {
+            } catch (CodecCache.MissingDictionaryException e) {
                 throw new WalFormatException(codec + " entry needs dictionary " + dictId + ", which cannot be loaded: "
                         + e.getMessage(), e);
             } catch (IllegalArgumentException e) {

@@ -33,13 +33,13 @@ class ConfigFileTest {
     @Test
     void durationsPrintAsTheyAreTyped() {
         for (String typed : new String[] {"10s", "500ms", "2m", "1h", "0s", "90s", "1500ms"}) {
-            java.time.Duration d = ConfigFile.duration(typed);
+            Duration d = ConfigFile.duration(typed);
             org.assertj.core.api.Assertions.assertThat(ConfigFile.duration(ConfigFile.format(d))).isEqualTo(d);
         }
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofSeconds(30))).isEqualTo("30s");
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofSeconds(120))).isEqualTo("2m");
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofMillis(1500))).isEqualTo("1500ms");
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(java.time.Duration.ofNanos(5))).isEqualTo("PT0.000000005S");
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(30))).isEqualTo("30s");
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(120))).isEqualTo("2m");
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofNanos(5))).isEqualTo("PT0.000000005S");
         org.assertj.core.api.Assertions.assertThat(ClientConfig.builder("zk:2181").build().toString()).contains("sessionTimeout=")
                 .doesNotContain("PT");
     }

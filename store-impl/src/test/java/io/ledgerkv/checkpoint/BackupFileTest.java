@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -233,7 +234,7 @@ class BackupFileTest {
         byte[] cut = Arrays.copyOf(Files.readAllBytes(good), (int) size - 1);
         Files.write(file, cut);
         assertThatThrownBy(() -> BackupFile.readManifest(file)).hasMessageContaining("end marker missing");
-        Files.copy(good, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(good, file, StandardCopyOption.REPLACE_EXISTING);
         int tooLong = (int) size - 24 + 1;
         setInt(file, size - 16, tooLong);
         assertThatThrownBy(() -> BackupFile.readManifest(file)).hasMessageEndingWith("manifest length " + tooLong + " is impossible: corrupt trailer");

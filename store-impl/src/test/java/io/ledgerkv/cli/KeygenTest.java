@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +79,7 @@ class KeygenTest {
             // With only the new key, the entry written under key 1 is refused by name, not read as garbage.
             EncryptionKeys both = EncryptionKeys.read(file);
             Path onlyNew = dir.resolve("only-new.keys");
-            EncryptionKeys.of(2, java.util.Map.of(2, both.key(2).getEncoded())).write(onlyNew);
+            EncryptionKeys.of(2, Map.of(2, both.key(2).getEncoded())).write(onlyNew);
             String[] connNew = {"--zk=" + c.connectString(), "--password-file=" + pw, "--encryption-key-file=" + onlyNew, "--store", "enc"};
             Result refused = run(concat("get", connNew, "acct-1"));
             assertThat(refused.code()).as("access denied: wrong keys").isEqualTo(6);

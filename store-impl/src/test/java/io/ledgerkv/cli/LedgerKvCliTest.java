@@ -2,13 +2,24 @@ package io.ledgerkv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.cluster.MultiProcessCluster;
+import io.ledgerkv.testing.Bytes;
 import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.CliRun.Result;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,20 +171,20 @@ class LedgerKvCliTest {
     @Test
     void putTakesTheValueFromAFileOrStandardInput() throws Exception {
         byte[] big = new byte[300 * 1024]; // over the 128 KiB a shell passes as one argument
-        new java.util.Random(7).nextBytes(big);
+        new Random(7).nextBytes(big);
         Path file = Files.write(tmp.resolve("big.bin"), big);
         assertThat(run("put", "--store", "files", "--value-file", file.toString(), "big").code()).isZero();
-        java.io.InputStream before = System.in;
+        InputStream before = System.in;
         try {
-            System.setIn(new java.io.ByteArrayInputStream("from stdin".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream("from stdin".getBytes(StandardCharsets.UTF_8)));
             assertThat(run("put", "--store", "files", "piped", "-").code()).isZero();
         } finally {
             System.setIn(before);
         }
-        try (io.ledgerkv.api.LedgerKv kv = io.ledgerkv.api.LedgerKv.connect(cluster.clientConfig().build());
-             io.ledgerkv.api.KvStore s = kv.openReadOnly("files", io.ledgerkv.api.StoreConfig.builder().ledgerPassword("cli-secret").build())) {
-            assertThat(s.get(io.ledgerkv.testing.Bytes.b("big"))).isEqualTo(big);
-            assertThat(s.get(io.ledgerkv.testing.Bytes.b("piped"))).isEqualTo(io.ledgerkv.testing.Bytes.b("from stdin"));
+        try (LedgerKv kv = LedgerKv.connect(cluster.clientConfig().build());
+             KvStore s = kv.openReadOnly("files", StoreConfig.builder().ledgerPassword("cli-secret").build())) {
+            assertThat(s.get(Bytes.b("big"))).isEqualTo(big);
+            assertThat(s.get(Bytes.b("piped"))).isEqualTo(Bytes.b("from stdin"));
         }
         Result both = run("put", "--store", "files", "--value-file", file.toString(), "k", "v");
         assertThat(both.code()).isEqualTo(2);
@@ -191,13 +202,13 @@ class LedgerKvCliTest {
     void aRefusedCommandPrintsOneLineWithoutLibraryLogs() throws Exception {
         assertThat(run("put", "--store", "guarded", "k", "v").code()).isZero();
         Path wrong = Files.writeString(tmp.resolve("wrong-pw"), "not-the-secret\n");
-        List<String> cmd = new ArrayList<>(io.ledgerkv.cluster.MultiProcessCluster.childJava());
+        List<String> cmd = new ArrayList<>(MultiProcessCluster.childJava());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ledgerkv.cli.LedgerKvCli", "drop", "--yes",
                 "--store", "guarded", "--zk=" + cluster.connectString(), "--password-file=" + wrong, "--connect-timeout=5s"));
         Process p = new ProcessBuilder(cmd).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("access denied: " + err).isEqualTo(6);
         assertThat(out).isEmpty();
         assertThat(err.strip().lines().toList()).as(err).hasSize(1);
@@ -212,23 +223,23 @@ class LedgerKvCliTest {
     @Test
     void writesRefuseToFenceALiveWriterUnlessAskedTo() {
         assertThat(run("put", "--store", "owned", "k", "v0").code()).isZero();
-        io.ledgerkv.api.StoreConfig cfg = io.ledgerkv.api.StoreConfig.builder().ledgerPassword("cli-secret").build();
-        try (io.ledgerkv.api.LedgerKv kv = io.ledgerkv.api.LedgerKv.connect(cluster.clientConfig().build());
-             io.ledgerkv.api.KvStore task = kv.open("owned", cfg)) {
-            task.put(io.ledgerkv.testing.Bytes.b("k"), io.ledgerkv.testing.Bytes.b("from-task"));
+        StoreConfig cfg = StoreConfig.builder().ledgerPassword("cli-secret").build();
+        try (LedgerKv kv = LedgerKv.connect(cluster.clientConfig().build());
+             KvStore task = kv.open("owned", cfg)) {
+            task.put(Bytes.b("k"), Bytes.b("from-task"));
             Result put = run("put", "--store", "owned", "k", "v1");
             assertThat(put.code()).as(put.err()).isEqualTo(7);
             assertThat(put.err()).contains("has a live writer", "pid", "Nothing was written", "--fence");
             Result del = run("del", "--store", "owned", "k");
             assertThat(del.code()).isEqualTo(7);
             // the task is still the writer: its next commit goes through
-            task.put(io.ledgerkv.testing.Bytes.b("k2"), io.ledgerkv.testing.Bytes.b("still-writing"));
+            task.put(Bytes.b("k2"), Bytes.b("still-writing"));
             assertThat(run("get", "--store", "owned", "k").out()).isEqualTo("from-task\n");
 
             Result fenced = run("put", "--store", "owned", "--fence", "k", "v2");
             assertThat(fenced.code()).as(fenced.err()).isZero();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.put(io.ledgerkv.testing.Bytes.b("k3"),
-                    io.ledgerkv.testing.Bytes.b("too-late"))).isInstanceOf(io.ledgerkv.api.StoreFencedException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.put(Bytes.b("k3"),
+                    Bytes.b("too-late"))).isInstanceOf(StoreFencedException.class);
         }
         assertThat(run("get", "--store", "owned", "k").out()).isEqualTo("v2\n");
         assertThat(run("del", "--store", "owned", "k").code()).as("no live writer any more").isZero();

@@ -7,15 +7,18 @@ import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.meta.Json;
 import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.bookkeeper.client.BookKeeper;
@@ -86,7 +89,7 @@ class WalDumpTest {
         ClientConfiguration conf = new ClientConfiguration().setMetadataServiceUri(c.metadataServiceUri());
         try (BookKeeper bk = new BookKeeper(conf); LedgerHandle lh = bk.createLedger(3, 3, 2, BookKeeper.DigestType.CRC32C, password)) {
             byte[] record = TxnRecord.encode(List.of(new Mutation(b("x"), b("y"))));
-            byte[] good = WalEntry.encode(WalEntry.Type.BATCH, io.ledgerkv.codec.CodecType.NONE.newCodec(), 1, 1, 1, 0, record, 0,
+            byte[] good = WalEntry.encode(WalEntry.Type.BATCH, CodecType.NONE.newCodec(), 1, 1, 1, 0, record, 0,
                     record.length);
             lh.addEntry(good);
             lh.addEntry("not a wal entry at all, but long enough to have a header".getBytes(StandardCharsets.UTF_8));
@@ -98,13 +101,13 @@ class WalDumpTest {
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> jsonArray(String out) throws java.io.IOException {
+    static List<Map<String, Object>> jsonArray(String out) throws IOException {
         return Json.MAPPER.readValue(out, List.class);
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.ZooKeeper;
@@ -205,7 +206,7 @@ class ComposeConfigTest {
         Map<String, String> pb = properties(b);
         TreeSet<String> keys = new TreeSet<>(pa.keySet());
         keys.addAll(pb.keySet());
-        keys.removeIf(k -> java.util.Objects.equals(pa.get(k), pb.get(k)));
+        keys.removeIf(k -> Objects.equals(pa.get(k), pb.get(k)));
         return keys;
     }
 

@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
-import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.store.DefaultLedgerKv;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -81,7 +83,7 @@ class MutualTlsTest {
                 assertThat(contents(s)).containsEntry("acct-1", "0.93").hasSize(6);
             }
             // The command line presents the same certificate.
-            Path pw = java.nio.file.Files.writeString(dir.resolve("ledger.password"), "test-secret");
+            Path pw = Files.writeString(dir.resolve("ledger.password"), "test-secret");
             assertThat(TlsTest.cli("get", "--zk=" + c.secureConnectString(), "--zk-tls", "--password-file=" + pw,
                     "--tls-trust-store=" + c.tls().trustStore(), "--tls-trust-store-password-file=" + c.tls().passwordFile(),
                     "--tls-key-store=" + risk.keyStore(), "--tls-key-store-password-file=" + risk.passwordFile(),
@@ -90,7 +92,7 @@ class MutualTlsTest {
     }
 
     private static Map<String, ClientConfig> ordered(Object... whoThenConfig) {
-        Map<String, ClientConfig> m = new java.util.LinkedHashMap<>();
+        Map<String, ClientConfig> m = new LinkedHashMap<>();
         for (int i = 0; i < whoThenConfig.length; i += 2) {
             m.put((String) whoThenConfig[i], (ClientConfig) whoThenConfig[i + 1]);
         }

@@ -11,11 +11,17 @@ import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.LedgerKvException;
+import io.ledgerkv.api.StoreFailedException;
+import io.ledgerkv.log.bookkeeper.BookKeeperLog;
 import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +74,7 @@ class TlsTest {
                     // A new store opens (creating a ledger touches ZooKeeper only); its first write cannot reach a bookie.
                     try (KvStore fresh = intruder.open("other-store", config().build())) {
                         // ... and the writer gives up after operationTimeout instead of rolling ledger after ledger.
-                        assertThatThrownBy(() -> fresh.put(b("k"), b("v"))).isInstanceOf(io.ledgerkv.api.StoreFailedException.class)
+                        assertThatThrownBy(() -> fresh.put(b("k"), b("v"))).isInstanceOf(StoreFailedException.class)
                                 .hasMessageContaining("no entry was acknowledged")
                                 .hasMessageContaining("connections to bookies use TLS, trusting " + other.trustStore());
                     }
@@ -99,19 +105,19 @@ class TlsTest {
             try (DefaultLedgerKv client = connect(c.clientConfig().build())) {
                 KvStore s = client.open("scores", config().build());
                 s.put(b("acct-1"), b("0.93"));
-                assertThat(((io.ledgerkv.log.bookkeeper.BookKeeperLog) client.log()).metadataZooKeeper()).isNotNull();
-                c.expireSession(((io.ledgerkv.log.bookkeeper.BookKeeperLog) client.log()).metadataZooKeeper());
+                assertThat(((BookKeeperLog) client.log()).metadataZooKeeper()).isNotNull();
+                c.expireSession(((BookKeeperLog) client.log()).metadataZooKeeper());
                 // The expiry reaches the client asynchronously: puts before it are acknowledged (and kept),
                 // after it the writer refuses with the remedy.
-                Map<String, String> acked = new java.util.TreeMap<>(Map.of("acct-1", "0.93"));
-                java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                Map<String, String> acked = new TreeMap<>(Map.of("acct-1", "0.93"));
+                AtomicInteger n = new AtomicInteger();
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                     String k = "late-" + n.incrementAndGet();
                     try {
                         s.put(b(k), b("v"));
                         acked.put(k, "v");
                         return false;
-                    } catch (io.ledgerkv.api.LedgerKvException e) {
+                    } catch (LedgerKvException e) {
                         assertThat(e).hasMessageContaining("BookKeeper metadata handle expired; close this LedgerKv client and connect again");
                         return true;
                     }
@@ -129,7 +135,7 @@ class TlsTest {
 
     /** Runs a command that must succeed; its standard output. */
     static String cli(String... args) {
-        io.ledgerkv.testing.CliRun.Result r = io.ledgerkv.testing.CliRun.run(args);
+        CliRun.Result r = CliRun.run(args);
         assertThat(r.code()).as("stderr: %s", r.err()).isZero();
         return r.out();
     }

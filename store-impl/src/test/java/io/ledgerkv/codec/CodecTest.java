@@ -8,13 +8,14 @@ import io.ledgerkv.wal.WalEntry;
 import io.ledgerkv.wal.WalFormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 public class CodecTest {
     public static final Dictionary DICT = trainedDictionary();
@@ -80,7 +81,7 @@ public class CodecTest {
             int n = c.compress(data, 0, data.length, compressed, 7);
             byte[] back = new byte[data.length + 3];
             c.decompress(compressed, 7, n, back, 3, data.length);
-            assertThat(java.util.Arrays.copyOfRange(back, 3, back.length)).isEqualTo(data);
+            assertThat(Arrays.copyOfRange(back, 3, back.length)).isEqualTo(data);
         }
     }
 
@@ -149,7 +150,7 @@ public class CodecTest {
             assertThatThrownBy(() -> WalEntry.decode(corrupt, src)).as("%s corrupt payload", t)
                     .isInstanceOf(WalFormatException.class)
                     .hasMessageMatching("(?s).*(does not decompress|CRC32C mismatch).*");
-            byte[] truncated = java.util.Arrays.copyOf(entry, entry.length - 10);
+            byte[] truncated = Arrays.copyOf(entry, entry.length - 10);
             assertThatThrownBy(() -> WalEntry.decode(truncated, src)).hasMessageContaining("truncated");
         }
     }

@@ -5,6 +5,7 @@ import static io.ledgerkv.testing.Bytes.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreNotFoundException;
@@ -471,9 +472,9 @@ class StoreMetadataTest {
 
     @Test
     void aRefusalNamesTheZnodeIfKnownAndIsAccessDenied() throws Exception {
-        assertThat(failWith(ZkException.Code.NO_AUTH, "/ledgerkv/ns")).isInstanceOf(io.ledgerkv.api.AccessDeniedException.class)
+        assertThat(failWith(ZkException.Code.NO_AUTH, "/ledgerkv/ns")).isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining("refused access to /ledgerkv/ns").hasMessageContaining("nothing was changed");
-        assertThat(failWith(ZkException.Code.NO_AUTH, null)).isInstanceOf(io.ledgerkv.api.AccessDeniedException.class)
+        assertThat(failWith(ZkException.Code.NO_AUTH, null)).isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining("refused access to a store's metadata");
     }
 

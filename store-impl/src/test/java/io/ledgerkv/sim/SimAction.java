@@ -2,18 +2,25 @@ package io.ledgerkv.sim;
 
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.CheckpointStatus;
+import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.Condition;
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.StandbyLag;
+import io.ledgerkv.api.StoreNotFoundException;
+import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.api.VersionedValue;
 import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.meta.MetadataException;
 import io.ledgerkv.store.BookKeeperStore;
 import io.ledgerkv.store.DefaultLedgerKv;
 import io.ledgerkv.testing.Describe;
 import io.ledgerkv.testing.Model.Op;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,13 +256,13 @@ public interface SimAction {
     record BackupRestore() implements SimAction {
         @Override
         public boolean run(SimRun r) throws Exception {
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("sim-", ".lkvbak");
+            Path file = Files.createTempFile("sim-", ".lkvbak");
             String copy = SimRun.STORE + "-copy-" + r.step;
             try {
                 r.withClient("backupRestore", c -> {
                     try {
-                        r.bounded("a backup", () -> c.backup(SimRun.STORE, r.cfg, AsOf.latest(), file, io.ledgerkv.api.Progress.NONE));
-                        r.bounded("a restore", () -> c.restore(file, copy, r.cfg, false, io.ledgerkv.api.Progress.NONE));
+                        r.bounded("a backup", () -> c.backup(SimRun.STORE, r.cfg, AsOf.latest(), file, Progress.NONE));
+                        r.bounded("a restore", () -> c.restore(file, copy, r.cfg, false, Progress.NONE));
                         r.checkPrefix(r.bounded("opening the restored copy", () -> c.openReadOnly(copy, r.cfg, AsOf.latest())),
                                 "the restored copy", 0);
                     } catch (SimRun.Violation v) {
@@ -269,7 +276,7 @@ public interface SimAction {
                     }
                 });
             } finally {
-                java.nio.file.Files.deleteIfExists(file);
+                Files.deleteIfExists(file);
             }
             return true;
         }
@@ -321,14 +328,14 @@ public interface SimAction {
                 return true;
             }
             try {
-                io.ledgerkv.api.StoreStatus st = r.bounded("status", () -> c.status(SimRun.STORE));
+                StoreStatus st = r.bounded("status", () -> c.status(SimRun.STORE));
                 if (st.stats() == null || st.ledgers() == null) {
                     throw new SimRun.Violation("status is complete", "status without stats or ledgers: " + st, null);
                 }
                 r.stats.count("status.ok");
-            } catch (io.ledgerkv.api.ClusterUnavailableException | io.ledgerkv.meta.MetadataException e) {
+            } catch (ClusterUnavailableException | MetadataException e) {
                 r.stats.count("status.unavailable");
-            } catch (io.ledgerkv.api.StoreNotFoundException e) {
+            } catch (StoreNotFoundException e) {
                 if (r.everOpened) {
                     throw new SimRun.Violation("an opened store stays", "status lost a store that was opened: " + e, e);
                 }

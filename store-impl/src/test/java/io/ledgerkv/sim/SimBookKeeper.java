@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * In-memory BookKeeper with the semantics the store depends on:
@@ -394,7 +397,7 @@ public final class SimBookKeeper {
 
         @Override
         public long append(byte[] data) throws LogException {
-            java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Long> done = new CompletableFuture<>();
             append(data, 0, data.length, (error, entryId, ctx) -> {
                 if (error == null) {
                     done.complete(entryId);
@@ -407,9 +410,9 @@ public final class SimBookKeeper {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LogException(LogError.INTERRUPTED, "interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw (LogException) e.getCause();
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new LogException(LogError.TIMEOUT, "simulated add did not complete in 30 s");
             }
         }

@@ -3,9 +3,12 @@ package io.ledgerkv.sim;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.store.DefaultLedgerKv;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A simulated cluster: one {@link SimZooKeeper}, {@code bookies} simulated bookies, one seeded
@@ -71,9 +74,9 @@ public final class SimCluster implements AutoCloseable {
     public void quiesce() {
         try {
             delivery.submit(() -> { }).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closed
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the simulation's delivery thread did not answer in 30 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package io.ledgerkv.sim;
 
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ClusterUnavailableException;
 import io.ledgerkv.api.ConditionFailedException;
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.KvEntry;
@@ -10,6 +11,7 @@ import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LimitExceededException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.ManualClock;
+import io.ledgerkv.api.StandbyLag;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.codec.CodecType;
@@ -19,10 +21,12 @@ import io.ledgerkv.store.SimAccess;
 import io.ledgerkv.testing.Describe;
 import io.ledgerkv.testing.Model;
 import io.ledgerkv.testing.Model.Op;
+import io.ledgerkv.testing.TestStores;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -35,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * One simulated schedule: a store on a {@link SimCluster}, the {@link Model} it must equal, and
@@ -104,7 +109,7 @@ public final class SimRun implements AutoCloseable {
     BookKeeperStore standby;
     int standbyAt = -1;
     /** Stopped bookies and the step after which the nemesis starts each again (faults are bounded in time). */
-    final Map<Integer, Integer> bookieBackAt = new java.util.HashMap<>();
+    final Map<Integer, Integer> bookieBackAt = new HashMap<>();
     int step;
 
     /** Starts the bookies whose stop has run its course. */
@@ -152,7 +157,7 @@ public final class SimRun implements AutoCloseable {
     }
 
     private static EncryptionKeys keys() {
-        return io.ledgerkv.testing.TestStores.keys(42);
+        return TestStores.keys(42);
     }
 
     public static Setup setupOf(long seed) {
@@ -358,7 +363,7 @@ public final class SimRun implements AutoCloseable {
     }
 
     /** Commits {@code ops} through a transaction (plus {@code extra} staging, e.g. a condition) and records the outcome. */
-    Outcome commit(List<Op> ops, java.util.function.Consumer<Txn> extra) throws Exception {
+    Outcome commit(List<Op> ops, Consumer<Txn> extra) throws Exception {
         if (!writerHealthy() || !uncertain.isEmpty()) {
             return Outcome.SKIPPED;
         }
@@ -397,15 +402,15 @@ public final class SimRun implements AutoCloseable {
     }
 
     /** Submits each transaction to the writer without waiting; a call the handle refuses becomes a failed future. */
-    List<java.util.concurrent.CompletableFuture<Lsn>> submitAll(List<List<Op>> txns) {
-        List<java.util.concurrent.CompletableFuture<Lsn>> futures = new ArrayList<>(txns.size());
+    List<CompletableFuture<Lsn>> submitAll(List<List<Op>> txns) {
+        List<CompletableFuture<Lsn>> futures = new ArrayList<>(txns.size());
         for (List<Op> ops : txns) {
             try {
                 Txn t = writer.begin();
                 stage(t, ops);
                 futures.add(t.commitAsync());
             } catch (RuntimeException e) {
-                futures.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+                futures.add(CompletableFuture.failedFuture(e));
             }
         }
         return futures;
@@ -553,10 +558,10 @@ public final class SimRun implements AutoCloseable {
      */
     void pollStandbyAndCheck() throws Exception {
         boolean alive = bounded("a standby poll", this::pollStandby);
-        io.ledgerkv.api.StandbyLag lag;
+        StandbyLag lag;
         try {
             lag = standby.lag(); // reads the writer's published position from ZooKeeper
-        } catch (io.ledgerkv.api.ClusterUnavailableException e) {
+        } catch (ClusterUnavailableException e) {
             stats.count("standby.lagUnavailable");
             return;
         }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * An in-memory ZooKeeper with the semantics ledgerkv relies on: a tree of znodes with data
@@ -29,14 +30,14 @@ public final class SimZooKeeper {
     /** Directed faults for tests: the next write touching a matching path gets the fault (once each). */
     private final List<Directed> directed = new CopyOnWriteArrayList<>();
 
-    private record Directed(java.util.function.Predicate<ZkNodes.Op> op, FaultPlan.Fault fault) {
+    private record Directed(Predicate<ZkNodes.Op> op, FaultPlan.Fault fault) {
     }
 
     /**
      * Makes the next write (create, set, delete, or a multi holding such an operation) that matches
      * {@code op} meet {@code fault}, once; for tests that aim at one exact moment.
      */
-    public void injectOnce(java.util.function.Predicate<ZkNodes.Op> op, FaultPlan.Fault fault) {
+    public void injectOnce(Predicate<ZkNodes.Op> op, FaultPlan.Fault fault) {
         directed.add(new Directed(op, fault));
     }
 

@@ -5,12 +5,14 @@ import io.ledgerkv.txn.WriterHooks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -197,7 +199,7 @@ public final class SimulationProperty {
     }
 
     private static Map<String, Long> outcomes(SimStats stats) {
-        Map<String, Long> out = new java.util.TreeMap<>(stats.all());
+        Map<String, Long> out = new TreeMap<>(stats.all());
         out.keySet().removeIf(k -> k.startsWith("action.") || k.startsWith("fault.") || k.equals("schedules"));
         return out;
     }
@@ -245,7 +247,7 @@ public final class SimulationProperty {
     }
 
     /** Delta debugging: removes chunks (halves, quarters, ... single elements) while {@code fails} holds. */
-    private <T> List<T> ddmin(List<T> list, java.util.function.Predicate<List<T>> fails, int[] runs) {
+    private <T> List<T> ddmin(List<T> list, Predicate<List<T>> fails, int[] runs) {
         List<T> best = new ArrayList<>(list);
         int chunk = Math.max(1, best.size() / 2);
         while (chunk >= 1 && runs[0] < maxShrinkRuns) {

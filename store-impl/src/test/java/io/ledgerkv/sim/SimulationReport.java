@@ -3,14 +3,18 @@ package io.ledgerkv.sim;
 import io.ledgerkv.sim.FaultPlan.Fired;
 import io.ledgerkv.txn.WriterHooks;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * Measurements of the simulation itself, for results/: throughput of the property, and how much of
  * a schedule its seed pins (each seed run twice; the faults that struck and the outcomes compared).
  * Not a test: run it with the test class path,
  * {@code java -cp store-impl/target/test-classes:store-impl/target/classes:$(cat store-impl/target/classpath.txt)
- * io.ledgerkv.sim.SimulationReport <schedules> <pairs>}.
+ * SimulationReport <schedules> <pairs>}.
  */
 public final class SimulationReport {
     private SimulationReport() {
@@ -19,7 +23,7 @@ public final class SimulationReport {
     public static void main(String[] args) {
         int schedules = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        org.apache.logging.log4j.core.config.Configurator.setLevel("io.ledgerkv", org.apache.logging.log4j.Level.ERROR);
+        Configurator.setLevel("io.ledgerkv", Level.ERROR);
         SimulationProperty p = SimulationProperty.of(WriterHooks.NONE);
         SimulationProperty.Summary s = p.check(schedules, 42);
         System.out.println("throughput: " + s);
@@ -39,7 +43,7 @@ public final class SimulationReport {
                 + " outcome counts%n", pairs, sameFaults, sameOutcomes);
     }
 
-    private record Trace(List<Fired> faults, java.util.Map<String, Long> outcomes) {
+    private record Trace(List<Fired> faults, Map<String, Long> outcomes) {
     }
 
     private static Trace trace(SimulationProperty p, long seed) {
@@ -50,7 +54,7 @@ public final class SimulationReport {
         if (f != null) {
             throw new AssertionError("seed " + seed + " failed: " + f.invariant());
         }
-        java.util.Map<String, Long> outcomes = new java.util.TreeMap<>(stats.all());
+        Map<String, Long> outcomes = new TreeMap<>(stats.all());
         outcomes.keySet().removeIf(k -> k.startsWith("time."));
         return new Trace(plan.fired(), outcomes);
     }

@@ -23,13 +23,18 @@ import io.ledgerkv.meta.StoreMetadata;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.txn.WriterHooks;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +78,7 @@ class BackupRestoreTest {
             model = fill(s, 3000);
             // A reader sees the writer's last entry once the writer pushes its last-add-confirmed
             // (an idle writer does so after 100 ms); before that a live backup may lag one entry.
-            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
                 try (KvStore ro = c.openReadOnly(name, cfg())) {
                     return ro.keyCount() == 3000;
                 }
@@ -165,7 +170,7 @@ class BackupRestoreTest {
             byte[] bytes = Files.readAllBytes(good);
 
             Path truncated = dir.resolve("truncated.lkvbak");
-            Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
             assertRefused(c, truncated, "end marker missing");
 
             Path corrupt = dir.resolve("corrupt.lkvbak");
@@ -197,12 +202,12 @@ class BackupRestoreTest {
     /** Replaces text in the manifest and fixes its CRC, as a newer writer would have produced it. */
     private static void rewriteManifest(Path file, String from, String to) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
-        int len = java.nio.ByteBuffer.wrap(bytes, bytes.length - 16, 4).getInt();
-        String json = new String(bytes, bytes.length - 16 - len, len, java.nio.charset.StandardCharsets.UTF_8).replace(from, to);
-        byte[] mj = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        int len = ByteBuffer.wrap(bytes, bytes.length - 16, 4).getInt();
+        String json = new String(bytes, bytes.length - 16 - len, len, StandardCharsets.UTF_8).replace(from, to);
+        byte[] mj = json.getBytes(StandardCharsets.UTF_8);
+        CRC32C crc = new CRC32C();
         crc.update(mj);
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(bytes.length - len + mj.length);
+        ByteBuffer out = ByteBuffer.allocate(bytes.length - len + mj.length);
         out.put(bytes, 0, bytes.length - 16 - len).put(mj).putInt(mj.length).putInt((int) crc.getValue())
                 .put(bytes, bytes.length - 8, 8);
         Files.write(file, out.array());

@@ -23,6 +23,7 @@ import io.ledgerkv.api.StoreNotFoundException;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.testing.LedgerInjector;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,7 +135,7 @@ class BadInputTest {
     @Test
     void anUnreachableClusterFailsWithinTheConnectTimeout() throws Exception {
         int deadPort;
-        try (java.net.ServerSocket ss = new java.net.ServerSocket(0)) {
+        try (ServerSocket ss = new ServerSocket(0)) {
             deadPort = ss.getLocalPort();
         }
         ClientConfig cc = ClientConfig.builder("127.0.0.1:" + deadPort).connectTimeout(Duration.ofSeconds(2)).build();

@@ -9,16 +9,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ledgerkv.api.CorruptEntryException;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.log.bookkeeper.BookKeeperLog;
-import io.ledgerkv.cluster.LocalCluster;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ReferenceCounted;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.bookkeeper.bookie.storage.ldb.DbLedgerStorage;
 import org.apache.bookkeeper.client.BKException;
 import org.apache.bookkeeper.client.BookKeeper;
 import org.apache.bookkeeper.client.LedgerHandle;
@@ -47,7 +49,7 @@ class BadReplicaTest {
     @BeforeAll
     static void start() {
         cluster = LocalCluster.builder().bookies(3).bookieConfig(c -> {
-            c.setLedgerStorageClass(org.apache.bookkeeper.bookie.storage.ldb.DbLedgerStorage.class.getName());
+            c.setLedgerStorageClass(DbLedgerStorage.class.getName());
             c.setProperty("dbStorage_writeCacheMaxSizeMb", 16);
             c.setProperty("dbStorage_readAheadCacheMaxSizeMb", 16);
         }).start();
@@ -117,7 +119,7 @@ class BadReplicaTest {
             ledgerId = ((BookKeeperStore) s).currentLedgerId();
         }
         byte[] password = WalLedgers.bookKeeperPassword(b("test-secret"), "default", name);
-        List<String> bookies = new java.util.ArrayList<>();
+        List<String> bookies = new ArrayList<>();
         try (BookKeeper bk = BookKeeperLog.newClient(cluster.clientConfig().build())) {
             byte[] copy = firstEntry(bk, ledgerId, password).clone();
             copy[copy.length - 1] ^= 0x55;

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.net.BookieId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,7 @@ class BookieFailureTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> s.rollAttempts() > 0);
             cluster.restartBookie(first);
             for (CompletableFuture<Lsn> f : fs) {
-                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                f.get(60, TimeUnit.SECONDS);
             }
             assertThat(s.ledgerRolls()).isPositive();
             assertThat(c.status(name).ledgers()).hasSizeGreaterThan(1);
@@ -150,7 +151,7 @@ class BookieFailureTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> s.rollAttempts() > 0);
             cluster.restartBookie(spare);
             for (CompletableFuture<Lsn> f : fs) {
-                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                f.get(60, TimeUnit.SECONDS);
             }
             assertThat(s.ledgerRolls()).isEqualTo(1);
             s.put(b("after"), b("3"));

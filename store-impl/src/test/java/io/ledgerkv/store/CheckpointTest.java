@@ -12,11 +12,13 @@ import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.CheckpointStatus;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.ReadOnlyStoreException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.checkpoint.CheckpointInfo;
 import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.meta.Json;
 import io.ledgerkv.meta.ZkLayout;
 import io.ledgerkv.testing.ClusterExtension;
@@ -27,6 +29,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.bookkeeper.client.BKException;
 import org.apache.bookkeeper.client.BookKeeper;
 import org.apache.bookkeeper.client.LedgerEntry;
 import org.apache.bookkeeper.client.LedgerHandle;
@@ -115,9 +118,9 @@ class CheckpointTest {
         assertThat(st.ledgers().size()).as("the ledger list shrank").isLessThan(ledgersBefore);
         try (BookKeeper bk = BookKeeper.forConfig(new ClientConfiguration().setMetadataServiceUri(CLUSTER.metadataServiceUri())).build()) {
             assertThatThrownBy(() -> bk.openLedgerNoRecovery(firstLedger, BookKeeper.DigestType.CRC32C,
-                    io.ledgerkv.log.WalLedgers.bookKeeperPassword(b("test-secret"), "default", name)))
+                    WalLedgers.bookKeeperPassword(b("test-secret"), "default", name)))
                     .as("the trimmed ledger is deleted from BookKeeper")
-                    .isInstanceOf(org.apache.bookkeeper.client.BKException.BKNoSuchLedgerExistsOnMetadataServerException.class);
+                    .isInstanceOf(BKException.BKNoSuchLedgerExistsOnMetadataServerException.class);
         }
         s.close();
         try (DefaultLedgerKv c2 = CLUSTER.connect()) {
@@ -200,7 +203,7 @@ class CheckpointTest {
              CuratorFramework zk = CuratorFrameworkFactory.newClient(CLUSTER.connectString(), new RetryOneTime(100))) {
             zk.start();
             LedgerHandle src = bk.openLedgerNoRecovery(newest.ledgerId(), BookKeeper.DigestType.CRC32C,
-                    io.ledgerkv.log.WalLedgers.bookKeeperPassword(b("test-secret"), "default", name));
+                    WalLedgers.bookKeeperPassword(b("test-secret"), "default", name));
             LedgerHandle bad = bk.createLedger(3, 3, 2, BookKeeper.DigestType.CRC32C, b("test-secret"));
             Enumeration<LedgerEntry> en = src.readEntries(0, src.getLastAddConfirmed());
             while (en.hasMoreElements()) {
@@ -287,7 +290,7 @@ class CheckpointTest {
         assertThat(cp.codec()).isEqualTo("LZ4");
         assertThat(cp.storedBytes()).isLessThan(cp.logicalBytes());
         try (KvStore ro = c.openReadOnly(name, cfg)) {
-            assertThatThrownBy(ro::checkpoint).isInstanceOf(io.ledgerkv.api.ReadOnlyStoreException.class);
+            assertThatThrownBy(ro::checkpoint).isInstanceOf(ReadOnlyStoreException.class);
         }
         List<String> keys = new ArrayList<>(model.keySet());
         assertThat(keys).isNotEmpty();

@@ -13,6 +13,7 @@ import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.codec.CodecTest;
+import io.ledgerkv.codec.CodecTestAccess;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.codec.Dictionary;
 import io.ledgerkv.codec.DictionaryTrainer;
@@ -24,6 +25,7 @@ import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,7 @@ class CodecStoreTest {
     }
 
     private static byte[] CodecTest_record(Random r, int i) {
-        return io.ledgerkv.codec.CodecTestAccess.jsonRecord(r, i);
+        return CodecTestAccess.jsonRecord(r, i);
     }
 
     private static void assertRecords(BookKeeperStore s, String prefix, int n, long seed) {
@@ -194,7 +196,7 @@ class CodecStoreTest {
     @Test
     void aTruncatedEntryIsRefused() throws Exception {
         byte[] e = entry(CodecType.ZSTD, null, txns());
-        assertRefused(java.util.Arrays.copyOf(e, e.length - 100), "truncated");
+        assertRefused(Arrays.copyOf(e, e.length - 100), "truncated");
     }
 
     @Test

@@ -19,7 +19,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -186,7 +188,7 @@ class ConditionalWriteTest {
             store.put(b("k" + i), b("v" + i)); // 50 different versions
         }
         store.increment(b("hits"), 42);
-        java.util.Map<String, Lsn> versions = new java.util.TreeMap<>();
+        Map<String, Lsn> versions = new TreeMap<>();
         for (int i = 0; i < 50; i++) {
             versions.put("k" + i, store.getWithVersion(b("k" + i)).version());
         }

@@ -15,12 +15,15 @@ import io.ledgerkv.api.EncryptionKeyException;
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.meta.ZkLayout;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.testing.LedgerInjector;
+import io.ledgerkv.testing.TestStores;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +58,7 @@ class EncryptionTest {
     private static final String MARKER = "SECRET-MARKER-risk-0.97";
 
     private static byte[] key(int seed) {
-        return io.ledgerkv.testing.TestStores.key(0x40 + seed);
+        return TestStores.key(0x40 + seed);
     }
 
     static final EncryptionKeys K1 = EncryptionKeys.of(1, Map.of(1, key(1)));
@@ -75,7 +78,7 @@ class EncryptionTest {
                 .build()) {
             for (long id : ids) {
                 try (LedgerHandle lh = bk.openLedgerNoRecovery(id, BookKeeper.DigestType.CRC32C,
-                        io.ledgerkv.log.WalLedgers.bookKeeperPassword(b("test-secret"), kv.config().namespace(), store))) {
+                        WalLedgers.bookKeeperPassword(b("test-secret"), kv.config().namespace(), store))) {
                     if (lh.getLastAddConfirmed() < 0) {
                         continue;
                     }
@@ -174,7 +177,7 @@ class EncryptionTest {
         byte[] foreign = rawEntries(kv, other).get(0);             // same keys, same position, another store
         for (byte[] bad : List.of(flipped, forged, foreign)) {
             String name = freshName("enc-target");
-            io.ledgerkv.api.Lsn last;
+            Lsn last;
             try (KvStore t = kv.open(name, enc(K1).build())) {
                 last = t.put(b("balance"), b("100"));
             }

@@ -4,6 +4,7 @@ import static io.ledgerkv.testing.Bytes.b;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.ledgerkv.api.CorruptEntryException;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
@@ -13,6 +14,8 @@ import io.ledgerkv.sim.FaultPlan.Fault;
 import io.ledgerkv.sim.FaultPlan.Fired;
 import io.ledgerkv.sim.FaultPlan.Point;
 import io.ledgerkv.sim.SimCluster;
+import io.ledgerkv.txn.WriterHooks;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +90,7 @@ class FailurePathTest {
             byte[] big = value(30_000, 3);
             StoreConfig cfg = small().maxInflightBytes(1024 * 1024).checkpointRetention(1).build();
             try (var kv = cluster.connect(SimCluster.clientConfig().build());
-                 BookKeeperStore s = kv.open("split", cfg, io.ledgerkv.txn.WriterHooks.NONE)) {
+                 BookKeeperStore s = kv.open("split", cfg, WriterHooks.NONE)) {
                 settle(s.putAsync(b("big"), big), "the large put");
                 assertThat(s.ledgerRolls()).as("the failed part rolled the ledger").isPositive();
                 settle(s.putAsync(b("after"), b("1")), "a put after it");
@@ -173,7 +176,7 @@ class FailurePathTest {
     void aReadThatFailsPartWayDoesNotStopTheStandby() throws Exception {
         FaultPlan plan = FaultPlan.explicit(List.of(new Fired(Point.BK_READ, 1, Fault.BK_READ_FAILS, 1)));
         try (SimCluster cluster = new SimCluster(3, 5, plan)) {
-            StoreConfig cfg = small().standbyPollInterval(java.time.Duration.ofHours(1)).build();
+            StoreConfig cfg = small().standbyPollInterval(Duration.ofHours(1)).build();
             try (var kv = cluster.connect(SimCluster.clientConfig().build()); KvStore s = kv.open("tail", cfg);
                  var kv2 = cluster.connect(SimCluster.clientConfig().build());
                  BookKeeperStore standby = kv2.openStandby("tail", cfg)) {
@@ -203,7 +206,7 @@ class FailurePathTest {
     void aStandbyPromotedAfterTheWalItMissedWasTrimmedHasEveryAcknowledgedWrite() throws Exception {
         try (SimCluster cluster = new SimCluster(3, 6, FaultPlan.none())) {
             StoreConfig cfg = small().checkpointRetention(1).ledgerRollBytes(8192)
-                    .standbyPollInterval(java.time.Duration.ofHours(1)).build();
+                    .standbyPollInterval(Duration.ofHours(1)).build();
             var kv = cluster.connect(SimCluster.clientConfig().build());
             var kv2 = cluster.connect(SimCluster.clientConfig().build());
             try {
@@ -238,7 +241,7 @@ class FailurePathTest {
             StoreConfig cfg = small().build();
             long ledgerId;
             try (var kv = cluster.connect(SimCluster.clientConfig().build());
-                 BookKeeperStore s = kv.open("copies", cfg, io.ledgerkv.txn.WriterHooks.NONE)) {
+                 BookKeeperStore s = kv.open("copies", cfg, WriterHooks.NONE)) {
                 s.put(b("k"), b("intact"));
                 ledgerId = s.currentLedgerId();
             }
@@ -251,7 +254,7 @@ class FailurePathTest {
             cluster.bookKeeper().tamper(ledgerId, 0, 2, bad);
             try (var kv = cluster.connect(SimCluster.clientConfig().build())) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> kv.openReadOnly("copies", cfg))
-                        .isInstanceOf(io.ledgerkv.api.CorruptEntryException.class)
+                        .isInstanceOf(CorruptEntryException.class)
                         .hasMessageContaining("every copy fails")
                         .hasMessageContaining(cluster.bookKeeper().writeSetBookie(ledgerId, 0, 0))
                         .hasMessageContaining(cluster.bookKeeper().writeSetBookie(ledgerId, 0, 2));

@@ -13,12 +13,13 @@ import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.StoreStatus;
-
 import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.meta.zookeeper.CuratorNodes;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +70,7 @@ class FencingTest {
     void commitsInFlightWhileFencedAreNeverFalselyAcknowledged() throws Exception {
         String name = freshName("inflight");
         StoreConfig cfg = config().build();
-        List<CompletableFuture<Lsn>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Lsn>> futures = Collections.synchronizedList(new ArrayList<>());
         try (DefaultLedgerKv a = connect(); DefaultLedgerKv b = connect()) {
             KvStore first = a.open(name, cfg);
             Thread load = new Thread(() -> {
@@ -112,7 +113,7 @@ class FencingTest {
         try (DefaultLedgerKv a = DefaultLedgerKv.connect(CLUSTER.clientConfig().sessionTimeout(Duration.ofSeconds(4)).build())) {
             BookKeeperStore s = a.open(name, cfg, WriterHooks.NONE);
             s.put(b("k"), b("v"));
-            LocalCluster.expireSession(CLUSTER.connectString(), io.ledgerkv.meta.zookeeper.CuratorNodes.zooKeeperOf(a.nodes()));
+            LocalCluster.expireSession(CLUSTER.connectString(), CuratorNodes.zooKeeperOf(a.nodes()));
             await().atMost(Duration.ofSeconds(30)).until(() -> s.writerFailure() instanceof StoreFencedException);
             assertThatThrownBy(() -> s.put(b("k2"), b("v"))).isInstanceOf(StoreFencedException.class)
                     .hasMessageContaining("session");

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvStore;
+import io.ledgerkv.api.ReadOnlyStoreException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.testing.ClusterExtension;
@@ -53,7 +54,7 @@ class StandbyTest {
         DefaultLedgerKv standbyClient = CLUSTER.connect();
         BookKeeperStore standby = standbyClient.openStandby(name, cfg);
         assertThat(standby.isReadOnly()).isTrue();
-        assertThatThrownBy(() -> standby.put(b("x"), b("y"))).isInstanceOf(io.ledgerkv.api.ReadOnlyStoreException.class);
+        assertThatThrownBy(() -> standby.put(b("x"), b("y"))).isInstanceOf(ReadOnlyStoreException.class);
 
         write(writer, model, 500, 1500); // rolls ledgers
         writer.checkpoint();

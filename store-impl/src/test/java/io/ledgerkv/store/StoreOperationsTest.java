@@ -8,18 +8,21 @@ import static io.ledgerkv.testing.TestStores.freshName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerkv.api.ConditionFailedException;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvSnapshot;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.ReadOnlyStoreException;
 import io.ledgerkv.api.Serdes;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.api.TypedStore;
 import io.ledgerkv.testing.Bytes;
 import io.ledgerkv.testing.ClusterExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,12 +217,12 @@ class StoreOperationsTest {
             assertThat(v1).isNotNull();
             assertThat(scores.version("none")).isNull();
             scores.replace("acct-1", v1, 901L);
-            assertThatThrownBy(() -> scores.replace("acct-1", v1, 0L)).isInstanceOf(io.ledgerkv.api.ConditionFailedException.class);
-            assertThatThrownBy(() -> scores.putIfAbsent("acct-1", 0L)).isInstanceOf(io.ledgerkv.api.ConditionFailedException.class);
+            assertThatThrownBy(() -> scores.replace("acct-1", v1, 0L)).isInstanceOf(ConditionFailedException.class);
+            assertThatThrownBy(() -> scores.putIfAbsent("acct-1", 0L)).isInstanceOf(ConditionFailedException.class);
             scores.putIfAbsent("acct-9", 9L);
             scores.delete("acct-9", scores.version("acct-9"));
             assertThat(scores.get("acct-9")).isNull();
-            scores.put("session", 1L, java.time.Duration.ofHours(1));
+            scores.put("session", 1L, Duration.ofHours(1));
             assertThat(s.getWithVersion(b("session")).expiresAt()).isPresent();
             assertThat(scores.get("acct-1")).isEqualTo(901L);
         }
@@ -273,7 +276,7 @@ class StoreOperationsTest {
                 assertThat(r.isReadOnly()).isTrue();
                 // BookKeeper's last-add-confirmed trails the writer by one entry until the next add
                 assertThat(s(r.get(b("a")))).isEqualTo("1");
-                assertThatThrownBy(() -> r.put(b("c"), b("3"))).isInstanceOf(io.ledgerkv.api.ReadOnlyStoreException.class)
+                assertThatThrownBy(() -> r.put(b("c"), b("3"))).isInstanceOf(ReadOnlyStoreException.class)
                         .hasMessageContaining(name);
             }
             w.put(b("c"), b("3")); // the writer is not fenced by the reader
@@ -321,7 +324,7 @@ class StoreOperationsTest {
         }
         try (KvStore s = kv.open(name, config().build())) {
             assertThat(s.get(b("k"))).isNotNull().isEmpty();
-            assertThat(contents(s)).containsExactly(java.util.Map.entry("", "under the empty key"), java.util.Map.entry("k", ""));
+            assertThat(contents(s)).containsExactly(Map.entry("", "under the empty key"), Map.entry("k", ""));
         }
     }
 }

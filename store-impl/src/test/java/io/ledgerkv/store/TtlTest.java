@@ -9,20 +9,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ConditionFailedException;
 import io.ledgerkv.api.KvSnapshot;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.ManualClock;
+import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.StandbyStore;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.api.VersionedValue;
+import io.ledgerkv.testing.Bytes;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.txn.WriterHooks;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,7 +66,7 @@ class TtlTest {
             clock.advance(Duration.ofMillis(1));
             assertThat(store.get(b("a"))).isNull();
             assertThat(store.getWithVersion(b("a"))).isNull();
-            assertThat(store.getAll(java.util.List.of(b("a"), b("b")))).extracting(io.ledgerkv.testing.Bytes::s).containsExactly(null, "2");
+            assertThat(store.getAll(List.of(b("a"), b("b")))).extracting(Bytes::s).containsExactly(null, "2");
             assertThat(contents(store)).isEqualTo(Map.of("b", "2", "c", "3"));
             assertThat(store.count()).isEqualTo(2);
             assertThat(store.count(b("a"), b("b\0"))).isEqualTo(1);
@@ -82,11 +87,11 @@ class TtlTest {
             // Conditions and counters see an expired key as absent.
             assertThatThrownBy(() -> store.replace(b("a"), a.version(), b("x"))).isInstanceOf(ConditionFailedException.class)
                     .hasMessageContaining("seen no value");
-            store.put(b("n"), java.nio.ByteBuffer.allocate(8).putLong(41).array(), Duration.ofSeconds(5));
+            store.put(b("n"), ByteBuffer.allocate(8).putLong(41).array(), Duration.ofSeconds(5));
             assertThat(store.increment(b("n"), 1)).isEqualTo(42);
             clock.advance(Duration.ofSeconds(5));
             assertThat(store.get(b("n"))).as("an increment keeps no ttl").isNotNull();
-            store.put(b("m"), java.nio.ByteBuffer.allocate(8).putLong(41).array(), Duration.ofSeconds(5));
+            store.put(b("m"), ByteBuffer.allocate(8).putLong(41).array(), Duration.ofSeconds(5));
             clock.advance(Duration.ofSeconds(5));
             assertThat(store.increment(b("m"), 1)).as("an expired counter counts from 0").isEqualTo(1);
             Lsn reput = store.putIfAbsent(b("a"), b("again"));
@@ -186,10 +191,10 @@ class TtlTest {
         }
 
         Path file = dir.resolve("ttl.lkvb");
-        kv2.backup(name, config().build(), io.ledgerkv.api.AsOf.latest(), file, io.ledgerkv.api.Progress.NONE);
+        kv2.backup(name, config().build(), AsOf.latest(), file, Progress.NONE);
         String copy = name + "-copy";
         DefaultLedgerKv kv3 = CLUSTER.connect(withClock(clock));
-        kv3.restore(file, copy, config().build(), false, io.ledgerkv.api.Progress.NONE);
+        kv3.restore(file, copy, config().build(), false, Progress.NONE);
         try (KvStore restored = kv3.open(copy, config().build())) {
             assertThat(restored.getWithVersion(b("long")).expiresAt()).as("a backup keeps expiry times").contains(T0.plusSeconds(100));
             assertThat(restored.count()).isEqualTo(2);

@@ -13,6 +13,8 @@ import io.ledgerkv.api.KvStore;
 import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.testing.IdentityChecks;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,12 +60,12 @@ class ZkAclTest {
     }
 
     @Test
-    void theCliUsesTheIdentityFromAFileAndIsRefusedWithoutIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void theCliUsesTheIdentityFromAFileAndIsRefusedWithoutIt(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         try (KvStore s = connect("cli-acl", "svc-cli:cli-s3cret").open("st", config().build())) {
             s.put(b("k"), b("v"));
         }
-        java.nio.file.Path digest = java.nio.file.Files.writeString(dir.resolve("zk-digest"), "svc-cli:cli-s3cret\n");
+        Path digest = Files.writeString(dir.resolve("zk-digest"), "svc-cli:cli-s3cret\n");
         CliRun.Result ok = CliRun.run("status", "--zk=" + CLUSTER.connectString(), "-n", "cli-acl", "--store", "st",
                 "--zk-digest-file", digest.toString());
         assertThat(ok.out()).as(ok.err()).contains("store cli-acl/st").doesNotContain("cli-s3cret");

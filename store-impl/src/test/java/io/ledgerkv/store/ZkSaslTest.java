@@ -12,6 +12,7 @@ import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.cluster.JaasSections;
 import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.meta.zookeeper.CuratorNodes;
 import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.IdentityChecks;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class ZkSaslTest {
         try (DefaultLedgerKv owner = DefaultLedgerKv.connect(sasl("risk", "ledgerkv-risk").build())) {
             KvStore store = owner.open("scores", config().build());
             store.put(b("acct-1"), b("0.93"));
-            List<ACL> acl = io.ledgerkv.meta.zookeeper.CuratorNodes.zooKeeperOf(owner.nodes()).getACL("/ledgerkv/risk/stores/scores", new Stat());
+            List<ACL> acl = CuratorNodes.zooKeeperOf(owner.nodes()).getACL("/ledgerkv/risk/stores/scores", new Stat());
             assertThat(acl).extracting(a -> a.getId().getScheme() + ":" + a.getId().getId()).containsExactly("sasl:svc-risk");
             String[][] intruders = {{"SASL user svc-other", "other"}, {"digest identity", "digest"}, {"no identity", "none"}};
             for (String[] intruder : intruders) {

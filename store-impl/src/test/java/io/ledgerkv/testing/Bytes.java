@@ -1,6 +1,7 @@
 package io.ledgerkv.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Short helpers for readable byte-array keys and values in tests. */
 public final class Bytes {
@@ -27,7 +28,7 @@ public final class Bytes {
     /** Whether {@code needle} occurs in {@code hay} (e.g. a plaintext or a secret in stored bytes). */
     public static boolean contains(byte[] hay, byte[] needle) {
         for (int i = 0; i + needle.length <= hay.length; i++) {
-            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
                 return true;
             }
         }

@@ -3,6 +3,8 @@ package io.ledgerkv.testing;
 import io.ledgerkv.cli.LedgerKvCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Runs the {@code ledgerkv} command line in this JVM, as a user would call it, capturing its output. */
 public final class CliRun {
@@ -25,8 +27,8 @@ public final class CliRun {
      * and a 5 s connect timeout (picocli takes options after positional parameters, also after a
      * sub-subcommand such as {@code dict list}).
      */
-    public static Result against(String connectString, java.nio.file.Path passwordFile, String... args) {
-        String[] full = java.util.Arrays.copyOf(args, args.length + 3);
+    public static Result against(String connectString, Path passwordFile, String... args) {
+        String[] full = Arrays.copyOf(args, args.length + 3);
         full[args.length] = "--zk=" + connectString;
         full[args.length + 1] = "--password-file=" + passwordFile;
         full[args.length + 2] = "--connect-timeout=5s";

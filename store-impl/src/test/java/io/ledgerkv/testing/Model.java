@@ -1,5 +1,6 @@
 package io.ledgerkv.testing;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
  */
 public final class Model {
     /** Where the model's clock (and the harness's {@code ManualClock}) starts. */
-    public static final long T0 = java.time.Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
+    public static final long T0 = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
 
     private final TreeMap<byte[], byte[]> map;
     private final TreeMap<byte[], Long> expiry;

@@ -1,6 +1,8 @@
 package io.ledgerkv.testing;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.cluster.MultiProcessCluster;
+import io.ledgerkv.meta.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,7 +41,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** A cluster process keeping its data in {@code data} (null: a temporary directory it removes on exit). */
     public static ProcessCluster start(int bookies, Path data) {
-        List<String> cmd = new ArrayList<>(io.ledgerkv.cluster.MultiProcessCluster.childJava());
+        List<String> cmd = new ArrayList<>(MultiProcessCluster.childJava());
         cmd.add("-Xmx1g");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -72,7 +76,7 @@ public final class ProcessCluster implements AutoCloseable {
                     if (json != null) {
                         json.append(line).append('\n');
                         if (line.equals("}")) {
-                            connect.complete((String) io.ledgerkv.meta.Json.MAPPER.readValue(json.toString(), java.util.Map.class)
+                            connect.complete((String) Json.MAPPER.readValue(json.toString(), Map.class)
                                     .get("connectString"));
                             json = null;
                         }
@@ -96,7 +100,7 @@ public final class ProcessCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw new IllegalStateException("interrupted while starting the cluster process", e);
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             String out;
             synchronized (seen) {

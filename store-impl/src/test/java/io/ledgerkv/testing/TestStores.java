@@ -1,9 +1,11 @@
 package io.ledgerkv.testing;
 
+import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.StoreConfig;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,13 +30,13 @@ public final class TestStores {
     /** A 256-bit key with every byte {@code fill}: distinct fills, distinct keys. */
     public static byte[] key(int fill) {
         byte[] k = new byte[32];
-        java.util.Arrays.fill(k, (byte) fill);
+        Arrays.fill(k, (byte) fill);
         return k;
     }
 
     /** Encryption keys holding only key id 1, {@link #key}({@code fill}), active. */
-    public static io.ledgerkv.api.EncryptionKeys keys(int fill) {
-        return io.ledgerkv.api.EncryptionKeys.of(1, Map.of(1, key(fill)));
+    public static EncryptionKeys keys(int fill) {
+        return EncryptionKeys.of(1, Map.of(1, key(fill)));
     }
 
     /** Every entry of the store as a map of strings, in key order. */

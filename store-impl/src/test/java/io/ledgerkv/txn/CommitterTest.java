@@ -15,6 +15,7 @@ import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
+import io.ledgerkv.codec.Codec;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.index.MvccIndex;
 import io.ledgerkv.log.WalLedgers;
@@ -22,6 +23,7 @@ import io.ledgerkv.meta.EpochClaim;
 import io.ledgerkv.meta.LedgerRef;
 import io.ledgerkv.meta.StoreMeta;
 import io.ledgerkv.meta.StoreMetadata;
+import io.ledgerkv.meta.ZkNodes;
 import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.sim.FaultPlan;
 import io.ledgerkv.sim.SimBookKeeper;
@@ -325,7 +327,7 @@ class CommitterTest {
     void theCodecCanBeSwitchedForTheNextEntries() throws Exception {
         Committer c = committer(config().build());
         c.start(null);
-        io.ledgerkv.codec.Codec lz4 = CodecType.LZ4.newCodec();
+        Codec lz4 = CodecType.LZ4.newCodec();
         c.switchCodec(lz4);
         assertThat(c.codec()).isSameAs(lz4);
         byte[] compressible = new byte[800];
@@ -403,7 +405,7 @@ class CommitterTest {
         client = CLIENT.toBuilder().operationTimeout(Duration.ofMillis(100)).build();
         Committer c = committer(config().build());
         for (int i = 0; i < 200; i++) {
-            zk.injectOnce(op -> op instanceof io.ledgerkv.meta.ZkNodes.SetData sd && sd.path().equals(meta.paths().ledgers()),
+            zk.injectOnce(op -> op instanceof ZkNodes.SetData sd && sd.path().equals(meta.paths().ledgers()),
                     FaultPlan.Fault.ZK_CONNECTION_LOSS);
         }
         assertThatThrownBy(() -> c.start(null)).isInstanceOf(ClusterUnavailableException.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFailedException;
@@ -157,7 +158,7 @@ class LedgerChainTest {
         stopAllBookies();
         long start = System.nanoTime();
         assertThatThrownBy(() -> chain().append(null, GO_ON)).isInstanceOf(StoreFailedException.class)
-                .hasMessageContaining("could not create a new ledger within " + io.ledgerkv.api.ConfigFile.format(TIMEOUT)).hasCauseInstanceOf(LogException.class);
+                .hasMessageContaining("could not create a new ledger within " + ConfigFile.format(TIMEOUT)).hasCauseInstanceOf(LogException.class);
         assertThat(millisSince(start)).isGreaterThanOrEqualTo(TIMEOUT.toMillis());
         // Pauses of 20, 40, 80, 160 ms fit in 300 ms: a handful of attempts, not a busy loop.
         assertThat(bkPlan.calls().get(FaultPlan.Point.BK_CREATE)).isBetween(2L, 10L);
@@ -277,7 +278,7 @@ class LedgerChainTest {
         CountingCloses lh = new CountingCloses(failingClose.create(WalLedgers.Kind.WAL, CFG, claim.epoch()));
         long start = System.nanoTime();
         assertThatThrownBy(() -> chain().close(lh)).isInstanceOf(StoreFailedException.class)
-                .hasMessageContaining("could not close ledger " + lh.id() + " within " + io.ledgerkv.api.ConfigFile.format(TIMEOUT));
+                .hasMessageContaining("could not close ledger " + lh.id() + " within " + ConfigFile.format(TIMEOUT));
         assertThat(millisSince(start)).isGreaterThanOrEqualTo(TIMEOUT.toMillis());
         assertThat(lh.closes.get()).isBetween(2, 10);
     }

@@ -8,11 +8,13 @@ import io.ledgerkv.api.EncryptionKeyException;
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.InvalidConfigException;
 import io.ledgerkv.codec.CodecType;
+import io.ledgerkv.testing.TestStores;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -30,7 +32,7 @@ class EncryptedEntryTest {
     private static final byte[] SECRET = "acct-7731 risk=0.97 SECRET-MARKER".getBytes(StandardCharsets.UTF_8);
 
     private static byte[] key(int seed) {
-        return io.ledgerkv.testing.TestStores.key(seed);
+        return TestStores.key(seed);
     }
 
     static final EncryptionKeys K1 = EncryptionKeys.of(1, Map.of(1, key(1)));
@@ -135,9 +137,9 @@ class EncryptedEntryTest {
                 .hasMessageContaining("key 1 is 15 bytes; AES needs 16, 24 or 32 bytes");
         assertThatThrownBy(() -> EncryptionKeys.of(3, Map.of(1, key(1)))).hasMessageContaining("active key id 3 is not among the keys [1]");
         assertThatThrownBy(() -> EncryptionKeys.of(0, Map.of(0, key(1)))).hasMessageContaining("outside 1-65535");
-        String b64 = java.util.Base64.getEncoder().encodeToString(key(5));
+        String b64 = Base64.getEncoder().encodeToString(key(5));
         Path f = dir.resolve("keys.properties");
-        Files.writeString(f, "active=2\nkey.1=" + java.util.Base64.getEncoder().encodeToString(key(1)) + "\nkey.2=" + b64 + "\n");
+        Files.writeString(f, "active=2\nkey.1=" + Base64.getEncoder().encodeToString(key(1)) + "\nkey.2=" + b64 + "\n");
         EncryptionKeys k = EncryptionKeys.read(f);
         assertThat(k.activeId()).isEqualTo(2);
         assertThat(k.ids()).containsExactly(1, 2);

@@ -5,7 +5,9 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
+import io.ledgerkv.bench.BenchCluster;
 import io.ledgerkv.bench.DataShape;
+import io.ledgerkv.bench.Slowdown;
 import io.ledgerkv.codec.Codec;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.codec.Dictionary;
@@ -38,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx1g", io.ledgerkv.bench.BenchCluster.LOG})
+@Fork(value = 2, jvmArgsAppend = {"-Xmx1g", BenchCluster.LOG})
 public class CodecBenchmark {
     private static final int POOL = 16;
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
@@ -122,9 +124,9 @@ public class CodecBenchmark {
 
     @Benchmark
     public int layerCompress() {
-        long t0 = io.ledgerkv.bench.Slowdown.start();
+        long t0 = Slowdown.start();
         int n = layer.compress(inputs[nextIndex()], 0, size, dst, 0);
-        io.ledgerkv.bench.Slowdown.end(t0);
+        Slowdown.end(t0);
         return n;
     }
 
@@ -139,10 +141,10 @@ public class CodecBenchmark {
 
     @Benchmark
     public byte layerDecompress() {
-        long t0 = io.ledgerkv.bench.Slowdown.start();
+        long t0 = Slowdown.start();
         int i = nextIndex();
         layer.decompress(compressed[i], 0, compressedLength[i], out, 0, size);
-        io.ledgerkv.bench.Slowdown.end(t0);
+        Slowdown.end(t0);
         return out[size - 1];
     }
 

@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * Compression ratio (uncompressed / compressed bytes) for each codec, data shape and size, over 64
  * different inputs each: the deterministic half of the codec results (JMH measures the speed).
- * Usage: {@code java -cp benchmarks.jar io.ledgerkv.bench.codec.CodecRatios [out.json]}.
+ * Usage: {@code java -cp benchmarks.jar CodecRatios [out.json]}.
  */
 public final class CodecRatios {
     private CodecRatios() {

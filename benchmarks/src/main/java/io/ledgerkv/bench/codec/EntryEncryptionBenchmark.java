@@ -1,12 +1,15 @@
 package io.ledgerkv.bench.codec;
 
 import io.ledgerkv.api.EncryptionKeys;
+import io.ledgerkv.bench.BenchCluster;
 import io.ledgerkv.bench.DataShape;
+import io.ledgerkv.codec.CodecCache;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.wal.EntryCipher;
 import io.ledgerkv.wal.WalEntry;
 import io.ledgerkv.wal.WalFormatException;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,6 +22,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx1g", io.ledgerkv.bench.BenchCluster.LOG})
+@Fork(value = 2, jvmArgsAppend = {"-Xmx1g", BenchCluster.LOG})
 public class EntryEncryptionBenchmark {
     @Param({"off", "on"})
     public String encryption;
@@ -48,20 +52,20 @@ public class EntryEncryptionBenchmark {
     private byte[] payload;
     private byte[] entry;
     /** Readers keep one codec per (codec, dictionary), as the store's readers do: creating a Zstandard context per entry would dominate. */
-    private final io.ledgerkv.codec.CodecCache cache = new io.ledgerkv.codec.CodecCache(io.ledgerkv.codec.CodecCache.NO_DICTIONARIES);
+    private final CodecCache cache = new CodecCache(CodecCache.NO_DICTIONARIES);
     private final WalEntry.CodecSource codecs = WalEntry.CodecSource.of(cache);
 
     @Setup(Level.Trial)
     public void setUp() {
         byte[] key = new byte[32];
-        new java.util.Random(7).nextBytes(key);
+        new Random(7).nextBytes(key);
         cipher = encryption.equals("on") ? new EntryCipher(EncryptionKeys.of(1, Map.of(1, key)), "bench/store") : null;
         encoder = new WalEntry.Encoder(codec.newCodec(), 64, 0.05, cipher);
         payload = DataShape.JSON.generate(size, 11);
         entry = encode();
     }
 
-    @org.openjdk.jmh.annotations.TearDown(Level.Trial)
+    @TearDown(Level.Trial)
     public void tearDown() {
         cache.close();
     }

@@ -1,6 +1,8 @@
 package io.ledgerkv.bench.run;
 
+import io.ledgerkv.bench.BenchCluster;
 import io.ledgerkv.bench.latency.LatencyDriver;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.format.OutputFormat;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
@@ -90,7 +93,7 @@ public final class BenchMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
         }
         if (zk != null) {
-            System.setProperty(io.ledgerkv.bench.BenchCluster.ZK_PROPERTY, zk); // the latency driver runs in this JVM
+            System.setProperty(BenchCluster.ZK_PROPERTY, zk); // the latency driver runs in this JVM
         }
         Preset preset = which.full ? Preset.FULL : which.gate ? Preset.GATE : Preset.QUICK;
         String name = preset.name().toLowerCase(Locale.ROOT);
@@ -127,7 +130,7 @@ public final class BenchMain implements Callable<Integer> {
         return 0;
     }
 
-    private org.openjdk.jmh.runner.options.Options options(Preset.Suite s, Path dir) {
+    private Options options(Preset.Suite s, Path dir) {
         // benchmarkClass is a regex over a class (every method) or Class.method (no trailing dot in JMH's name)
         ChainedOptionsBuilder b = new OptionsBuilder().include("io\\.ledgerkv\\.bench\\..*\\." + s.benchmarkClass() + "(\\..*|$)")
                 .forks(forks > 0 ? forks : s.forks()).warmupIterations(s.warmups()).measurementIterations(s.iterations())
@@ -145,7 +148,7 @@ public final class BenchMain implements Callable<Integer> {
             jvmArgs.add("-Dledgerkv.bench.slowdown=" + slowdown);
         }
         if (zk != null) {
-            jvmArgs.add("-D" + io.ledgerkv.bench.BenchCluster.ZK_PROPERTY + "=" + zk);
+            jvmArgs.add("-D" + BenchCluster.ZK_PROPERTY + "=" + zk);
         }
         if (!jvmArgs.isEmpty()) {
             b.jvmArgsPrepend(jvmArgs.toArray(new String[0]));
@@ -153,7 +156,7 @@ public final class BenchMain implements Callable<Integer> {
         return b.build();
     }
 
-    private static List<Path> latencyCharts(Path dir, LatencyDriver.Report latency) throws java.io.IOException {
+    private static List<Path> latencyCharts(Path dir, LatencyDriver.Report latency) throws IOException {
         Map<String, Map<String, Path>> byRate = new TreeMap<>();
         for (var r : latency.results()) {
             String pct = String.format(Locale.ROOT, "%02d", Math.round(100 * r.offeredPerSec() / latency.referenceSaturation()));

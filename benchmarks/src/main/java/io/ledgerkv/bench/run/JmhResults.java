@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class JmhResults {
         /** Values that are each already one replicate (one per fork), e.g. per-fork ratios. */
         public static Metric ofReplicates(String unit, double[] values) {
             int[] ones = new int[values.length];
-            java.util.Arrays.fill(ones, 1);
+            Arrays.fill(ones, 1);
             return new Metric(unit, values, ones);
         }
 

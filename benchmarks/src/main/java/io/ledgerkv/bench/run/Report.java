@@ -1,5 +1,6 @@
 package io.ledgerkv.bench.run;
 
+import io.ledgerkv.bench.BenchCluster;
 import io.ledgerkv.bench.latency.LatencyDriver;
 import io.ledgerkv.bench.latency.OpenLoop;
 import io.ledgerkv.bench.run.JmhResults.Score;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * Writes a run's README: where and how it was measured, a table per suite, the in-run ratios, and
@@ -35,7 +37,7 @@ public final class Report {
         sb.append("| | |\n|---|---|\n");
         sb.append("| command | `").append(command).append("` |\n");
         Environment.describe().forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-        String zk = System.getProperty(io.ledgerkv.bench.BenchCluster.ZK_PROPERTY);
+        String zk = System.getProperty(BenchCluster.ZK_PROPERTY);
         sb.append(zk == null ? "| cluster | embedded: ZooKeeper + 3 bookies in each forked JVM, journalSyncData=true, "
                 + "journalFlushWhenQueueEmpty=true, client throttle off, ensemble 3 / write 3 / ack 2, CRC32C |\n"
                 : "| cluster | external at " + zk + " (bookie settings are the cluster's), a fresh namespace per trial, client throttle "
@@ -127,7 +129,7 @@ public final class Report {
         if (n < 2 || !Double.isFinite(se)) {
             return Compare.fmt(mean);
         }
-        double t = new org.apache.commons.math3.distribution.TDistribution(n - 1).inverseCumulativeProbability(0.975);
+        double t = new TDistribution(n - 1).inverseCumulativeProbability(0.975);
         return Compare.fmt(mean) + " ± " + Compare.fmt(t * se);
     }
 

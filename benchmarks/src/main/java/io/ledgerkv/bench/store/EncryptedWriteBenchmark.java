@@ -7,6 +7,7 @@ import io.ledgerkv.bench.BenchCluster;
 import io.ledgerkv.bench.DataShape;
 import io.ledgerkv.codec.CodecType;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +57,7 @@ public class EncryptedWriteBenchmark {
         StoreConfig.Builder cfg = BenchCluster.storeConfig().codec(CodecType.LZ4);
         if (encryption.equals("on")) {
             byte[] key = new byte[32];
-            new java.util.Random(7).nextBytes(key);
+            new Random(7).nextBytes(key);
             cfg.encryption(EncryptionKeys.of(1, Map.of(1, key)));
         }
         store = cluster.client().open("encrypted-" + encryption, cfg.build());

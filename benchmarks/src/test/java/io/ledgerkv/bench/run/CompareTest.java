@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The regression gate's statistics on synthetic JMH results with known truth: two samples of the
@@ -118,11 +119,11 @@ class CompareTest {
         Path slower = run(dir, "slower", 0.9e7, 1.1e7, 0.01, 3);
         Path gate = dir.resolve("gate.md");
 
-        assertThat(new picocli.CommandLine(new BenchMain()).execute("compare", a.toString(), same.toString())).isZero();
-        assertThat(new picocli.CommandLine(new BenchMain()).execute("compare", a.toString(), slower.toString(), "--markdown",
+        assertThat(new CommandLine(new BenchMain()).execute("compare", a.toString(), same.toString())).isZero();
+        assertThat(new CommandLine(new BenchMain()).execute("compare", a.toString(), slower.toString(), "--markdown",
                 gate.toString())).isEqualTo(1);
         assertThat(Files.readString(gate)).contains("FAIL");
-        assertThat(new picocli.CommandLine(new BenchMain()).execute()).isEqualTo(2); // a run must name its preset
+        assertThat(new CommandLine(new BenchMain()).execute()).isEqualTo(2); // a run must name its preset
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.ledgerkv.fault.campaign;
 
 import io.ledgerkv.api.ConditionFailedException;
+import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.LimitExceededException;
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.StandbyStore;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.codec.CodecType;
@@ -12,22 +14,37 @@ import io.ledgerkv.fault.checker.Checker;
 import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.nemesis.FaultKind;
+import io.ledgerkv.fault.nemesis.FaultLoop;
 import io.ledgerkv.fault.nemesis.Nemesis;
 import io.ledgerkv.fault.workload.BankWorkload;
 import io.ledgerkv.fault.workload.ListAppendWorkload;
 import io.ledgerkv.fault.workload.Workload;
 import io.ledgerkv.fault.workload.WriterSupervisor;
+import io.ledgerkv.meta.Json;
+import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.store.WalInspector;
 import io.ledgerkv.txn.WriterHooks;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * One run: a fresh LocalCluster (five bookies; ensemble 3, write quorum 3, ack quorum 2) or, with
@@ -60,10 +77,10 @@ public final class Campaign {
     private static final Duration FORCED_SCHEDULE_LIMIT = Duration.ofMinutes(2);
 
     /** The campaign store's key when it runs encrypted: fixed, the campaign tests the store, not key handling. */
-    private static io.ledgerkv.api.EncryptionKeys campaignKeys() {
+    private static EncryptionKeys campaignKeys() {
         byte[] k = new byte[32];
-        java.util.Arrays.fill(k, (byte) 0x5a);
-        return io.ledgerkv.api.EncryptionKeys.of(1, Map.of(1, k));
+        Arrays.fill(k, (byte) 0x5a);
+        return EncryptionKeys.of(1, Map.of(1, k));
     }
 
     /** Deliberately broken store variants, to show the checker catches them. */
@@ -86,7 +103,7 @@ public final class Campaign {
 
     /** Counts by kind name (the process campaign has kinds of its own). */
     static <K extends Enum<K>> Map<String, Integer> byName(Map<K, Integer> counts) {
-        Map<String, Integer> out = new java.util.TreeMap<>();
+        Map<String, Integer> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k.name(), v));
         return out;
     }
@@ -132,7 +149,7 @@ public final class Campaign {
             long deadline = System.nanoTime() + c.duration().toNanos();
             long nemesisSeed = seeds.nextLong();
             Nemesis nemesis = new Nemesis(cluster, sup, history, nemesisSeed, c.faults(), deadline);
-            java.util.function.BooleanSupplier running = running(nemesis, c.everyKindOnce(), deadline, FORCED_SCHEDULE_LIMIT);
+            BooleanSupplier running = running(nemesis, c.everyKindOnce(), deadline, FORCED_SCHEDULE_LIMIT);
             AtomicInteger processes = new AtomicInteger(1);
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < c.writers(); w++) {
@@ -141,7 +158,7 @@ public final class Campaign {
                         "campaign-writer-" + w));
             }
             threads.add(new Thread(() -> readLoop(sup, workload, history, processes, running), "campaign-reader"));
-            Map<String, Integer> checkpoints = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Integer> checkpoints = new ConcurrentHashMap<>();
             if (c.bug() != Bug.LOSE_ACKED_MID_EPOCH) {
                 // A checkpoint is written from the writer's memory, which still holds the transaction this bug keeps out
                 // of the log: the checkpoint would make it durable and hide the loss. That bug runs without checkpoints.
@@ -206,7 +223,7 @@ public final class Campaign {
      * While the run's workers go on: until the deadline, or with {@code everyKindOnce} (which this
      * switches the nemesis to) until its forced schedule is done, at most {@code limit} past the deadline.
      */
-    static java.util.function.BooleanSupplier running(io.ledgerkv.fault.nemesis.FaultLoop<?> nemesis, boolean everyKindOnce,
+    static BooleanSupplier running(FaultLoop<?> nemesis, boolean everyKindOnce,
                                                        long deadline, Duration limit) {
         if (!everyKindOnce) {
             return () -> System.nanoTime() < deadline;
@@ -233,7 +250,7 @@ public final class Campaign {
                 }
             };
             case LOSE_ACKED_MID_EPOCH -> new WriterHooks() {
-                private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+                private final AtomicBoolean lost = new AtomicBoolean();
 
                 @Override
                 public boolean loseFromLog(long txnSeq) {
@@ -274,7 +291,7 @@ public final class Campaign {
     @SafeVarargs
     @SuppressWarnings("unchecked")
     static Map<String, Object> mergeEntries(Map<String, Object>... reads) {
-        Map<String, String> entries = new java.util.TreeMap<>();
+        Map<String, String> entries = new TreeMap<>();
         for (Map<String, Object> r : reads) {
             entries.putAll((Map<String, String>) r.get("entries"));
         }
@@ -283,12 +300,12 @@ public final class Campaign {
 
     /** A client thread: builds the next transaction under the supervisor's lock, then waits for its commit. */
     static void writeLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
-                                  SplittableRandom random, java.util.function.BooleanSupplier running) {
+                                  SplittableRandom random, BooleanSupplier running) {
         int process = processes.getAndIncrement();
         while (running.getAsBoolean()) {
             WriterSupervisor.Handle h = writers.current();
             Workload.Submitted s;
-            java.util.concurrent.CompletableFuture<Long> ackedAt;
+            CompletableFuture<Long> ackedAt;
             writers.lock().lock();
             try {
                 if (h != writers.current()) {
@@ -358,7 +375,7 @@ public final class Campaign {
      * checks clean.
      */
     static void checkpointLoop(WriterSupervisor writers, Map<String, Integer> counts, SplittableRandom random,
-                                       java.util.function.BooleanSupplier running) {
+                                       BooleanSupplier running) {
         while (running.getAsBoolean()) {
             try {
                 Thread.sleep(1000 + random.nextInt(2000));
@@ -386,16 +403,16 @@ public final class Campaign {
      * handle); a standby that fails is reopened under a new process id.
      */
     static void standbyLoop(String connect, String storeName, StoreConfig cfg, Workload workload, History history,
-                                    AtomicInteger processes, java.util.function.BooleanSupplier running) {
+                                    AtomicInteger processes, BooleanSupplier running) {
         int process = processes.getAndIncrement();
-        io.ledgerkv.store.DefaultLedgerKv client = null;
-        io.ledgerkv.api.StandbyStore standby = null;
+        DefaultLedgerKv client = null;
+        StandbyStore standby = null;
         try {
             while (running.getAsBoolean()) {
                 boolean invoked = false;
                 try {
                     if (standby == null) {
-                        client = io.ledgerkv.store.DefaultLedgerKv.connect(WriterSupervisor.clientConfig(connect));
+                        client = DefaultLedgerKv.connect(WriterSupervisor.clientConfig(connect));
                         standby = client.openStandby(storeName, cfg);
                     }
                     history.add(process, Event.Type.INVOKE, "read", Map.of("standby", true), 0, null, null);
@@ -404,7 +421,7 @@ public final class Campaign {
                     if (stopped != null && stopped.contains("corrupt entry")) {
                         // It stopped tailing and serves an ever older state from now on: recorded (the checker judges
                         // it) and replaced. Other errors are transient: its next poll clears them.
-                        history.add(process, Event.Type.FAIL, "read", Map.of(), 0, null, io.ledgerkv.fault.checker.Checker.STANDBY_STOPPED
+                        history.add(process, Event.Type.FAIL, "read", Map.of(), 0, null, Checker.STANDBY_STOPPED
                                 + stopped + walEvidence(client, storeName, cfg));
                         invoked = false;
                         throw new IllegalStateException(stopped);
@@ -438,31 +455,31 @@ public final class Campaign {
      * values, in a file next to the JVM's temporary files: the evidence of why a standby stopped.
      * Returns " (WAL at the stop: FILE)" or why it could not be written.
      */
-    static String walEvidence(io.ledgerkv.store.DefaultLedgerKv client, String storeName, StoreConfig cfg) {
-        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "ledgerkv-standby-stop-" + storeName
+    static String walEvidence(DefaultLedgerKv client, String storeName, StoreConfig cfg) {
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "ledgerkv-standby-stop-" + storeName
                 + ".jsonl");
-        try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file)) {
-            w.write(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(Map.of("status", client.status(storeName))));
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write(Json.MAPPER.writeValueAsString(Map.of("status", client.status(storeName))));
             w.newLine();
-            io.ledgerkv.store.WalInspector.dump(client, storeName, cfg, null, false, r -> {
+            WalInspector.dump(client, storeName, cfg, null, false, r -> {
                 try {
-                    w.write(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(Map.of("ledger", r.ledgerId(), "seq", r.ledgerSeq(), "entry",
+                    w.write(Json.MAPPER.writeValueAsString(Map.of("ledger", r.ledgerId(), "seq", r.ledgerSeq(), "entry",
                             r.entryId(), "type", String.valueOf(r.type()), "epoch", String.valueOf(r.epoch()), "firstTxnSeq",
                             String.valueOf(r.firstTxnSeq()), "count", String.valueOf(r.count()), "verdict", r.verdict())));
                     w.newLine();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             });
             return " (WAL at the stop: " + file + ")";
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             return " (WAL dump failed: " + e + ")";
         }
     }
 
     /** The reader: snapshot reads through the current writer's handle. */
     static void readLoop(WriterSupervisor writers, Workload workload, History history, AtomicInteger processes,
-                                 java.util.function.BooleanSupplier running) {
+                                 BooleanSupplier running) {
         int process = processes.getAndIncrement();
         while (running.getAsBoolean()) {
             WriterSupervisor.Handle h = writers.current();

@@ -5,6 +5,8 @@ import io.ledgerkv.fault.checker.CheckResult;
 import io.ledgerkv.fault.nemesis.FaultKind;
 import io.ledgerkv.meta.Json;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Runs N campaign runs (seed, seed+1, ...; workloads alternating bank and list-append), checks
@@ -59,7 +62,7 @@ public final class CampaignRunner {
     public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> kinds, List<String> faults,
                               Campaign.Bug bug,
                               String workloadChoice, String zk, boolean encrypt, boolean everyKindOnce, Path out, boolean charts,
-                              Progress progress, java.util.function.Function<Campaign.Config, Campaign.Result> one, String replayFlags) {
+                              Progress progress, Function<Campaign.Config, Campaign.Result> one, String replayFlags) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -158,8 +161,8 @@ public final class CampaignRunner {
     }
 
     private static void writeError(Path out, String name, RuntimeException e) {
-        java.io.StringWriter trace = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(trace));
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
         try {
             Files.writeString(out.resolve(name + ".harness-error.txt"), trace.toString());
         } catch (IOException io) {

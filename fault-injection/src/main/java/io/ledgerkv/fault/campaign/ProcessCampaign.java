@@ -3,6 +3,7 @@ package io.ledgerkv.fault.campaign;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.MultiProcessCluster;
+import io.ledgerkv.cluster.NetNamespaces;
 import io.ledgerkv.fault.checker.CheckResult;
 import io.ledgerkv.fault.checker.Checker;
 import io.ledgerkv.fault.history.History;
@@ -11,16 +12,19 @@ import io.ledgerkv.fault.nemesis.ProcessNemesis;
 import io.ledgerkv.fault.workload.Workload;
 import io.ledgerkv.fault.workload.WriterSupervisor;
 import io.ledgerkv.meta.ZkLayout;
+import io.ledgerkv.store.DefaultLedgerKv;
 import io.ledgerkv.txn.WriterHooks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Campaign runs on a cluster of real processes ({@link MultiProcessCluster}: ZooKeeper servers
@@ -46,7 +50,7 @@ public final class ProcessCampaign implements AutoCloseable {
      * reason ({@link #unavailable}).
      */
     public static ProcessCampaign start(List<ProcessFault> wanted, boolean network, Path logs) {
-        boolean namespaces = network && io.ledgerkv.cluster.NetNamespaces.unavailableReason() == null;
+        boolean namespaces = network && NetNamespaces.unavailableReason() == null;
         Map<ProcessFault, String> unavailable = ProcessFault.unavailable(wanted, namespaces);
         MultiProcessCluster cluster = MultiProcessCluster.start(new MultiProcessCluster.Options(3, 5, null, namespaces));
         return new ProcessCampaign(cluster, ProcessFault.runnable(wanted, unavailable), unavailable, logs);
@@ -72,7 +76,7 @@ public final class ProcessCampaign implements AutoCloseable {
 
     /** The same cluster with only {@code these} kinds (those this host can inject); closing it leaves the cluster running. */
     public ProcessCampaign only(List<ProcessFault> these) {
-        List<ProcessFault> k = new java.util.ArrayList<>(these);
+        List<ProcessFault> k = new ArrayList<>(these);
         k.retainAll(kinds);
         return new ProcessCampaign(cluster, k, unavailable, logs, false);
     }
@@ -110,7 +114,7 @@ public final class ProcessCampaign implements AutoCloseable {
         WriterProcesses procs = new WriterProcesses(cluster, history, c, storeName, start, logs);
         WriterSupervisor last = new WriterSupervisor(cluster.connectString(), storeName, cfg, WriterHooks.NONE, history, workload,
                 Duration.ofSeconds(120));
-        io.ledgerkv.store.DefaultLedgerKv observer = io.ledgerkv.store.DefaultLedgerKv.connect(
+        DefaultLedgerKv observer = DefaultLedgerKv.connect(
                 WriterSupervisor.clientConfig(cluster.connectString()));
         ProcessNemesis nemesis = null;
         try {
@@ -119,7 +123,7 @@ public final class ProcessCampaign implements AutoCloseable {
             ProcessNemesis nem = new ProcessNemesis(cluster, nemesisWriters(procs, observer, storeName), history, seeds.nextLong(), kinds,
                     deadline, new ZkLayout(WriterSupervisor.clientConfig(cluster.connectString()).namespace(), storeName).ledgers());
             nemesis = nem;
-            java.util.function.BooleanSupplier running = Campaign.running(nem, c.everyKindOnce(), deadline, Duration.ofMinutes(3));
+            BooleanSupplier running = Campaign.running(nem, c.everyKindOnce(), deadline, Duration.ofMinutes(3));
             AtomicInteger processes = new AtomicInteger(1); // the orchestrator's own: the standby (writer processes have ranges of their own)
             Thread standby = new Thread(() -> Campaign.standbyLoop(cluster.connectString(), storeName, cfg, workload, history, processes,
                     running), "campaign-standby");
@@ -158,7 +162,7 @@ public final class ProcessCampaign implements AutoCloseable {
             procs.close();
             observer.crash();
             last.close();
-            List<String> leftovers = new java.util.ArrayList<>();
+            List<String> leftovers = new ArrayList<>();
             if (nemesis != null) {
                 try {
                     nemesis.heal(); // a run that failed part way leaves no fault behind for the next run
@@ -177,7 +181,7 @@ public final class ProcessCampaign implements AutoCloseable {
         return new Campaign.Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static ProcessNemesis.Writers nemesisWriters(WriterProcesses procs, io.ledgerkv.store.DefaultLedgerKv observer,
+    private static ProcessNemesis.Writers nemesisWriters(WriterProcesses procs, DefaultLedgerKv observer,
                                                          String storeName) {
         return new ProcessNemesis.Writers() {
             @Override

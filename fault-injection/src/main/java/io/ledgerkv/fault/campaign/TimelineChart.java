@@ -4,8 +4,10 @@ import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,7 @@ public final class TimelineChart {
 
     /** Acknowledged commits and p99 latency per second (null where no commit was acknowledged), fault windows. */
     static Timeline timeline(History h) {
-        List<IntervalMarker> markers = new java.util.ArrayList<>();
+        List<IntervalMarker> markers = new ArrayList<>();
         Map<Integer, Event> open = new HashMap<>();
         TreeMap<Integer, Integer> commits = new TreeMap<>();
         TreeMap<Integer, Histogram> latency = new TreeMap<>();
@@ -104,7 +106,7 @@ public final class TimelineChart {
         r0.setSeriesStroke(0, new BasicStroke(1.6f));
         XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, true); // points too: a lone second between gaps still shows
         r1.setSeriesPaint(0, new Color(200, 120, 0));
-        r1.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-2, -2, 4, 4));
+        r1.setSeriesShape(0, new Ellipse2D.Double(-2, -2, 4, 4));
         plot.setRenderer(0, r0);
         plot.setRenderer(1, r1);
         plot.setBackgroundPaint(Color.WHITE);

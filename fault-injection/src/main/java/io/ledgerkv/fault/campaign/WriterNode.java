@@ -6,8 +6,12 @@ import io.ledgerkv.fault.workload.Workload;
 import io.ledgerkv.fault.workload.WriterSupervisor;
 import io.ledgerkv.meta.Json;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +55,7 @@ public final class WriterNode {
             }
             a.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing but events on the orchestrator's pipe
         History history = new History(new HashMap<>(), Long.parseLong(a.get("start")));
         history.sink(e -> {
@@ -59,8 +65,8 @@ public final class WriterNode {
                     out.println(line);
                     out.flush();
                 }
-            } catch (java.io.IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
             }
         });
         String workloadName = a.get("workload");
@@ -84,7 +90,7 @@ public final class WriterNode {
             int p = processes.getAndIncrement();
             history.add(p, Event.Type.INVOKE, seed.f(), seed.value(), first.epoch(), null, null);
             history.add(p, Event.Type.OK, seed.f(), Map.of(), first.epoch(),
-                    seed.commit().get(Campaign.COMMIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).toString(), null);
+                    seed.commit().get(Campaign.COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS).toString(), null);
         }
         AtomicBoolean running = new AtomicBoolean(true);
         Thread stdin = new Thread(() -> {
@@ -92,7 +98,7 @@ public final class WriterNode {
                 for (String line; (line = r.readLine()) != null && !"stop".equals(line.trim()); ) {
                     // wait for stop
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the orchestrator is gone: stop
             }
             running.set(false);
@@ -108,7 +114,7 @@ public final class WriterNode {
                     "writer-node-" + w));
         }
         threads.add(new Thread(() -> Campaign.readLoop(sup, workload, history, processes, running::get), "writer-node-reader"));
-        Map<String, Integer> checkpoints = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Integer> checkpoints = new ConcurrentHashMap<>();
         if (bug != Campaign.Bug.LOSE_ACKED_MID_EPOCH) {
             long s = seeds.nextLong();
             threads.add(new Thread(() -> Campaign.checkpointLoop(sup, checkpoints, new SplittableRandom(s), running::get),

@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,7 +69,7 @@ final class WriterProcesses implements AutoCloseable {
     private final List<Child> children = new ArrayList<>();
     private volatile Child current;
     private volatile boolean stopping;
-    private final Map<String, Integer> checkpoints = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> checkpoints = new ConcurrentHashMap<>();
 
     WriterProcesses(MultiProcessCluster cluster, History history, Campaign.Config config, String store, long startNanos, Path logs) {
         this.cluster = cluster;
@@ -113,7 +116,7 @@ final class WriterProcesses implements AutoCloseable {
     static long awaitOpened(Child c) throws Exception {
         try {
             return c.opened.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("writer process " + c.index + " has not opened its writer within 60 s", e);
         }
     }
@@ -226,7 +229,7 @@ final class WriterProcesses implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

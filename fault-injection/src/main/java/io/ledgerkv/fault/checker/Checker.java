@@ -7,6 +7,8 @@ import io.ledgerkv.fault.workload.BankWorkload;
 import io.ledgerkv.fault.workload.ListAppendWorkload;
 import io.ledgerkv.fault.workload.ListAppendWorkload.MicroOp;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -232,7 +234,7 @@ public final class Checker {
         }
         Map<String, String> fin = entries(finalRead);
         long[] expected = new long[accounts];
-        java.util.Arrays.fill(expected, initial);
+        Arrays.fill(expected, initial);
         for (Op op : ops) {
             if (!"transfer".equals(op.invoke().f())) {
                 continue;
@@ -471,7 +473,7 @@ public final class Checker {
                 }
             }
         }
-        committed.sort(java.util.Comparator.comparingLong(op -> op.invoke().index()));
+        committed.sort(Comparator.comparingLong(op -> op.invoke().index()));
 
         Set<String> reported = new HashSet<>();
         for (Observation o : seen) {

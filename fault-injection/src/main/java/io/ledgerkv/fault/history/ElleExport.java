@@ -9,9 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -65,13 +67,13 @@ public final class ElleExport {
                 if (inv == null) {
                     continue;
                 }
-                String type = e.type().name().toLowerCase(java.util.Locale.ROOT);
+                String type = e.type().name().toLowerCase(Locale.ROOT);
                 List<List<Object>> value = e.type() != Event.Type.OK ? invokeValue(inv, keys)
                         : read ? readValue(e, keys) : elle(ListAppendWorkload.microOps(inv.value()), true);
                 out.add(op(out.size(), type, e.process(), e.nanos(), value, e.error()));
             }
         }
-        for (Event inv : open.values().stream().sorted(java.util.Comparator.comparingLong(Event::index)).toList()) {
+        for (Event inv : open.values().stream().sorted(Comparator.comparingLong(Event::index)).toList()) {
             out.add(op(out.size(), "info", inv.process(), lastTime, invokeValue(inv, keys), "no completion before the run ended"));
         }
         return out;

@@ -1,16 +1,23 @@
 package io.ledgerkv.fault.history;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerkv.meta.Json;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /** A run's events in the order they were recorded; appended to by many threads; saved as JSON lines. */
 public final class History {
@@ -35,9 +42,9 @@ public final class History {
     }
 
     /** Called with every event added (a writer process streams its events to the orchestrator this way). */
-    private volatile java.util.function.Consumer<Event> sink = e -> { };
+    private volatile Consumer<Event> sink = e -> { };
 
-    public void sink(java.util.function.Consumer<Event> sink) {
+    public void sink(Consumer<Event> sink) {
         this.sink = sink;
     }
 
@@ -83,9 +90,9 @@ public final class History {
 
     /** First line: {"meta": {...}}; then one event per line. Gzip-compressed when the file name ends in {@code .gz}. */
     public synchronized void save(Path file) {
-        try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(gzipped(file)
-                ? new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file),
-                java.nio.charset.StandardCharsets.UTF_8))) {
+        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(gzipped(file)
+                ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file),
+                StandardCharsets.UTF_8))) {
             w.write(JSON.writeValueAsString(Map.of("meta", meta)));
             w.newLine();
             for (Event e : events) {
@@ -99,9 +106,9 @@ public final class History {
 
     @SuppressWarnings("unchecked")
     public static History load(Path file) {
-        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(gzipped(file)
-                ? new java.util.zip.GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file),
-                java.nio.charset.StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(gzipped(file)
+                ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
             String first = r.readLine();
             if (first == null) {
                 throw new IllegalArgumentException("history " + file + " is empty");
@@ -121,7 +128,7 @@ public final class History {
                 try {
                     events.add(JSON.readValue(line, Event.class));
                 } catch (IOException e) {
-                    String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                    String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
                     throw new IllegalArgumentException("history " + file + " line " + n + " is not an event: " + why, e);
                 }
             }

@@ -1,4 +1,6 @@
 package io.ledgerkv.fault.nemesis;
+import java.util.List;
+
 
 /** The faults the nemesis can inject (see the module README for what each does and why). */
 public enum FaultKind {
@@ -31,8 +33,8 @@ public enum FaultKind {
      * orchestrator kills and pauses bookies (deploy/README.md).
      */
     /** Why {@code kinds} cannot run against an external cluster, or null if they can. */
-    public static String refusedWithoutEmbeddedCluster(java.util.List<FaultKind> kinds) {
-        java.util.List<FaultKind> bookie = kinds.stream().filter(FaultKind::needsEmbeddedCluster).toList();
+    public static String refusedWithoutEmbeddedCluster(List<FaultKind> kinds) {
+        List<FaultKind> bookie = kinds.stream().filter(FaultKind::needsEmbeddedCluster).toList();
         return bookie.isEmpty() ? null : "fault kinds " + bookie + " act on bookies, which the nemesis controls only in the embedded "
                 + "cluster; against an external cluster the orchestrator kills and pauses bookies (see deploy/README.md)";
     }

@@ -3,10 +3,12 @@ package io.ledgerkv.fault.nemesis;
 import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,7 @@ public abstract class FaultLoop<K extends Enum<K>> implements Runnable {
         return healFailures;
     }
 
-    private final List<String> healFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> healFailures = new CopyOnWriteArrayList<>();
 
     public Map<K, Integer> counts() {
         return counts;
@@ -78,7 +80,7 @@ public abstract class FaultLoop<K extends Enum<K>> implements Runnable {
     public FaultLoop<K> everyKindOnce() {
         List<K> order = new ArrayList<>(kinds);
         for (int i = order.size() - 1; i > 0; i--) {
-            java.util.Collections.swap(order, i, random.nextInt(i + 1));
+            Collections.swap(order, i, random.nextInt(i + 1));
         }
         this.forced = order;
         return this;

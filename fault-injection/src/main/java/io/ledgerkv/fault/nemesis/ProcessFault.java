@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The faults of a campaign on a cluster of processes ({@code ledgerkv fault run --processes}):
@@ -67,7 +68,7 @@ public enum ProcessFault {
      */
     public static Map<ProcessFault, String> unavailable(List<ProcessFault> wanted, boolean namespaces) {
         Map<ProcessFault, String> out = new LinkedHashMap<>();
-        String nsWhy = namespaces ? null : "network faults are off: " + java.util.Objects.requireNonNullElse(
+        String nsWhy = namespaces ? null : "network faults are off: " + Objects.requireNonNullElse(
                 NetNamespaces.unavailableReason(), "the campaign runs without --network");
         String lossWhy = namespaces && wanted.contains(LOSSY_WRITER_LINK) ? NetNamespaces.lossUnavailableReason() : null;
         String netemWhy = namespaces && wanted.contains(DELAY_REORDER_BOOKIE) ? NetNamespaces.netemUnavailableReason() : null;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -215,7 +216,7 @@ public final class ProcessNemesis extends FaultLoop<ProcessFault> {
                 try {
                     zk.getData(ledgersPath, w, null);
                     break;
-                } catch (org.apache.zookeeper.KeeperException.ConnectionLossException e) {
+                } catch (KeeperException.ConnectionLossException e) {
                     if (System.nanoTime() > until) {
                         throw e;
                     }

@@ -7,11 +7,16 @@ import io.ledgerkv.api.Condition;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.Txn;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * List append, as Jepsen's Elle uses it: each transaction reads one or two of {@code keys} lists and
@@ -41,17 +46,17 @@ public final class ListAppendWorkload implements Workload {
     /** A list this long is retired: the transaction that sees it still appends, the next ones use a fresh key. */
     public static final int MAX_APPENDS_PER_KEY = 64;
     /** The key number each of the {@code keys} active slots uses now. */
-    private final java.util.concurrent.atomic.AtomicIntegerArray slots;
-    private final java.util.concurrent.atomic.AtomicInteger nextKey;
+    private final AtomicIntegerArray slots;
+    private final AtomicInteger nextKey;
 
     public ListAppendWorkload(int keys, int padBytes) {
         this.keys = keys;
         this.padBytes = padBytes;
-        this.slots = new java.util.concurrent.atomic.AtomicIntegerArray(keys);
+        this.slots = new AtomicIntegerArray(keys);
         for (int k = 0; k < keys; k++) {
             slots.set(k, k);
         }
-        this.nextKey = new java.util.concurrent.atomic.AtomicInteger(keys);
+        this.nextKey = new AtomicInteger(keys);
     }
 
     public static String key(int k) {
@@ -104,7 +109,7 @@ public final class ListAppendWorkload implements Workload {
      */
     @Override
     public void reload(KvStore store) {
-        Map<Integer, Integer> sizes = new java.util.HashMap<>();
+        Map<Integer, Integer> sizes = new HashMap<>();
         try (var it = store.range(b("list/"), b("list0"))) {
             while (it.hasNext()) {
                 var kv = it.next();
@@ -254,7 +259,7 @@ public final class ListAppendWorkload implements Workload {
      * list reads as empty), else of the lists present.
      */
     public static List<MicroOp> readsOf(Map<String, String> entries, int keys) {
-        java.util.SortedSet<String> lists = new java.util.TreeSet<>();
+        SortedSet<String> lists = new TreeSet<>();
         for (int k = 0; k < keys; k++) {
             lists.add(key(k));
         }

@@ -1,10 +1,12 @@
 package io.ledgerkv.fault.workload;
 
+import io.ledgerkv.api.ConditionFailedException;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvSnapshot;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.Lsn;
+import io.ledgerkv.api.Txn;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -37,7 +39,7 @@ public interface Workload {
     /**
      * Builds the next write transaction (reading inside it what it builds on) without submitting
      * it; {@link Prepared#submit} hands it to the committer. A commit whose conditions no longer
-     * hold fails with {@link io.ledgerkv.api.ConditionFailedException}.
+     * hold fails with {@link ConditionFailedException}.
      */
     Prepared nextWrite(SplittableRandom random, KvStore store);
 
@@ -55,7 +57,7 @@ public interface Workload {
      * two would otherwise leave a durable transaction the history never invoked, which the checker
      * rightly calls invented.)
      */
-    record Prepared(String f, Map<String, Object> value, io.ledgerkv.api.Txn txn) {
+    record Prepared(String f, Map<String, Object> value, Txn txn) {
         public Submitted submit() {
             return new Submitted(f, value, txn.commitAsync());
         }

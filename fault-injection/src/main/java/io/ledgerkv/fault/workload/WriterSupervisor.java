@@ -1,17 +1,22 @@
 package io.ledgerkv.fault.workload;
 
+import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.StoreConfig;
-import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
+import io.ledgerkv.meta.zookeeper.CuratorNodes;
 import io.ledgerkv.store.BookKeeperStore;
 import io.ledgerkv.store.DefaultLedgerKv;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +40,9 @@ public final class WriterSupervisor {
     public static final Duration STORE_GIVES_UP_WITHIN = ADD_ENTRY_TIMEOUT.multipliedBy(2).plus(OPERATION_TIMEOUT);
 
     /** One writer process: its client and store handle, and how many of its commits the workers are waiting for. */
-    public record Handle(DefaultLedgerKv client, BookKeeperStore store, long epoch, java.util.concurrent.atomic.AtomicInteger inFlight) {
+    public record Handle(DefaultLedgerKv client, BookKeeperStore store, long epoch, AtomicInteger inFlight) {
         public Handle(DefaultLedgerKv client, BookKeeperStore store, long epoch) {
-            this(client, store, epoch, new java.util.concurrent.atomic.AtomicInteger());
+            this(client, store, epoch, new AtomicInteger());
         }
 
         public boolean failed() {
@@ -57,11 +62,11 @@ public final class WriterSupervisor {
     /** Serializes writer opens (workers replacing a failed writer, the fencing fault). */
     private final ReentrantLock opening = new ReentrantLock();
     /** Called with each writer right after its open returned (the fencing fault samples the old writer there). */
-    private volatile java.util.function.Consumer<Handle> openedHook = h -> { };
+    private volatile Consumer<Handle> openedHook = h -> { };
     /** When set, a failed writer is not replaced here but this runs (it ends the writer process). */
     private volatile Runnable onWriterLost;
     /** Old writers the fencing fault left running; closed with the supervisor. */
-    private final java.util.List<Handle> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Handle> retired = new CopyOnWriteArrayList<>();
 
     /** @param connectString the cluster's ZooKeeper connect string (embedded or external) */
     public WriterSupervisor(String connectString, String storeName, StoreConfig cfg, WriterHooks hooks, History history,
@@ -242,7 +247,7 @@ public final class WriterSupervisor {
     /** Nemesis: the writer's ZooKeeper session expires; it fences itself, and workers replace it when they notice. */
     public void expireWriterSession() throws Exception {
         Handle h = current;
-        LocalCluster.expireSession(connectString, io.ledgerkv.meta.zookeeper.CuratorNodes.zooKeeperOf(h.client().nodes()));
+        LocalCluster.expireSession(connectString, CuratorNodes.zooKeeperOf(h.client().nodes()));
     }
 
     public void close() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerkv.api.Progress;
 import io.ledgerkv.fault.checker.Checker;
+import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.nemesis.FaultKind;
 import io.ledgerkv.testing.ProcessCluster;
@@ -12,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +37,7 @@ class FaultCampaignTest {
     @Test
     void realStoreSurvivesEveryFaultKindWithoutAnomalies(@TempDir Path out) throws Exception {
         List<FaultKind> all = Arrays.asList(FaultKind.values());
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> lines = new CopyOnWriteArrayList<>();
 
         CampaignRunner.Summary s = CampaignRunner.run(2, 20_261_127L, RUN, 3, all, Campaign.Bug.NONE, "alternate", null, false, true, out,
                 true, (phase, done, total) -> lines.add(phase));
@@ -103,11 +107,11 @@ class FaultCampaignTest {
         assertThat(r.check().anomalies()).isEmpty();
         assertThat(r.faults()).containsKey(FaultKind.SUCCESSOR_FENCES_WRITER.name());
         long inFlightAtFence = r.history().events().stream()
-                .filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.NEMESIS_END
+                .filter(e -> e.type() == Event.Type.NEMESIS_END
                         && e.value().get("oldWriterInFlightAtStart") != null)
                 .mapToLong(e -> ((Number) e.value().get("oldWriterInFlightAtStart")).longValue()).sum();
         long failedFenced = r.history().events().stream()
-                .filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.INFO && String.valueOf(e.error()).contains("Fenced"))
+                .filter(e -> e.type() == Event.Type.INFO && String.valueOf(e.error()).contains("Fenced"))
                 .count();
         System.out.println("fencing: " + r.faults() + ", commits in flight at the fences " + inFlightAtFence + ", failed fenced "
                 + failedFenced + ", indeterminate resolved " + r.check().indeterminate());
@@ -116,10 +120,10 @@ class FaultCampaignTest {
         // checkpoints ran (the WAL was trimmed behind them) and the standby's reads, checked with the rest, went through
         @SuppressWarnings("unchecked")
         Map<String, Integer> checkpoints = (Map<String, Integer>) r.history().meta().get("checkpoints");
-        java.util.Set<Integer> standbyProcesses = new java.util.HashSet<>();
-        r.history().events().stream().filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.INVOKE
+        Set<Integer> standbyProcesses = new HashSet<>();
+        r.history().events().stream().filter(e -> e.type() == Event.Type.INVOKE
                 && Boolean.TRUE.equals(e.value().get("standby"))).forEach(e -> standbyProcesses.add(e.process()));
-        long standbyReads = r.history().events().stream().filter(e -> e.type() == io.ledgerkv.fault.history.Event.Type.OK
+        long standbyReads = r.history().events().stream().filter(e -> e.type() == Event.Type.OK
                 && "read".equals(e.f()) && standbyProcesses.contains(e.process())).count();
         System.out.println("checkpoints " + checkpoints + ", standby reads " + standbyReads);
         assertThat(checkpoints.getOrDefault("ok", 0)).as("checkpoints during the run").isPositive();

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ledgerkv.fault.history.Event;
 import io.ledgerkv.fault.history.History;
 import io.ledgerkv.fault.workload.BankWorkload;
+import io.ledgerkv.meta.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -279,7 +281,7 @@ class CheckerTest {
         Map<String, Object> t1 = Map.of("id", 1, "from", 0, "to", 1, "amount", 5, "padded", false);
         Map<String, Object> t2 = Map.of("id", 2, "from", 1, "to", 0, "amount", 1, "padded", false);
         Map<String, Object> t3 = Map.of("id", 3, "from", 1, "to", 0, "amount", 2, "padded", false);
-        List<Event> events = new java.util.ArrayList<>(List.of(
+        List<Event> events = new ArrayList<>(List.of(
                 ev(0, -1, Event.Type.WRITER_OPEN, "writer-open", Map.of("epoch", 1), 0, null),
                 ev(1, 0, Event.Type.INVOKE, "setup", Map.of("accounts", 2, "initial", 100), 0, null),
                 ev(2, 0, Event.Type.OK, "setup", Map.of(), 1, null),
@@ -295,10 +297,10 @@ class CheckerTest {
         events.add(ev(9, 4, Event.Type.INVOKE, "final-read", Map.of(), 6000, null));
         events.add(ev(10, 4, Event.Type.OK, "final-read", Map.of("entries", fin), 6001, null));
         Path file = dir.resolve("timed.history.jsonl");
-        StringBuilder sb = new StringBuilder(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(Map.of("meta",
+        StringBuilder sb = new StringBuilder(Json.MAPPER.writeValueAsString(Map.of("meta",
                 Map.of("workload", "bank", "hangBoundMillis", hangBoundMillis)))).append('\n');
         for (Event e : events) {
-            sb.append(io.ledgerkv.meta.Json.MAPPER.writeValueAsString(e)).append('\n');
+            sb.append(Json.MAPPER.writeValueAsString(e)).append('\n');
         }
         Files.writeString(file, sb);
         return History.load(file);

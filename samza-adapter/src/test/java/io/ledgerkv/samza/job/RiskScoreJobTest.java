@@ -9,7 +9,10 @@ import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.samza.LedgerKvStorageEngineFactory;
 import io.ledgerkv.testing.ClusterExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,11 +83,11 @@ class RiskScoreJobTest {
 
     private static Path passwordFile() {
         try {
-            Path f = java.nio.file.Files.createTempFile("risk-job", ".secret");
+            Path f = Files.createTempFile("risk-job", ".secret");
             f.toFile().deleteOnExit();
-            return java.nio.file.Files.writeString(f, "risk-job-secret\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.writeString(f, "risk-job-secret\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -10,12 +10,19 @@ import io.ledgerkv.log.LogException;
 import io.ledgerkv.log.ReadLedger;
 import io.ledgerkv.log.TlsFiles;
 import io.ledgerkv.log.WriteLedger;
+import io.ledgerkv.meta.zookeeper.ZkClients;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.bookkeeper.client.BKException;
 import org.apache.bookkeeper.client.BookKeeper;
 import org.apache.bookkeeper.client.BookKeeperAdmin;
@@ -24,6 +31,10 @@ import org.apache.bookkeeper.client.LedgerHandle;
 import org.apache.bookkeeper.client.api.LedgerMetadata;
 import org.apache.bookkeeper.conf.ClientConfiguration;
 import org.apache.bookkeeper.net.BookieId;
+import org.apache.bookkeeper.proto.BookieProtocol;
+import org.apache.bookkeeper.proto.LedgerMetadataFormat;
+import org.apache.bookkeeper.proto.checksum.DigestManager;
+import org.apache.bookkeeper.tls.TLSContextFactory;
 import org.apache.zookeeper.ZooKeeper;
 
 /** {@link LedgerLog} on a BookKeeper cluster: the only main class of the store that uses BookKeeper's client. */
@@ -61,7 +72,7 @@ public final class BookKeeperLog implements LedgerLog {
      * session expires (BookKeeper does not replace a handle it was given).
      */
     public static BookKeeperLog connect(ClientConfig cc, Runnable onMetadataSessionExpired) {
-        ZooKeeper metadataZk = cc.zkTls() ? io.ledgerkv.meta.zookeeper.ZkClients.connect(cc, onMetadataSessionExpired) : null;
+        ZooKeeper metadataZk = cc.zkTls() ? ZkClients.connect(cc, onMetadataSessionExpired) : null;
         try {
             return connect(cc, metadataZk);
         } catch (RuntimeException e) {
@@ -112,7 +123,7 @@ public final class BookKeeperLog implements LedgerLog {
                 conf.setTLSKeyStore(cc.tlsKeyStore().toString());
                 conf.setTLSKeyStorePasswordPath(cc.tlsKeyStorePasswordFile().toString());
             }
-            conf.setTLSProviderFactoryClass(org.apache.bookkeeper.tls.TLSContextFactory.class.getName());
+            conf.setTLSProviderFactoryClass(TLSContextFactory.class.getName());
             conf.setTLSProvider("JDK");
             conf.setTLSTrustStoreType("PKCS12");
             conf.setTLSTrustStore(cc.tlsTrustStore().toString());
@@ -389,28 +400,28 @@ public final class BookKeeperLog implements LedgerLog {
         public List<Replica> readReplicas(long entryId) throws LogException {
             LedgerMetadata md = lh.getLedgerMetadata();
             List<BookieId> ensemble = md.getEnsembleAt(entryId);
-            org.apache.bookkeeper.proto.checksum.DigestManager digests;
+            DigestManager digests;
             try {
-                digests = org.apache.bookkeeper.proto.checksum.DigestManager.instantiate(lh.getId(), md.getPassword(),
+                digests = DigestManager.instantiate(lh.getId(), md.getPassword(),
                         md.getDigestType() == org.apache.bookkeeper.client.api.DigestType.MAC
-                                ? org.apache.bookkeeper.proto.LedgerMetadataFormat.DigestType.HMAC
-                                : org.apache.bookkeeper.proto.LedgerMetadataFormat.DigestType.valueOf(md.getDigestType().name()),
-                        io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, false);
-            } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+                                ? LedgerMetadataFormat.DigestType.HMAC
+                                : LedgerMetadataFormat.DigestType.valueOf(md.getDigestType().name()),
+                        UnpooledByteBufAllocator.DEFAULT, false);
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
                 throw new LogException(LogError.OTHER, "cannot check copies of ledger " + lh.getId() + ": " + e, e);
             }
             List<Replica> out = new ArrayList<>();
             // BookKeeper's round-robin write set: the write-quorum bookies from (entryId mod ensemble size) on.
             for (int i = 0; i < md.getWriteQuorumSize(); i++) {
                 BookieId bookie = ensemble.get((int) ((entryId + i) % ensemble.size()));
-                java.util.concurrent.CompletableFuture<byte[]> copy = new java.util.concurrent.CompletableFuture<>();
+                CompletableFuture<byte[]> copy = new CompletableFuture<>();
                 bk.getClientCtx().getBookieClient().readEntry(bookie, lh.getId(), entryId, (rc, ledgerId, eid, buffer, ctx) -> {
                     if (rc != BKException.Code.OK) {
                         copy.completeExceptionally(BKException.create(rc));
                         return;
                     }
                     try {
-                        io.netty.buffer.ByteBuf data = digests.verifyDigestAndReturnData(eid, buffer);
+                        ByteBuf data = digests.verifyDigestAndReturnData(eid, buffer);
                         byte[] bytes = new byte[data.readableBytes()];
                         data.readBytes(bytes);
                         copy.complete(bytes);
@@ -419,12 +430,12 @@ public final class BookKeeperLog implements LedgerLog {
                     } finally {
                         buffer.release(); // the read's buffer is ours to release, as in BookKeeper's own reads
                     }
-                }, null, org.apache.bookkeeper.proto.BookieProtocol.FLAG_NONE);
+                }, null, BookieProtocol.FLAG_NONE);
                 try {
-                    out.add(new Replica(bookie.toString(), copy.get(30, java.util.concurrent.TimeUnit.SECONDS), null));
+                    out.add(new Replica(bookie.toString(), copy.get(30, TimeUnit.SECONDS), null));
                 } catch (InterruptedException e) {
                     throw interrupted(e);
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     Throwable why = e instanceof ExecutionException ? e.getCause() : e;
                     out.add(new Replica(bookie.toString(), null, why.toString()));
                 }

@@ -3,6 +3,7 @@ package io.ledgerkv.meta.zookeeper;
 import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ClusterUnavailableException;
+import io.ledgerkv.api.ConfigFile;
 import io.ledgerkv.meta.ZkException;
 import io.ledgerkv.meta.ZkNodes;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ public final class CuratorNodes implements ZkNodes {
         try {
             if (!zk.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ClusterUnavailableException("cannot reach ZooKeeper at " + config.connectString()
-                        + " within connectTimeout=" + io.ledgerkv.api.ConfigFile.format(config.connectTimeout()) + ZkClients.hint(config));
+                        + " within connectTimeout=" + ConfigFile.format(config.connectTimeout()) + ZkClients.hint(config));
             }
             // A first round trip: a server that refuses this client's login says so here.
             zk.checkExists().forPath("/");

@@ -2,9 +2,14 @@ package io.ledgerkv.meta.zookeeper;
 
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.api.ClusterUnavailableException;
+import io.ledgerkv.api.ConfigFile;
+import io.ledgerkv.api.InvalidConfigException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
 import org.apache.zookeeper.ClientCnxnSocketNetty;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -52,7 +57,7 @@ public final class ZkClients {
             }
         }
         if (cc.zkSaslLoginContext() != null) {
-            javax.security.auth.login.AppConfigurationEntry[] login = checkLoginContext(cc.zkSaslLoginContext());
+            AppConfigurationEntry[] login = checkLoginContext(cc.zkSaslLoginContext());
             z.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "true");
             z.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, cc.zkSaslLoginContext());
             // ZooKeeper 3.9 runs clients in "FIPS mode" unless told otherwise, and then silently skips
@@ -60,7 +65,7 @@ public final class ZkClients {
             // ZooKeeper's DigestLoginModule asks for DIGEST-MD5, so this client turns FIPS mode off for
             // itself, unless the JVM sets zookeeper.fips-mode explicitly.
             String fips = "zookeeper.fips-mode";
-            if (System.getProperty(fips) == null && java.util.Arrays.stream(login)
+            if (System.getProperty(fips) == null && Arrays.stream(login)
                     .anyMatch(e -> e.getLoginModuleName().equals("org.apache.zookeeper.server.auth.DigestLoginModule"))) {
                 z.setProperty(fips, "false");
             }
@@ -69,18 +74,18 @@ public final class ZkClients {
     }
 
     /** Refuses a JAAS login section the JVM's JAAS configuration does not have, naming where it looked. */
-    static javax.security.auth.login.AppConfigurationEntry[] checkLoginContext(String name) {
-        javax.security.auth.login.AppConfigurationEntry[] entries;
+    static AppConfigurationEntry[] checkLoginContext(String name) {
+        AppConfigurationEntry[] entries;
         String file = System.getProperty("java.security.auth.login.config");
         String source = "the JAAS configuration (" + (file == null ? "no -Djava.security.auth.login.config given"
                 : "java.security.auth.login.config=" + file) + ")";
         try {
-            entries = javax.security.auth.login.Configuration.getConfiguration().getAppConfigurationEntry(name);
+            entries = Configuration.getConfiguration().getAppConfigurationEntry(name);
         } catch (SecurityException | IllegalArgumentException e) {
-            throw new io.ledgerkv.api.InvalidConfigException("zkSaslLoginContext", "cannot read " + source + ": " + e.getMessage());
+            throw new InvalidConfigException("zkSaslLoginContext", "cannot read " + source + ": " + e.getMessage());
         }
         if (entries == null || entries.length == 0) {
-            throw new io.ledgerkv.api.InvalidConfigException("zkSaslLoginContext", source + " has no login section '" + name + "'");
+            throw new InvalidConfigException("zkSaslLoginContext", source + " has no login section '" + name + "'");
         }
         return entries;
     }
@@ -117,7 +122,7 @@ public final class ZkClients {
             if (!connected.await(cc.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 zk.close();
                 throw new ClusterUnavailableException("BookKeeper's metadata client cannot reach ZooKeeper at " + cc.connectString()
-                        + " within connectTimeout=" + io.ledgerkv.api.ConfigFile.format(cc.connectTimeout()) + hint(cc));
+                        + " within connectTimeout=" + ConfigFile.format(cc.connectTimeout()) + hint(cc));
             }
             return zk;
         } catch (InterruptedException e) {
