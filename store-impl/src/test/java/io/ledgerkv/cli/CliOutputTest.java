@@ -3,17 +3,18 @@ package io.ledgerkv.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.meta.Json;
 import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.CliRun.Result;
+import io.ledgerkv.testing.ClusterExtension;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -22,24 +23,19 @@ import picocli.CommandLine;
  * names docs/cli-output.md lists, tables have a header row, and text stays what it was.
  */
 class CliOutputTest {
-    private static LocalCluster cluster;
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3);
     @TempDir
     static Path tmp;
     private static Path password;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = LocalCluster.start(3);
+    static void password() throws IOException {
         password = Files.writeString(tmp.resolve("pw"), "out-secret\n");
     }
 
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
-
     private static Result run(String... args) {
-        return CliRun.against(cluster.connectString(), password, args);
+        return CliRun.against(CLUSTER.connectString(), password, args);
     }
 
     @SuppressWarnings("unchecked")
