@@ -321,7 +321,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             reader.close();
         }
         StoreMetrics metrics = metrics(client, name, cfg, role);
-        long replayedTxns = rs.transactions() - (reader.checkpoint() == null ? 0 : reader.checkpoint().txnSeq());
+        long replayedTxns = rs.transactions() - reader.checkpointTxnSeq();
         metrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), replayedTxns);
         if (role != Role.WRITER) {
             return new BookKeeperStore(client, name, cfg, role, meta, ledgers, dicts, checkpoints, index, null, null, hooks, rs,
@@ -1232,7 +1232,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 reader.close();
                 reader = fromNewestCheckpoint();
                 entriesBefore = 0;
-                seqBefore = reader.checkpoint() == null ? 0 : reader.checkpoint().txnSeq();
+                seqBefore = reader.checkpointTxnSeq();
                 standbyResyncs.incrementAndGet();
                 recovered = reader.catchUp(list.value(), LogReader.Mode.RECOVER);
             }

@@ -98,6 +98,11 @@ final class LogReader implements AutoCloseable {
         return checkpoint;
     }
 
+    /** The last transaction the loaded checkpoint holds, or 0 without one: what replay starts after. */
+    long checkpointTxnSeq() {
+        return checkpoint == null ? 0 : checkpoint.txnSeq();
+    }
+
     List<String> fallbacks() {
         return fallbacks;
     }
