@@ -95,6 +95,7 @@ class BackupRestoreTest {
         assertThat(m.chunks()).hasSize(written.chunks());
         assertThat(m.meta()).containsKey("ackQuorum").doesNotContainKey("ledgerPassword");
 
+        ClusterExtension.needsRealCluster("a second cluster to restore into");
         try (LocalCluster other = LocalCluster.start(3);
              DefaultLedgerKv c2 = DefaultLedgerKv.connect(other.clientConfig().build())) {
             StoreConfig otherSecret = cfg().toBuilder().ledgerPassword("another-clusters-secret").build();

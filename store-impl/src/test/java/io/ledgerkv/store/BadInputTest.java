@@ -42,7 +42,7 @@ class BadInputTest {
 
     @BeforeAll
     static void connect() {
-        kv = LedgerKv.connect(CLUSTER.clientConfig().build());
+        kv = CLUSTER.connectForClass();
     }
 
     @AfterAll
@@ -149,7 +149,7 @@ class BadInputTest {
     @Test
     void aZooKeeperWithoutBookKeeperIsNamedAsSuch() {
         ClientConfig cc = CLUSTER.clientConfig().ledgersRootPath("/not-bookkeeper").build();
-        assertThatThrownBy(() -> LedgerKv.connect(cc))
+        assertThatThrownBy(() -> CLUSTER.connect(cc))
                 .isInstanceOf(ClusterUnavailableException.class)
                 .hasMessageContaining("no BookKeeper metadata at /not-bookkeeper");
     }

@@ -13,8 +13,6 @@ import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.StoreStatus;
-import io.ledgerkv.cluster.LocalCluster;
-import io.ledgerkv.meta.zookeeper.CuratorNodes;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
@@ -110,10 +108,10 @@ class FencingTest {
     void anExpiredZooKeeperSessionFencesTheWriter() throws Exception {
         String name = freshName("expire");
         StoreConfig cfg = config().build();
-        try (DefaultLedgerKv a = DefaultLedgerKv.connect(CLUSTER.clientConfig().sessionTimeout(Duration.ofSeconds(4)).build())) {
+        try (DefaultLedgerKv a = CLUSTER.connect(CLUSTER.clientConfig().sessionTimeout(Duration.ofSeconds(4)).build())) {
             BookKeeperStore s = a.open(name, cfg, WriterHooks.NONE);
             s.put(b("k"), b("v"));
-            LocalCluster.expireSession(CLUSTER.connectString(), CuratorNodes.zooKeeperOf(a.nodes()));
+            CLUSTER.expireSession(a);
             await().atMost(Duration.ofSeconds(30)).until(() -> s.writerFailure() instanceof StoreFencedException);
             assertThatThrownBy(() -> s.put(b("k2"), b("v"))).isInstanceOf(StoreFencedException.class)
                     .hasMessageContaining("session");

@@ -33,7 +33,7 @@ class RefusalTest {
 
     @BeforeAll
     static void connect() {
-        kv = LedgerKv.connect(CLUSTER.clientConfig().build());
+        kv = CLUSTER.connectForClass();
     }
 
     @AfterAll
@@ -79,7 +79,7 @@ class RefusalTest {
     @Test
     void aQuorumTheClusterCannotServeNeitherFencesTheWriterNorWaits() {
         String name = freshName("quorum");
-        try (KvStore live = kv.open(name, config().build()); LedgerKv other = LedgerKv.connect(CLUSTER.clientConfig().build())) {
+        try (KvStore live = kv.open(name, config().build()); LedgerKv other = CLUSTER.connect()) {
             live.put(b("k"), b("v"));
             assertThatThrownBy(() -> other.open(name, config().quorum(4, 3, 2).build()))
                     .isInstanceOf(ClusterUnavailableException.class)

@@ -41,7 +41,7 @@ class StoreOperationsTest {
 
     @BeforeAll
     static void connect() {
-        kv = LedgerKv.connect(CLUSTER.clientConfig().build());
+        kv = CLUSTER.connectForClass();
     }
 
     @AfterAll
