@@ -294,6 +294,9 @@ public final class DefaultLedgerKv implements LedgerKv {
 
     /** Point-in-time copy: {@code source} as of {@code asOf} becomes a new store {@code target} on this cluster. */
     public BackupSummary copyStore(String source, AsOf asOf, String target, StoreConfig cfg) {
+        checkOpen();
+        checkName(source);
+        checkName(target); // before the source is read, not after
         Path tmp = null;
         try {
             tmp = Files.createTempFile("ledgerkv-copy-", ".lkvbak");

@@ -305,46 +305,7 @@ public final class Committer {
 
     private void run() {
         try {
-            while (failure == null) {
-                if (rollRequested) {
-                    rollRequested = false;
-                    rollAfterFailure();
-                    continue;
-                }
-                if (current.bytes >= cfg.ledgerRollBytes()) {
-                    roll("ledger reached " + current.bytes + " bytes");
-                    continue;
-                }
-                PendingTxn first = carry != null ? carry : queue.take();
-                carry = null;
-                if (first == WAKE) {
-                    continue;
-                }
-                if (first == STOP) {
-                    stopGracefully();
-                    return;
-                }
-                if (first.control != null) {
-                    first.control.run();
-                    continue;
-                }
-                if (first.deferred != null) {
-                    inHand = List.of(first); // failed, not lost, if the committer stops while resolving it
-                    boolean write = resolve(first);
-                    inHand = List.of();
-                    if (!write) {
-                        continue;
-                    }
-                }
-                if (first.size() > cfg.maxBatchBytes()) {
-                    inHand = List.of(first);
-                    writeLarge(first);
-                } else {
-                    inHand = collect(first);
-                    writeBatch(inHand);
-                }
-                inHand = List.of();
-            }
+            loop();
         } catch (InterruptedException e) {
             if (!crashed) {
                 fail(new StoreClosedException("store '" + store + "': committer interrupted"));
@@ -354,18 +315,63 @@ public final class Committer {
         } catch (Throwable t) {
             LOG.error("store '{}': committer failed", store, t);
             fail(new StoreFailedException("store '" + store + "': committer failed: " + t, t));
-        } finally {
-            LedgerKvException f = failure != null ? failure : new StoreClosedException("store '" + store + "': committer stopped");
-            for (PendingTxn t : inHand) {
-                finish(t, null, f); // no-op for those already finished through their entry
+        }
+        // Not a finally block: every throwable is caught above, and one copy of this code (a finally
+        // is compiled once per exit path) is one thing to test.
+        LedgerKvException f = failure != null ? failure : new StoreClosedException("store '" + store + "': committer stopped");
+        for (PendingTxn t : inHand) {
+            finish(t, null, f); // no-op for those already finished through their entry
+        }
+        PendingTxn c = carry;
+        carry = null;
+        if (c != null && c != WAKE && c != STOP) {
+            finish(c, null, f);
+        }
+        exited = true;
+        failQueued(f);
+    }
+
+    /** The committer thread's loop: returns after a graceful stop or once the writer has failed. */
+    private void loop() throws InterruptedException {
+        while (failure == null) {
+            if (rollRequested) {
+                rollRequested = false;
+                rollAfterFailure();
+                continue;
             }
-            PendingTxn c = carry;
+            if (current.bytes >= cfg.ledgerRollBytes()) {
+                roll("ledger reached " + current.bytes + " bytes");
+                continue;
+            }
+            PendingTxn first = carry != null ? carry : queue.take();
             carry = null;
-            if (c != null && c != WAKE && c != STOP) {
-                finish(c, null, f);
+            if (first == WAKE) {
+                continue;
             }
-            exited = true;
-            failQueued(f);
+            if (first == STOP) {
+                stopGracefully();
+                return;
+            }
+            if (first.control != null) {
+                first.control.run();
+                continue;
+            }
+            if (first.deferred != null) {
+                inHand = List.of(first); // failed, not lost, if the committer stops while resolving it
+                boolean write = resolve(first);
+                inHand = List.of();
+                if (!write) {
+                    continue;
+                }
+            }
+            if (first.size() > cfg.maxBatchBytes()) {
+                inHand = List.of(first);
+                writeLarge(first);
+            } else {
+                inHand = collect(first);
+                writeBatch(inHand);
+            }
+            inHand = List.of();
         }
     }
 

@@ -39,11 +39,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -296,6 +298,60 @@ class CommitterTest {
         c.start(null);
         await(first);
         assertThat(await(put(c, "b", filled(1500, 2)))).as("room again once the first committed").isNotNull();
+    }
+
+    /** Holds every add acknowledgement (the simulation delivers them on {@code delivery}) until the returned latch opens. */
+    private CountDownLatch holdAcks() {
+        CountDownLatch release = new CountDownLatch(1);
+        delivery.execute(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return release;
+    }
+
+    private double outstandingBytes() {
+        return registry.get("ledgerkv.outstanding").gauge().value();
+    }
+
+    @Test
+    void theBytesSentAndNotYetAcknowledgedStayWithinMaxInflightBytes() throws Exception {
+        // Records of about 910 bytes: one per entry (maxBatchBytes 1,024), four fit in the window.
+        Committer c = committer(config().maxInflightBytes(4096).build());
+        c.start(null);
+        CountDownLatch release = holdAcks();
+        List<CompletableFuture<Lsn>> f = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            f.add(put(c, "k" + i, filled(900, i)));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outstandingBytes() > 4096 - 1000);
+        Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> outstandingBytes() <= 4096 && f.stream().noneMatch(CompletableFuture::isDone));
+        release.countDown();
+        for (int i = 0; i < 12; i++) {
+            assertThat(await(f.get(i))).isEqualTo(new Lsn(1, i, 0));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outstandingBytes() == 0);
+    }
+
+    @Test
+    void aStopThatCannotFinishInTimeFailsWhatIsLeftAndSaysSo() throws Exception {
+        Committer c = committer(config().build());
+        c.start(null);
+        CountDownLatch release = holdAcks();
+        CompletableFuture<Lsn> a = put(c, "a", "1");
+        try {
+            assertThat(c.shutdown(Duration.ofMillis(200))).as("not a clean stop").isFalse();
+            assertThat(failureOf(a)).isInstanceOf(StoreClosedException.class)
+                    .hasMessageContaining("closed before its commits finished within 200ms");
+            assertThat(c.failure()).isInstanceOf(StoreClosedException.class);
+        } finally {
+            release.countDown();
+        }
+        assertThat(meta.readLedgers().value().last().state()).as("not recorded as closed").isEqualTo(LedgerRef.State.OPEN);
     }
 
     @Test

@@ -1,0 +1,56 @@
+package io.ledgerkv.store;
+
+import static io.ledgerkv.testing.Bytes.b;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.sim.FaultPlan;
+import io.ledgerkv.sim.SimCluster;
+import io.ledgerkv.txn.WriterHooks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Deleting a store deletes every ledger it owned (WAL ledgers, checkpoint ledgers) and its
+ * metadata, and touches no other store's; on the simulated cluster, which can list every ledger.
+ */
+class DeleteStoreTest {
+    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
+
+    @AfterEach
+    void close() {
+        cluster.close();
+    }
+
+    @Test
+    void deletingAStoreDeletesEveryLedgerItOwnedAndNoOtherStoresLedgers() {
+        StoreConfig cfg = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
+                .checkpointRetention(2).build();
+        try (DefaultLedgerKv c = cluster.connect(SimCluster.clientConfig().build())) {
+            BookKeeperStore other = c.open("other", cfg, WriterHooks.NONE);
+            other.put(b("k"), b("v"));
+            other.close();
+            var otherLedgers = cluster.bookKeeper().ledgerIds();
+
+            BookKeeperStore s = c.open("doomed", cfg, WriterHooks.NONE);
+            s.put(b("a"), b("1"));
+            s.checkpoint();
+            s.put(b("b"), b("2"));
+            s.checkpoint();
+            s.close();
+            s = c.open("doomed", cfg, WriterHooks.NONE); // a second WAL ledger
+            s.put(b("c"), b("3"));
+            s.close();
+            assertThat(cluster.bookKeeper().ledgerIds()).hasSizeGreaterThan(otherLedgers.size() + 3);
+
+            c.deleteStore("doomed", cfg);
+            assertThat(c.exists("doomed")).isFalse();
+            assertThat(c.listStores()).containsExactly("other");
+            assertThat(cluster.bookKeeper().ledgerIds()).as("only the other store's ledgers are left")
+                    .containsExactlyInAnyOrderElementsOf(otherLedgers);
+            try (var r = c.openReadOnly("other", cfg)) {
+                assertThat(r.get(b("k"))).isEqualTo(b("v"));
+            }
+        }
+    }
+}
