@@ -276,6 +276,11 @@ public final class Committer {
         return storedBytes.get();
     }
 
+    /** Transactions queued and not yet taken by the committer thread (for tests that need it idle). */
+    int queued() {
+        return queue.size();
+    }
+
     /** WAL entries this committer wrote and had acknowledged (not counting replayed ones). */
     public long entriesWritten() {
         return entriesApplied.get();

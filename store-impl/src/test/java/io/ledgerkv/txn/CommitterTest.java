@@ -14,6 +14,7 @@ import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.api.StoreFailedException;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.codec.Codec;
 import io.ledgerkv.codec.CodecType;
@@ -45,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -354,6 +356,72 @@ class CommitterTest {
         assertThat(meta.readLedgers().value().last().state()).as("not recorded as closed").isEqualTo(LedgerRef.State.OPEN);
     }
 
+    /** Bookies that take adds and never answer: the stall bound is 2 x 100 ms + 200 ms here. */
+    private Throwable stalls(StoreConfig cfg, Function<Committer, CompletableFuture<?>> work) throws Exception {
+        client = CLIENT.toBuilder().addEntryTimeout(Duration.ofMillis(100)).operationTimeout(Duration.ofMillis(200)).build();
+        Committer c = committer(cfg);
+        c.start(null);
+        CountDownLatch release = holdAcks();
+        try {
+            Throwable t = failureOf(work.apply(c));
+            assertThat(t).isInstanceOf(StoreFailedException.class).hasMessageContaining("no add was acknowledged or failed for 400 ms");
+            assertThat(c.failure()).isSameAs(t);
+            return t;
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aWriterWaitingForRoomFromBookiesThatNeverAnswerFailsAfterTheStallBound() throws Exception {
+        assertThat(stalls(config().maxInflightBytes(2048).build(), c -> {
+            put(c, "a", filled(900, 1));
+            put(c, "b", filled(900, 2));
+            return put(c, "c", filled(900, 3)); // no room until a or b is answered
+        })).hasMessageContaining("waiting for room in the in-flight window");
+    }
+
+    @Test
+    void aConditionalCommitBehindEntriesThatAreNeverAnsweredFailsAfterTheStallBound() throws Exception {
+        assertThat(stalls(config().build(), c -> {
+            put(c, "a", "1");
+            return conditional(c, puts("b", b("2")), "a", Condition.valueEquals(b("1")));
+        })).hasMessageContaining("waiting to resolve a conditional transaction");
+    }
+
+    @Test
+    void aRollBehindEntriesThatAreNeverAnsweredFailsAfterTheStallBound() throws Exception {
+        assertThat(stalls(config().ledgerRollBytes(1024).build(), c -> {
+            put(c, "a", filled(1100, 1)); // fills the ledger: the next transaction waits for a roll
+            return put(c, "b", "2");
+        })).hasMessageContaining("before rolling");
+    }
+
+    @Test
+    void aStopWithEntriesThatAreNeverAnsweredFailsAfterTheStallBound() throws Exception {
+        assertThat(stalls(config().build(), c -> {
+            CompletableFuture<Lsn> a = put(c, "a", "1");
+            try {
+                assertThat(c.shutdown(Duration.ofSeconds(10))).as("not a clean stop").isFalse();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return a;
+        })).hasMessageContaining("closing with entries in flight");
+    }
+
+    @Test
+    void aLingeringCommitterWaitsForMoreTransactionsToShareTheEntry() throws Exception {
+        Committer c = committer(config().lingerMicros(1_000_000).build());
+        c.start(null);
+        CompletableFuture<Lsn> a = put(c, "a", "1");
+        // The committer took a and waits up to a second for company before writing it.
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> c.queued() == 0);
+        CompletableFuture<Lsn> bb = put(c, "b", "2");
+        assertThat(List.of(await(a), await(bb))).containsExactly(new Lsn(1, 0, 0), new Lsn(1, 0, 1));
+        assertThat(c.entriesWritten()).isEqualTo(1);
+    }
+
     @Test
     void aGracefulStopCommitsWhatWasQueuedAndRecordsTheLastLedgerClosed() throws Exception {
         Committer c = committer(config().build());
@@ -485,5 +553,8 @@ class CommitterTest {
     void productionHooksBreakNothing() {
         assertThat(WriterHooks.NONE.ackBeforeQuorum()).isFalse();
         assertThat(WriterHooks.NONE.applyPartsOnReplay()).isFalse();
+        assertThat(WriterHooks.NONE.ackInFlightWhenFenced()).isFalse();
+        assertThat(WriterHooks.NONE.cursorFollowsOlderLac()).isFalse();
+        assertThat(WriterHooks.NONE.loseFromLog(1)).isFalse();
     }
 }
