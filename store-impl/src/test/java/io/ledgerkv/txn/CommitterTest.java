@@ -374,11 +374,19 @@ class CommitterTest {
 
     @Test
     void aWriterWaitingForRoomFromBookiesThatNeverAnswerFailsAfterTheStallBound() throws Exception {
-        assertThat(stalls(config().maxInflightBytes(2048).build(), c -> {
+        List<CompletableFuture<Lsn>> behind = new ArrayList<>();
+        Throwable t = stalls(config().maxInflightBytes(2048).build(), c -> {
             put(c, "a", filled(900, 1));
             put(c, "b", filled(900, 2));
-            return put(c, "c", filled(900, 3)); // no room until a or b is answered
-        })).hasMessageContaining("waiting for room in the in-flight window");
+            CompletableFuture<Lsn> third = put(c, "c", filled(900, 3)); // no room until a or b is answered
+            behind.add(put(c, "d", filled(900, 4))); // taken by the committer as the next batch's first
+            behind.add(put(c, "e", filled(900, 5))); // still queued when the writer fails
+            return third;
+        });
+        assertThat(t).hasMessageContaining("waiting for room in the in-flight window");
+        for (CompletableFuture<Lsn> f : behind) {
+            assertThat(failureOf(f)).as("a transaction behind it fails with the writer, it is not left pending").isSameAs(t);
+        }
     }
 
     @Test
@@ -420,6 +428,27 @@ class CommitterTest {
         CompletableFuture<Lsn> bb = put(c, "b", "2");
         assertThat(List.of(await(a), await(bb))).containsExactly(new Lsn(1, 0, 0), new Lsn(1, 0, 1));
         assertThat(c.entriesWritten()).isEqualTo(1);
+    }
+
+    @Test
+    void everyFinishedTransactionGivesItsBytesBackToThePendingBudget() throws Exception {
+        // Room for two 1 KB transactions at a time, and no waiting for more: a commit whose bytes were
+        // never given back would make every later one fail with "commit blocked".
+        Committer c = committer(config().maxKeyBytes(100).maxTxnBytes(2048).maxPendingBytes(2048).maxBlock(Duration.ofMillis(1)).build());
+        c.start(null);
+        for (int i = 0; i < 20; i++) {
+            await(put(c, "k" + i, filled(1000, i)));
+        }
+        // Conditions only, all holding: nothing is written, and the bytes still come back.
+        List<Mutation> none = List.of();
+        for (int i = 0; i < 20; i++) {
+            Deferred check = new Deferred(List.of(Map.entry(b("k0"), Condition.valueEquals(filled(1000, 0)))),
+                    new TreeMap<>(Arrays::compareUnsigned));
+            await(c.enqueue(none, 1000, check)); // a nominal 1,000 bytes, so that a leak would show
+        }
+        assertThat(failureOf(conditional(c, puts("k0", b("x")), "k0", Condition.absent())))
+                .isInstanceOf(ConditionFailedException.class);
+        assertThat(await(put(c, "last", filled(1000, 99)))).as("still room after a failed condition").isNotNull();
     }
 
     @Test
