@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Lists every mutant of the txn and wal packages that survived (or that no test reached) in a PIT
 mutations.csv, with the source line it changed and a verdict: why no test kills it, or that it is
-a gap. Usage: classify.py mutations-<commit>.csv <commit> > survivors-txn-wal.md
+a gap. Usage: classify.py mutations-<commit>.csv <commit> [later.csv <later-commit>] > survivors-txn-wal.md
+With a later run (e.g. a targeted one over Committer), a mutant of the same method, mutator and
+source text that the later run killed is marked "killed at <later-commit>" with the killing test.
 
 Verdicts (the first rule whose method and source text match wins; order matters):
   equivalent  - no caller can observe the change (reason given)
@@ -85,18 +87,42 @@ def verdict(cls, method, text):
             return v, why
     return 'gap', 'no test kills it; none of the reasons above applies'
 
+def source(commit, cls, cache):
+    f = 'store-impl/src/main/java/' + cls.split('$')[0].replace('.', '/') + '.java'
+    if (commit, f) not in cache:
+        cache[(commit, f)] = subprocess.run(['git', 'show', commit + ':' + f], capture_output=True, text=True,
+                                            check=True).stdout.split('\n')
+    return cache[(commit, f)]
+
+
+def later_kills(path, commit, cache):
+    """(class, method, mutator, source text) -> killing test, for mutants the later run killed."""
+    kills = {}
+    for r in csv.reader(open(path)):
+        if len(r) < 7 or r[5] not in ('KILLED', 'TIMED_OUT'):
+            continue
+        text = source(commit, r[1], cache)[int(r[4]) - 1].strip()
+        test = r[6].split('[method:')[-1].rstrip(')]') if '[method:' in r[6] else r[6]
+        kills[(r[1], r[3], r[2], text)] = test or r[5]
+    return kills
+
+
 def main():
     path, commit = sys.argv[1], sys.argv[2]
     src = {}
+    later = later_kills(sys.argv[3], sys.argv[4], src) if len(sys.argv) > 4 else {}
+    later_commit = sys.argv[4] if len(sys.argv) > 4 else None
     out = []
     for r in csv.reader(open(path)):
         if len(r) < 6 or r[1].split('.')[2] not in ('txn', 'wal') or r[5] not in ('SURVIVED', 'NO_COVERAGE'):
             continue
-        f = 'store-impl/src/main/java/' + r[1].split('$')[0].replace('.', '/') + '.java'
-        if f not in src:
-            src[f] = subprocess.run(['git', 'show', commit + ':' + f], capture_output=True, text=True, check=True).stdout.split('\n')
-        text = src[f][int(r[4]) - 1].strip()
-        v, why = verdict(r[1], r[3], text)
+        text = source(commit, r[1], src)[int(r[4]) - 1].strip()
+        method = 'loop' if r[3] == 'run' and later_commit else r[3]
+        killer = later.get((r[1], r[3], r[2], text)) or later.get((r[1], method, r[2], text))
+        if killer:
+            v, why = 'killed at ' + later_commit, 'by ' + killer
+        else:
+            v, why = verdict(r[1], r[3], text)
         out.append((r[1].replace('io.ledgerkv.', ''), r[3], int(r[4]), r[2].split('.')[-1].replace('Mutator', ''),
                     r[5], v, why, text))
     counts = {}
