@@ -1,0 +1,39 @@
+package io.ledgerkv.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * One short comparison end to end: a 3-node KRaft cluster of real broker processes and a
+ * LocalCluster, 3,000 updates of 100 B JSON values through a Kafka Streams task and a ledgerkv
+ * task, then one failover each (1,000 keys, 2,000 updates; the task process is SIGKILLed and a
+ * replacement with an empty state directory must serve every key with its last value).
+ */
+class PeerBenchSmokeTest {
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void oneShortComparisonOfBothSystems(@TempDir Path out) throws Exception {
+        PeerBench bench = new PeerBench();
+        int rc = new CommandLine(bench).execute("--out", out.toString(), "--repeats", "1", "--updates", "3000", "--throughput-keys", "1000",
+                "--value-bytes", "100", "--shapes", "json", "--kafka-flush", "default", "--failover-keys", "1000", "--history-factor", "2",
+                "--timeout-s", "90");
+
+        assertThat(rc).isZero();
+        assertThat(bench.throughput).extracting(PeerBench.ThroughputRow::system).containsExactlyInAnyOrder("ledgerkv", "kafka-streams");
+        assertThat(bench.throughput).allSatisfy(r -> assertThat(r.updatesPerS()).isPositive());
+        // Each failover row exists only if the replacement read all 1,000 keys with their final values.
+        assertThat(bench.failover).extracting(PeerBench.FailoverRow::system).containsExactlyInAnyOrder("ledgerkv", "kafka-streams");
+        assertThat(bench.failover).allSatisfy(r -> assertThat(r.servedMsFromLaunch()).isPositive());
+        assertThat(Files.readAllLines(out.resolve("throughput.csv"))).hasSize(3);
+        assertThat(Files.readAllLines(out.resolve("failover.csv"))).hasSize(3);
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("ledgerkv ÷ Kafka Streams");
+    }
+}
