@@ -130,6 +130,18 @@ final class KafkaCluster implements AutoCloseable {
     private void awaitBrokers(int n, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
+        // First the listeners (an Admin client would log a warning per refused connection meanwhile).
+        for (Node nd : nodes) {
+            while (!accepts(nd.port)) {
+                if (!nd.jvm[0].isAlive()) {
+                    throw new IllegalStateException("broker " + nd.id + " exited at start; log " + nd.jvm[0].log() + ":\n" + tail(nd.jvm[0].log()));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("broker " + nd.id + " not listening within " + timeout);
+                }
+                TimeUnit.MILLISECONDS.sleep(100); // harness polling, bounded by the deadline
+            }
+        }
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
                 for (Node nd : nodes) {
@@ -149,6 +161,15 @@ final class KafkaCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("not all " + n + " brokers registered within " + timeout, last);
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String tail(Path log) {

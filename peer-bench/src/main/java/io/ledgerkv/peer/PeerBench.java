@@ -3,7 +3,6 @@ package io.ledgerkv.peer;
 import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.cluster.LocalCluster;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +14,9 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -282,6 +283,9 @@ public final class PeerBench implements Callable<Integer> {
             List<String> topics = new ArrayList<>(List.of(topic));
             if (streams) {
                 topics.add(id + "-" + TaskMain.STORE + "-changelog");
+                // The killed task is a static member until its session times out: remove it, then the group.
+                admin.removeMembersFromConsumerGroup(id, new RemoveMembersFromConsumerGroupOptions(
+                        List.of(new MemberToRemove(id + "-task-0")))).all().get(30, TimeUnit.SECONDS);
                 admin.deleteConsumerGroups(List.of(id)).all().get(30, TimeUnit.SECONDS);
             }
             admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);

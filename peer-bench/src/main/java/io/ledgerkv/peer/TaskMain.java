@@ -191,7 +191,7 @@ public final class TaskMain implements Callable<Integer> {
         streams.start();
         signal("STARTED " + t0);
         if (!serve) {
-            return; // processes until killed; the harness watches the committed input offset
+            new CountDownLatch(1).await(); // processes until killed; the harness watches the committed input offset
         }
         if (!running.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("Streams not RUNNING within 5 minutes");
