@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberToRemove;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -283,9 +285,16 @@ public final class PeerBench implements Callable<Integer> {
             List<String> topics = new ArrayList<>(List.of(topic));
             if (streams) {
                 topics.add(id + "-" + TaskMain.STORE + "-changelog");
-                // The killed task is a static member until its session times out: remove it, then the group.
-                admin.removeMembersFromConsumerGroup(id, new RemoveMembersFromConsumerGroupOptions(
-                        List.of(new MemberToRemove(id + "-task-0")))).all().get(30, TimeUnit.SECONDS);
+                // A killed task is a static member until its session times out: remove it, then the group. A task that
+                // closed cleanly has left already (UnknownMemberId), which must not keep the topics from being deleted.
+                try {
+                    admin.removeMembersFromConsumerGroup(id, new RemoveMembersFromConsumerGroupOptions(
+                            List.of(new MemberToRemove(id + "-task-0")))).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownMemberIdException)) {
+                        throw e;
+                    }
+                }
                 admin.deleteConsumerGroups(List.of(id)).all().get(30, TimeUnit.SECONDS);
             }
             admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
