@@ -105,6 +105,12 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Writes one line to the process's standard input (how the harness tells a standby to take over). */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     String name() {
         return name;
     }

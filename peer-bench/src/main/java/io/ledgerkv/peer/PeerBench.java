@@ -1,7 +1,9 @@
 package io.ledgerkv.peer;
 
 import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.cluster.LocalCluster;
+import io.ledgerkv.cluster.MultiProcessCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
@@ -31,8 +34,9 @@ import picocli.CommandLine.Option;
 
 /**
  * ledgerkv side by side with Kafka Streams (RocksDB store, Kafka changelog, exactly-once v2) in
- * one run: a 3-node KRaft Kafka cluster of separate processes and a ledgerkv {@link LocalCluster}
- * (ZooKeeper and 3 bookies, journals fsyncing), the same update stream through both, each task in
+ * one run: a 3-node KRaft Kafka cluster of separate processes and a ledgerkv cluster of separate
+ * processes ({@link MultiProcessCluster}: ZooKeeper and 3 bookies, journals fsyncing; or
+ * {@link LocalCluster} in this JVM), the same update stream through both, each task in
  * a JVM of its own. Writes {@code throughput.csv}, {@code failover.csv} and {@code summary.md} to
  * {@code --out}.
  *
@@ -66,10 +70,19 @@ public final class PeerBench implements Callable<Integer> {
     List<Integer> failoverKeys;
     @Option(names = "--history-factor", split = ",", defaultValue = "2", description = "failover history = factor x keys updates")
     List<Integer> historyFactors;
+    @Option(names = "--failover-cells", split = ",", description = "failover cells as KEYSxFACTOR (history = FACTOR x KEYS updates), "
+            + "e.g. 10000x2,50000x2,50000x8; replaces the --failover-keys x --history-factor grid")
+    List<String> failoverCells;
     @Option(names = "--failover-value-bytes", defaultValue = "100")
     int failoverValueBytes;
-    @Option(names = "--standbys", split = ",", defaultValue = "0", description = "Kafka Streams standby replicas in failover runs (0 only so far)")
+    @Option(names = "--standbys", split = ",", defaultValue = "0,1", description = "failover kinds: 0 = a cold replacement on an empty "
+            + "directory, 1 = a hot standby taking over (Streams: num.standby.replicas=1 on a second member; ledgerkv: a StandbyStore)")
     List<Integer> standbys;
+    @Option(names = "--warmup-rounds", defaultValue = "1", description = "untimed throughput rounds of every system before the repeats")
+    int warmupRounds;
+    @Option(names = "--ledgerkv-cluster", defaultValue = "processes", description = "processes: ZooKeeper and each bookie a JVM of its "
+            + "own, as Kafka's 3 brokers are (like for like); in-process: LocalCluster in this JVM")
+    String ledgerkvCluster;
     @Option(names = "--skip-throughput")
     boolean skipThroughput;
     @Option(names = "--skip-failover")
@@ -78,7 +91,8 @@ public final class PeerBench implements Callable<Integer> {
     int timeoutS;
 
     private KafkaCluster kafka;
-    private LocalCluster bk;
+    private AutoCloseable bk;
+    private String zk;
     private Path work;
     private int runSeq;
     final List<ThroughputRow> throughput = new ArrayList<>();
@@ -94,7 +108,11 @@ public final class PeerBench implements Callable<Integer> {
         }
     }
 
-    record FailoverRow(int repeat, String system, int standbys, Workload w, long servedMsFromLaunch, long servedMsSinceMain) {
+    /**
+     * One failover. {@code servedMs}: with no standby, from launching the replacement process to it serving the full
+     * state; with a hot standby, from the SIGKILL of the task to the standby serving the full state.
+     */
+    record FailoverRow(int repeat, String system, int standbys, Workload w, long servedMs, long servedMsSinceMain) {
     }
 
     public static void main(String[] args) {
@@ -107,10 +125,22 @@ public final class PeerBench implements Callable<Integer> {
         work = Files.createTempDirectory("peer-bench-");
         long t0 = System.nanoTime();
         try {
-            log("starting Kafka (3 KRaft nodes, separate JVMs) and ledgerkv's LocalCluster (ZooKeeper + 3 bookies) under " + work);
+            log("starting Kafka (3 KRaft nodes, separate JVMs) and ledgerkv's cluster (ZooKeeper + 3 bookies, " + ledgerkvCluster + ") under "
+                    + work);
             kafka = KafkaCluster.start(work.resolve("kafka"), 3);
-            bk = LocalCluster.builder().bookies(3).dataDir(work.resolve("bookkeeper"), true).start();
-            log("clusters up in " + ms(t0) + " ms: Kafka " + kafka.bootstrap() + ", ZooKeeper " + bk.connectString());
+            if (ledgerkvCluster.equals("processes")) {
+                MultiProcessCluster c = MultiProcessCluster.start(new MultiProcessCluster.Options(1, 3, work.resolve("bookkeeper"), false));
+                bk = c;
+                zk = c.connectString();
+            } else if (ledgerkvCluster.equals("in-process")) {
+                LocalCluster c = LocalCluster.builder().bookies(3).dataDir(work.resolve("bookkeeper"), true).start();
+                bk = c;
+                zk = c.connectString();
+            } else {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--ledgerkv-cluster: processes or in-process, got "
+                        + ledgerkvCluster);
+            }
+            log("clusters up in " + ms(t0) + " ms: Kafka " + kafka.bootstrap() + ", ledgerkv (" + ledgerkvCluster + ") ZooKeeper " + zk);
             if (!skipThroughput) {
                 runThroughput();
             }
@@ -136,6 +166,17 @@ public final class PeerBench implements Callable<Integer> {
         systems.add("ledgerkv");
         for (String f : kafkaFlush) {
             systems.add("kafka-streams/" + f);
+        }
+        // The brokers, the bookies and this JVM start cold: a first round measured 2-3x slower for Streams than the
+        // next ones. One untimed round of every system on the first workload warms them up; it is logged, not recorded.
+        for (int i = 0; i < warmupRounds; i++) {
+            int vb = valueBytes.get(0);
+            long n = vb >= 1024 ? Math.max(updates / 4, 1000) : updates;
+            Workload w = new Workload((int) Math.min(throughputKeys, n), n, vb, Workload.Shape.parse(shapes.get(0)));
+            for (String sys : systems) {
+                long elapsed = throughputRun(sys, w);
+                log(String.format(Locale.ROOT, "warm-up %-28s %-12s %,d updates in %,d ms (not recorded)", sys, w.label(), w.updates(), elapsed));
+            }
         }
         for (int r = 1; r <= repeats; r++) {
             for (int vb : valueBytes) {
@@ -180,22 +221,43 @@ public final class PeerBench implements Callable<Integer> {
         }
     }
 
-    private void runFailover() throws Exception {
+    /** The failover cells: {@code --failover-cells} if given, else every {@code --failover-keys} x {@code --history-factor}. */
+    List<Workload> failoverWorkloads() {
+        List<Workload> cells = new ArrayList<>();
+        if (failoverCells != null && !failoverCells.isEmpty()) {
+            for (String c : failoverCells) {
+                String[] kf = c.toLowerCase(Locale.ROOT).split("x");
+                if (kf.length != 2) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--failover-cells: want KEYSxFACTOR, e.g. 50000x8; got " + c);
+                }
+                int keys = Integer.parseInt(kf[0].trim());
+                cells.add(new Workload(keys, (long) keys * Integer.parseInt(kf[1].trim()), failoverValueBytes, Workload.Shape.JSON));
+            }
+            return cells;
+        }
         for (int factor : historyFactors) {
             for (int keys : failoverKeys) {
-                Workload w = new Workload(keys, (long) keys * factor, failoverValueBytes, Workload.Shape.JSON);
-                for (int r = 1; r <= repeats; r++) {
-                    List<String> systems = new ArrayList<>(List.of("ledgerkv"));
-                    for (int sb : standbys) {
-                        systems.add("kafka-streams/" + sb);
-                    }
-                    for (int i = 0; i < systems.size(); i++) {
-                        String sys = systems.get((i + r - 1) % systems.size());
-                        FailoverRow row = failoverRun(r, sys, w);
-                        failover.add(row);
-                        log(String.format(Locale.ROOT, "failover repeat %d %-16s %,d keys, %,d updates: serves the full state %,d ms after launch "
-                                + "(%,d ms after main)", r, sys, keys, w.updates(), row.servedMsFromLaunch(), row.servedMsSinceMain()));
-                    }
+                cells.add(new Workload(keys, (long) keys * factor, failoverValueBytes, Workload.Shape.JSON));
+            }
+        }
+        return cells;
+    }
+
+    private void runFailover() throws Exception {
+        List<String> systems = new ArrayList<>();
+        for (int sb : standbys) {
+            systems.add("ledgerkv/" + sb);
+            systems.add("kafka-streams/" + sb);
+        }
+        for (Workload w : failoverWorkloads()) {
+            for (int r = 1; r <= repeats; r++) {
+                for (int i = 0; i < systems.size(); i++) {
+                    String sys = systems.get((i + r - 1) % systems.size());
+                    FailoverRow row = failoverRun(r, sys, w);
+                    failover.add(row);
+                    log(String.format(Locale.ROOT, "failover repeat %d %-16s %,d keys, %,d updates: serves the full state %,d ms after %s "
+                            + "(%,d ms after main)", r, sys, w.keys(), w.updates(), row.servedMs(), row.standbys() > 0 ? "the kill" : "launch",
+                            row.servedMsSinceMain()));
                 }
             }
         }
@@ -203,7 +265,7 @@ public final class PeerBench implements Callable<Integer> {
 
     FailoverRow failoverRun(int repeat, String sys, Workload w) throws Exception {
         boolean streams = sys.startsWith("kafka");
-        int sb = streams ? Integer.parseInt(sys.substring(sys.indexOf('/') + 1)) : 0;
+        int sb = Integer.parseInt(sys.substring(sys.indexOf('/') + 1));
         if (streams) {
             kafka.setFlushEveryMessage(false);
         }
@@ -211,6 +273,9 @@ public final class PeerBench implements Callable<Integer> {
         String topic = "in-" + id;
         preload(topic, w);
         try {
+            if (sb > 0) {
+                return hotStandbyRun(repeat, streams, id, topic, w, sb);
+            }
             try (ChildJvm task = startTask(streams ? "kafka-streams" : "ledgerkv", "load", id, topic, w, sb)) {
                 task.awaitSignal("FIRST", timeout());
                 if (streams) {
@@ -231,10 +296,61 @@ public final class PeerBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The load task with a hot standby beside it (started once the load task has processed its first record, so the
+     * store and the group exist): once every update is durable and the standby holds the last one, SIGKILL the load
+     * task and tell the standby to take over. The time runs from the kill to the standby serving the full state.
+     * Neither side waits to detect the death (Streams' session timeout; whatever watches a ledgerkv writer): the
+     * harness removes the dead static member from the group at once, as an orchestrator that saw the process die would.
+     */
+    private FailoverRow hotStandbyRun(int repeat, boolean streams, String id, String topic, Workload w, int sb) throws Exception {
+        String system = streams ? "kafka-streams" : "ledgerkv";
+        try (ChildJvm task = startTask(system, "load", id, topic, w, sb)) {
+            task.awaitSignal("FIRST", timeout());
+            try (ChildJvm standby = startTask(system, "standby", id, topic, w, sb)) {
+                if (streams) {
+                    awaitCommitted(id, topic, w.updates(), task);
+                } else {
+                    task.awaitSignal("DONE", timeout());
+                }
+                standby.awaitSignal("CAUGHT_UP", timeout());
+                task.kill();
+                long killed = System.nanoTime();
+                if (streams) {
+                    removeStaticMember(id, streamsMember(id, 0), false);
+                }
+                standby.send("TAKEOVER");
+                String served = standby.awaitSignal("SERVED", timeout());
+                long fromKill = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+                return new FailoverRow(repeat, system, sb, w, fromKill, Long.parseLong(served.replaceAll(".*sinceMain=(\\d+).*", "$1")));
+            }
+        }
+    }
+
+    /**
+     * The group.instance.id of task process {@code n}'s one stream thread: Streams suffixes the configured id
+     * ({@code <app>-task-<n>}, {@link TaskMain}) with {@code -<thread index>}, from 1.
+     */
+    static String streamsMember(String app, int n) {
+        return app + "-task-" + n + "-1";
+    }
+
+    /** Removes a static member from the group (a rebalance follows at once); {@code mayBeGone}: one that left already is fine. */
+    private void removeStaticMember(String group, String instanceId, boolean mayBeGone) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(List.of(new MemberToRemove(instanceId))))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!mayBeGone || !(e.getCause() instanceof UnknownMemberIdException)) {
+                throw e;
+            }
+        }
+    }
+
     private ChildJvm startTask(String system, String mode, String id, String topic, Workload w, int sb) throws IOException {
         Path stateDir = Files.createDirectories(work.resolve("task-" + id + "-" + mode)); // empty for every process
         List<String> args = new ArrayList<>(List.of("--system", system, "--mode", mode, "--bootstrap", kafka.bootstrap(), "--topic", topic,
-                "--app", id, "--zk", bk.connectString(), "--state-dir", stateDir.toString(), "--keys", Integer.toString(w.keys()),
+                "--app", id, "--zk", zk, "--state-dir", stateDir.toString(), "--keys", Integer.toString(w.keys()),
                 "--updates", Long.toString(w.updates()), "--value-bytes", Integer.toString(w.valueBytes()), "--shape", w.shape().name(),
                 "--commit-ms", Integer.toString(commitMs), "--codec", codec, "--standbys", Integer.toString(sb)));
         return ChildJvm.start(system + "-" + mode + "-" + id, List.of("-Xmx1g"), TaskMain.class.getName(), args,
@@ -281,28 +397,37 @@ public final class PeerBench implements Callable<Integer> {
     }
 
     private void cleanUp(String id, String topic, boolean streams) {
+        List<String> topics = new ArrayList<>(List.of(topic));
+        if (streams) {
+            topics.add(id + "-" + TaskMain.STORE + "-changelog");
+        }
         try (Admin admin = kafka.admin()) {
-            List<String> topics = new ArrayList<>(List.of(topic));
+            // Topics first: whatever happens to the group, no run leaves its partitions behind on the brokers.
+            admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
             if (streams) {
-                topics.add(id + "-" + TaskMain.STORE + "-changelog");
-                // A killed task is a static member until its session times out: remove it, then the group. A task that
-                // closed cleanly has left already (UnknownMemberId), which must not keep the topics from being deleted.
-                try {
-                    admin.removeMembersFromConsumerGroup(id, new RemoveMembersFromConsumerGroupOptions(
-                            List.of(new MemberToRemove(id + "-task-0")))).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof UnknownMemberIdException)) {
-                        throw e;
+                // A killed task is a static member until its session times out: remove it (and a standby's), then the
+                // group. A member that left already (UnknownMemberId) is fine; the group empties once the rebalance
+                // the removal started completes, so GroupNotEmpty is retried (at most 10 s).
+                removeStaticMember(id, streamsMember(id, 0), true);
+                removeStaticMember(id, streamsMember(id, 1), true);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (true) {
+                    try {
+                        admin.deleteConsumerGroups(List.of(id)).all().get(30, TimeUnit.SECONDS);
+                        break;
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof GroupNotEmptyException) || System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        TimeUnit.MILLISECONDS.sleep(100); // waiting for the group's rebalance; bounded by the deadline
                     }
                 }
-                admin.deleteConsumerGroups(List.of(id)).all().get(30, TimeUnit.SECONDS);
             }
-            admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             log("cleanup of " + id + " incomplete (ignored): " + e);
         }
         if (!streams) {
-            try (LedgerKv kv = LedgerKv.connect(bk.clientConfig().build())) {
+            try (LedgerKv kv = LedgerKv.connect(ClientConfig.builder(zk).build())) {
                 kv.deleteStore(id, io.ledgerkv.api.StoreConfig.builder().ledgerPassword("peer-bench".getBytes()).build());
             } catch (Exception e) {
                 log("cleanup of store " + id + " incomplete (ignored): " + e);

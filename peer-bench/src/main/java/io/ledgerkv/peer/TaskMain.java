@@ -5,9 +5,12 @@ import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.StandbyStore;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.codec.CodecType;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,6 +67,12 @@ import picocli.CommandLine.Option;
  * harness kills it). {@code --mode serve} starts on an empty state directory (Streams restores
  * its changelog; ledgerkv opens the store as its writer: fence the old writer, checkpoint plus WAL
  * tail) and reads every key once, checking each value against {@link Workload#finalValue}.
+ * {@code --mode standby} is a hot standby beside a running load task (Streams: a second group
+ * member holding the standby replica, {@code num.standby.replicas=1}; ledgerkv: a
+ * {@link StandbyStore} tailing the writer): it signals {@code CAUGHT_UP} when it holds the last
+ * update, waits for {@code TAKEOVER} on standard input, takes over (Streams: the rebalance after
+ * the harness removed the dead member; ledgerkv: {@link StandbyStore#promote()}) and serves as
+ * {@code serve} does.
  * Progress goes to stdout as {@code PEER <word> ...} lines ({@link ChildJvm#SIGNAL}).
  */
 @Command(name = "peer-task", mixinStandardHelpOptions = true, description = "One stream task of the peer benchmark.")
@@ -124,10 +133,12 @@ public final class TaskMain implements Callable<Integer> {
         Workload w = new Workload(keys, updates, valueBytes, Workload.Shape.parse(shape));
         try {
             switch (system + "/" + mode) {
-                case "kafka-streams/load", "kafka-streams/serve" -> kafkaStreams(w, mode.equals("serve"));
+                case "kafka-streams/load", "kafka-streams/serve", "kafka-streams/standby" -> kafkaStreams(w);
                 case "ledgerkv/load" -> ledgerkvLoad(w);
                 case "ledgerkv/serve" -> ledgerkvServe(w);
-                default -> throw new IllegalArgumentException("--system kafka-streams|ledgerkv, --mode load|serve; got " + system + " " + mode);
+                case "ledgerkv/standby" -> ledgerkvStandby(w);
+                default -> throw new IllegalArgumentException("--system kafka-streams|ledgerkv, --mode load|serve|standby; got " + system + " "
+                        + mode);
             }
         } catch (Throwable t) {
             t.printStackTrace();
@@ -139,7 +150,7 @@ public final class TaskMain implements Callable<Integer> {
 
     // ---- Kafka Streams --------------------------------------------------------------------------
 
-    private void kafkaStreams(Workload w, boolean serve) throws Exception {
+    private void kafkaStreams(Workload w) throws Exception {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -155,7 +166,8 @@ public final class TaskMain implements Callable<Integer> {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), codec.equals("lz4") ? "lz4" : "none");
         // Static membership: a replacement with the same instance id takes the dead task over at once
         // instead of waiting out the dead member's session (45 s by default).
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), app + "-task-0");
+        // A hot standby is a second member of the group (instance -task-1) holding the standby replica.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), app + (mode.equals("standby") ? "-task-1" : "-task-0"));
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of("min.insync.replicas", "2")));
@@ -190,8 +202,21 @@ public final class TaskMain implements Callable<Integer> {
         long t0 = System.currentTimeMillis();
         streams.start();
         signal("STARTED " + t0);
-        if (!serve) {
+        if (mode.equals("load")) {
             new CountDownLatch(1).await(); // processes until killed; the harness watches the committed input offset
+        }
+        if (mode.equals("standby")) {
+            // Caught up when the standby replica holds the last update's value (a stale-store query reads standby replicas).
+            byte[] lastKey = w.keyOf(w.updates() - 1);
+            awaitCaughtUp(() -> {
+                try {
+                    return w.isFinal(keyIndex(lastKey), streams.store(StoreQueryParameters.fromNameAndType(STORE,
+                            QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).enableStaleStores()).get(Bytes.wrap(lastKey)));
+                } catch (InvalidStateStoreException e) {
+                    return false;
+                }
+            });
+            // The harness has killed the active member and removed it from the group; the rebalance makes this one active.
         }
         if (!running.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("Streams not RUNNING within 5 minutes");
@@ -281,10 +306,49 @@ public final class TaskMain implements Callable<Integer> {
         new CountDownLatch(1).await();
     }
 
+    /**
+     * Signals {@code CAUGHT_UP} once {@code caughtUp} holds (polled every 10 ms, at most 10 minutes), then blocks until the
+     * harness writes {@code TAKEOVER} to standard input; a closed input (the harness is gone) ends the process.
+     */
+    private static void awaitCaughtUp(java.util.function.BooleanSupplier caughtUp) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!caughtUp.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("standby not caught up within 10 minutes");
+            }
+            TimeUnit.MILLISECONDS.sleep(10); // polling the standby's state; bounded by the deadline
+        }
+        signal("CAUGHT_UP " + System.currentTimeMillis());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.equals("TAKEOVER")) {
+                return;
+            }
+        }
+        throw new IllegalStateException("standard input closed before TAKEOVER");
+    }
+
+    /** A hot standby ({@link StandbyStore}) tailing the writer; on TAKEOVER it promotes itself and serves the full state. */
+    private void ledgerkvStandby(Workload w) throws Exception {
+        LedgerKv kv = LedgerKv.connect(ClientConfig.builder(zk).build());
+        StandbyStore standby = kv.openStandby(app, storeConfig());
+        signal("STARTED " + System.currentTimeMillis());
+        byte[] lastKey = w.keyOf(w.updates() - 1);
+        awaitCaughtUp(() -> w.isFinal(keyIndex(lastKey), standby.get(lastKey)));
+        long t0 = System.currentTimeMillis();
+        KvStore store = standby.promote(); // fences the dead writer, recovers its open ledger, applies what the standby had not read
+        serveAll(w, store, t0);
+    }
+
     private void ledgerkvServe(Workload w) throws Exception {
         LedgerKv kv = LedgerKv.connect(ClientConfig.builder(zk).build());
         long t0 = System.currentTimeMillis();
-        KvStore store = kv.open(app, storeConfig());
+        serveAll(w, kv.open(app, storeConfig()), t0);
+    }
+
+    /** Reads every key once, checks each against its final value, and signals {@code SERVED}. */
+    private void serveAll(Workload w, KvStore store, long t0) {
         long opened = System.currentTimeMillis();
         long n = 0;
         long bad = 0;
