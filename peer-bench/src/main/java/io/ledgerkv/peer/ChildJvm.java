@@ -111,6 +111,28 @@ final class ChildJvm implements AutoCloseable {
         process.getOutputStream().flush();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * CPU time (user + system) a process has used so far, from {@code /proc/<pid>/stat} (Linux), in milliseconds;
+     * 0 if it has exited.
+     */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime and stime, fields 14 and 15
+            return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** {@code getconf CLK_TCK}: 100 on Linux on x86-64 and arm64. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
     String name() {
         return name;
     }

@@ -205,6 +205,11 @@ final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /** The nodes' process ids. */
+    List<Long> pids() {
+        return nodes.stream().map(n -> n.jvm[0].pid()).toList();
+    }
+
     int size() {
         return nodes.size();
     }

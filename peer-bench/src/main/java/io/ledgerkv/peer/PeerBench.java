@@ -98,7 +98,16 @@ public final class PeerBench implements Callable<Integer> {
     final List<ThroughputRow> throughput = new ArrayList<>();
     final List<FailoverRow> failover = new ArrayList<>();
 
-    record ThroughputRow(int repeat, String system, String kafkaFlush, Workload w, long elapsedMs) {
+    /** CPU milliseconds used in a timed window by the task process and by the servers (brokers, or ZooKeeper and bookies). */
+    record Cpu(long taskMs, long serverMs) {
+    }
+
+    record ThroughputRow(int repeat, String system, String kafkaFlush, Workload w, long elapsedMs, Cpu cpu) {
+        /** CPU microseconds per update, task and servers together. */
+        double cpuMicrosPerUpdate() {
+            return (cpu.taskMs() + cpu.serverMs()) * 1000.0 / w.updates();
+        }
+
         double updatesPerS() {
             return w.updates() * 1000.0 / elapsedMs;
         }
@@ -129,7 +138,8 @@ public final class PeerBench implements Callable<Integer> {
                     + work);
             kafka = KafkaCluster.start(work.resolve("kafka"), 3);
             if (ledgerkvCluster.equals("processes")) {
-                MultiProcessCluster c = MultiProcessCluster.start(new MultiProcessCluster.Options(1, 3, work.resolve("bookkeeper"), false));
+                MultiProcessCluster c = MultiProcessCluster.start(new MultiProcessCluster.Options(1, 3, work.resolve("bookkeeper"), false)
+                        .withServerJvm(MultiProcessCluster.Options.PERFORMANCE_JVM)); // the brokers' heap, G1 and full JIT
                 bk = c;
                 zk = c.connectString();
             } else if (ledgerkvCluster.equals("in-process")) {
@@ -174,7 +184,7 @@ public final class PeerBench implements Callable<Integer> {
             long n = vb >= 1024 ? Math.max(updates / 4, 1000) : updates;
             Workload w = new Workload((int) Math.min(throughputKeys, n), n, vb, Workload.Shape.parse(shapes.get(0)));
             for (String sys : systems) {
-                long elapsed = throughputRun(sys, w);
+                long elapsed = throughputRun(sys, w).elapsedMs();
                 log(String.format(Locale.ROOT, "warm-up %-28s %-12s %,d updates in %,d ms (not recorded)", sys, w.label(), w.updates(), elapsed));
             }
         }
@@ -186,20 +196,47 @@ public final class PeerBench implements Callable<Integer> {
                     // Rotate the order each repeat so drift in the machine does not always favour one side.
                     for (int i = 0; i < systems.size(); i++) {
                         String sys = systems.get((i + r - 1) % systems.size());
-                        long elapsed = throughputRun(sys, w);
+                        Timed t = throughputRun(sys, w);
                         ThroughputRow row = new ThroughputRow(r, sys.startsWith("kafka") ? "kafka-streams" : "ledgerkv",
-                                sys.startsWith("kafka") ? sys.substring(sys.indexOf('/') + 1) : "-", w, elapsed);
+                                sys.startsWith("kafka") ? sys.substring(sys.indexOf('/') + 1) : "-", w, t.elapsedMs(), t.cpu());
                         throughput.add(row);
-                        log(String.format(Locale.ROOT, "throughput repeat %d %-28s %-12s %,d updates in %,d ms: %,.0f updates/s, %.2f MB/s", r, sys,
-                                w.label(), w.updates(), elapsed, row.updatesPerS(), row.mbPerS()));
+                        log(String.format(Locale.ROOT, "throughput repeat %d %-28s %-12s %,d updates in %,d ms: %,.0f updates/s, %.2f MB/s; "
+                                + "CPU task %,d ms, servers %,d ms (%.1f µs/update)", r, sys, w.label(), w.updates(), t.elapsedMs(),
+                                row.updatesPerS(), row.mbPerS(), t.cpu().taskMs(), t.cpu().serverMs(), row.cpuMicrosPerUpdate()));
                     }
                 }
             }
         }
     }
 
-    /** One task processes {@code w.updates()} pre-loaded input records; returns ms from its first record to the last one durable. */
-    long throughputRun(String sys, Workload w) throws Exception {
+    /** Elapsed ms of a throughput run (first record to last update durable) and the CPU used in that window. */
+    record Timed(long elapsedMs, Cpu cpu) {
+    }
+
+    /** The servers' process ids: Kafka's nodes, or ledgerkv's ZooKeeper and bookies (this JVM's, with an in-process cluster). */
+    private List<Long> serverPids(boolean streams) {
+        if (streams) {
+            return kafka.pids();
+        }
+        if (bk instanceof MultiProcessCluster c) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < c.zooKeeperCount(); i++) {
+                pids.add(c.zooKeeperPid(i));
+            }
+            for (int i = 0; i < c.bookieCount(); i++) {
+                pids.add(c.bookiePid(i));
+            }
+            return pids;
+        }
+        return List.of(ProcessHandle.current().pid());
+    }
+
+    private static long cpuMillis(List<Long> pids) {
+        return pids.stream().mapToLong(ChildJvm::cpuMillis).sum();
+    }
+
+    /** One task processes {@code w.updates()} pre-loaded input records: ms from its first record to the last one durable, and CPU. */
+    Timed throughputRun(String sys, Workload w) throws Exception {
         boolean streams = sys.startsWith("kafka");
         if (streams) {
             kafka.setFlushEveryMessage(sys.endsWith("every-message"));
@@ -209,13 +246,17 @@ public final class PeerBench implements Callable<Integer> {
         preload(topic, w);
         try (ChildJvm task = startTask(streams ? "kafka-streams" : "ledgerkv", "load", id, topic, w, 0)) {
             long first = Long.parseLong(task.awaitSignal("FIRST", timeout()).split(" ")[1]);
+            List<Long> servers = serverPids(streams);
+            long taskCpu0 = ChildJvm.cpuMillis(task.pid());
+            long serverCpu0 = cpuMillis(servers);
             long done;
             if (streams) {
                 done = awaitCommitted(id, topic, w.updates(), task);
             } else {
                 done = Long.parseLong(task.awaitSignal("DONE", timeout()).split(" ")[1]);
             }
-            return done - first;
+            Cpu cpu = new Cpu(ChildJvm.cpuMillis(task.pid()) - taskCpu0, cpuMillis(servers) - serverCpu0);
+            return new Timed(done - first, cpu);
         } finally {
             cleanUp(id, topic, streams);
         }

@@ -49,10 +49,12 @@ final class Report {
 
     static void write(Path out, List<PeerBench.ThroughputRow> tp, List<PeerBench.FailoverRow> fo, PeerBench run) throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("throughput.csv")))) {
-            w.println("repeat,system,kafka_flush,value_bytes,shape,keys,updates,commit_ms,codec,elapsed_ms,updates_per_s,user_mb_per_s");
+            w.println("repeat,system,kafka_flush,value_bytes,shape,keys,updates,commit_ms,codec,elapsed_ms,updates_per_s,user_mb_per_s,"
+                    + "task_cpu_ms,server_cpu_ms,cpu_us_per_update");
             for (PeerBench.ThroughputRow r : tp) {
-                w.printf(Locale.ROOT, "%d,%s,%s,%d,%s,%d,%d,%d,%s,%d,%.1f,%.3f%n", r.repeat(), r.system(), r.kafkaFlush(), r.w().valueBytes(),
-                        r.w().shape(), r.w().keys(), r.w().updates(), run.commitMs, run.codec, r.elapsedMs(), r.updatesPerS(), r.mbPerS());
+                w.printf(Locale.ROOT, "%d,%s,%s,%d,%s,%d,%d,%d,%s,%d,%.1f,%.3f,%d,%d,%.2f%n", r.repeat(), r.system(), r.kafkaFlush(),
+                        r.w().valueBytes(), r.w().shape(), r.w().keys(), r.w().updates(), run.commitMs, run.codec, r.elapsedMs(), r.updatesPerS(),
+                        r.mbPerS(), r.cpu().taskMs(), r.cpu().serverMs(), r.cpuMicrosPerUpdate());
             }
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("failover.csv")))) {
@@ -74,14 +76,21 @@ final class Report {
         md.addAll(failoverTable(fo));
         Files.write(out.resolve("summary.md"), md);
         md.forEach(System.out::println);
+        try {
+            Plots.draw(out).forEach(p -> System.out.println("chart: " + p));
+        } catch (IOException | RuntimeException e) {
+            // The data is written already; the charts can be redrawn from it with Plots.
+            System.out.println("charts not drawn (" + e + "); redraw with io.ledgerkv.peer.Plots " + out);
+        }
     }
 
     static List<String> throughputTable(List<PeerBench.ThroughputRow> rows) {
         List<String> md = new ArrayList<>();
         md.add("## Durable updates per second (one task)");
         md.add("");
-        md.add("| values | Kafka flush | ledgerkv updates/s | Kafka Streams updates/s | ledgerkv MB/s | Kafka Streams MB/s | ledgerkv ÷ Kafka Streams (paired per repeat) |");
-        md.add("|---|---|---|---|---|---|---|");
+        md.add("| values | Kafka flush | ledgerkv updates/s | Kafka Streams updates/s | ledgerkv MB/s | Kafka Streams MB/s | ledgerkv ÷ Kafka Streams (paired per repeat) "
+                + "| CPU µs/update ledgerkv (task + servers) | CPU µs/update Kafka Streams (task + brokers) |");
+        md.add("|---|---|---|---|---|---|---|---|---|");
         Map<String, List<PeerBench.ThroughputRow>> byWorkload = rows.stream()
                 .collect(Collectors.groupingBy(r -> r.w().label(), LinkedHashMap::new, Collectors.toList()));
         for (var e : byWorkload.entrySet()) {
@@ -94,13 +103,20 @@ final class Report {
                     lkv.stream().filter(l -> l.repeat() == k.repeat()).findFirst()
                             .ifPresent(l -> ratios.add(l.updatesPerS() / k.updatesPerS()));
                 }
-                md.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |", e.getKey(), f.getKey(),
+                md.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |", e.getKey(), f.getKey(),
                         est(lkv, PeerBench.ThroughputRow::updatesPerS).fmt("%.0f"), est(f.getValue(), PeerBench.ThroughputRow::updatesPerS).fmt("%.0f"),
                         est(lkv, PeerBench.ThroughputRow::mbPerS).fmt("%.2f"), est(f.getValue(), PeerBench.ThroughputRow::mbPerS).fmt("%.2f"),
-                        Estimate.of(ratios).fmt("%.2f") + "x"));
+                        Estimate.of(ratios).fmt("%.2f") + "x", cpuSplit(lkv), cpuSplit(f.getValue())));
             }
         }
         return md;
+    }
+
+    /** Mean CPU µs per update, total (task + servers). */
+    private static String cpuSplit(List<PeerBench.ThroughputRow> rows) {
+        Estimate task = est(rows, r -> r.cpu().taskMs() * 1000.0 / r.w().updates());
+        Estimate servers = est(rows, r -> r.cpu().serverMs() * 1000.0 / r.w().updates());
+        return String.format(Locale.ROOT, "%.1f (%.1f + %.1f)", task.mean() + servers.mean(), task.mean(), servers.mean());
     }
 
     static List<String> failoverTable(List<PeerBench.FailoverRow> rows) {

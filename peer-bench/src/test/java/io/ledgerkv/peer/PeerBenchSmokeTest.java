@@ -30,6 +30,9 @@ class PeerBenchSmokeTest {
         assertThat(rc).isZero();
         assertThat(bench.throughput).extracting(PeerBench.ThroughputRow::system).containsExactlyInAnyOrder("ledgerkv", "kafka-streams");
         assertThat(bench.throughput).allSatisfy(r -> assertThat(r.updatesPerS()).isPositive());
+        // CPU is read from /proc for the task and the servers of each side: both must have used some in the timed window.
+        assertThat(bench.throughput).allSatisfy(r -> assertThat(r.cpu().taskMs()).isPositive());
+        assertThat(bench.throughput).allSatisfy(r -> assertThat(r.cpu().serverMs()).isPositive());
         // Each failover row exists only if the replacement (or the promoted standby) read all 1,000 keys with their final values.
         assertThat(bench.failover).extracting(r -> r.system() + "/" + r.standbys())
                 .containsExactlyInAnyOrder("ledgerkv/0", "kafka-streams/0", "ledgerkv/1", "kafka-streams/1");
@@ -40,5 +43,6 @@ class PeerBenchSmokeTest {
         assertThat(Files.readAllLines(out.resolve("throughput.csv"))).hasSize(3);
         assertThat(Files.readAllLines(out.resolve("failover.csv"))).hasSize(5);
         assertThat(Files.readString(out.resolve("summary.md"))).contains("ledgerkv ÷ Kafka Streams");
+        assertThat(out.resolve("throughput.png")).isNotEmptyFile();
     }
 }

@@ -47,14 +47,33 @@ public final class MultiProcessCluster implements AutoCloseable {
     /**
      * What to start: ZooKeeper servers (1, or an ensemble of 3 or 5), bookies, where the data lives,
      * whether each node gets a namespace, and optionally the directory of the config files to start
-     * the servers from ({@code zoo.cfg}, {@code bookie.conf}; null: configs written here).
+     * the servers from ({@code zoo.cfg}, {@code bookie.conf}; null: configs written here), and the
+     * JVM options of every server ({@link #FAST_START_JVM} unless {@link #withServerJvm}).
      */
-    public record Options(int zkServers, int bookies, Path data, boolean namespaces, Path configFiles) {
+    public record Options(int zkServers, int bookies, Path data, boolean namespaces, Path configFiles, List<String> serverJvm) {
+        /**
+         * The servers' JVM options for fault campaigns and tests: small heaps and C1 only, so a node starts and restarts
+         * fast. Not for measuring speed: without C2 a bookie is much slower (see {@link #PERFORMANCE_JVM}).
+         */
+        public static final List<String> FAST_START_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        /** The servers' JVM options for benchmarks: full JIT and G1, as a server is deployed. */
+        public static final List<String> PERFORMANCE_JVM = List.of("-Xmx768m", "-Xms256m", "-XX:+UseG1GC");
+
         public Options(int zkServers, int bookies, Path data, boolean namespaces) {
             this(zkServers, bookies, data, namespaces, null);
         }
 
+        public Options(int zkServers, int bookies, Path data, boolean namespaces, Path configFiles) {
+            this(zkServers, bookies, data, namespaces, configFiles, FAST_START_JVM);
+        }
+
+        /** The same, with {@code jvm} as every server's JVM options (heap, collector, JIT). */
+        public Options withServerJvm(List<String> jvm) {
+            return new Options(zkServers, bookies, data, namespaces, configFiles, jvm);
+        }
+
         public Options {
+            serverJvm = List.copyOf(serverJvm);
             if (configFiles != null && !namespaces) {
                 throw new IllegalArgumentException("configFiles " + configFiles + " needs namespaces: the files name the servers by"
                         + " host name, which only the nodes' namespaces resolve");
@@ -535,7 +554,8 @@ public final class MultiProcessCluster implements AutoCloseable {
     }
 
     private void launch(Node n) throws IOException {
-        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false");
+        List<String> jvm = new ArrayList<>(options.serverJvm());
+        jvm.add("-Dzookeeper.admin.enableServer=false");
         ProcessBuilder pb = new ProcessBuilder(java(n.name, jvm, n.mainClass, n.args)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(n.dir.resolve("out.log").toFile()));
         n.stopped = false;
