@@ -78,7 +78,7 @@ public final class PeerBench implements Callable<Integer> {
     @Option(names = "--standbys", split = ",", defaultValue = "0,1", description = "failover kinds: 0 = a cold replacement on an empty "
             + "directory, 1 = a hot standby taking over (Streams: num.standby.replicas=1 on a second member; ledgerkv: a StandbyStore)")
     List<Integer> standbys;
-    @Option(names = "--warmup-rounds", defaultValue = "1", description = "untimed throughput rounds of every system before the repeats")
+    @Option(names = "--warmup-rounds", defaultValue = "1", description = "untimed rounds of every workload on every system before the repeats")
     int warmupRounds;
     @Option(names = "--ledgerkv-cluster", defaultValue = "processes", description = "processes: ZooKeeper and each bookie a JVM of its "
             + "own, as Kafka's 3 brokers are (like for like); in-process: LocalCluster in this JVM")
@@ -98,8 +98,14 @@ public final class PeerBench implements Callable<Integer> {
     final List<ThroughputRow> throughput = new ArrayList<>();
     final List<FailoverRow> failover = new ArrayList<>();
 
-    /** CPU milliseconds used in a timed window by the task process and by the servers (brokers, or ZooKeeper and bookies). */
-    record Cpu(long taskMs, long serverMs) {
+    /**
+     * CPU milliseconds used in a timed window by the task process, by Kafka's nodes and by ledgerkv's ZooKeeper and
+     * bookies. Both clusters are counted in every run: a ledgerkv task reads its input from the brokers too.
+     */
+    record Cpu(long taskMs, long brokerMs, long bookkeeperMs) {
+        long serverMs() {
+            return brokerMs + bookkeeperMs;
+        }
     }
 
     record ThroughputRow(int repeat, String system, String kafkaFlush, Workload w, long elapsedMs, Cpu cpu) {
@@ -177,15 +183,20 @@ public final class PeerBench implements Callable<Integer> {
         for (String f : kafkaFlush) {
             systems.add("kafka-streams/" + f);
         }
-        // The brokers, the bookies and this JVM start cold: a first round measured 2-3x slower for Streams than the
-        // next ones. One untimed round of every system on the first workload warms them up; it is logged, not recorded.
+        // The brokers, the bookies and this JVM start cold. A warm-up of one workload was not enough: in the first
+        // measured repeat after it, the brokers used 3-4x the CPU per update of the later repeats (results/archive/
+        // 2026-12-01-peer-short-warmup). So each warm-up round runs every workload on every system, untimed and unrecorded.
         for (int i = 0; i < warmupRounds; i++) {
-            int vb = valueBytes.get(0);
-            long n = vb >= 1024 ? Math.max(updates / 4, 1000) : updates;
-            Workload w = new Workload((int) Math.min(throughputKeys, n), n, vb, Workload.Shape.parse(shapes.get(0)));
-            for (String sys : systems) {
-                long elapsed = throughputRun(sys, w).elapsedMs();
-                log(String.format(Locale.ROOT, "warm-up %-28s %-12s %,d updates in %,d ms (not recorded)", sys, w.label(), w.updates(), elapsed));
+            for (int vb : valueBytes) {
+                long n = vb >= 1024 ? Math.max(updates / 4, 1000) : updates;
+                for (String shape : shapes) {
+                    Workload w = new Workload((int) Math.min(throughputKeys, n), n, vb, Workload.Shape.parse(shape));
+                    for (String sys : systems) {
+                        long elapsed = throughputRun(sys, w).elapsedMs();
+                        log(String.format(Locale.ROOT, "warm-up %-28s %-12s %,d updates in %,d ms (not recorded)", sys, w.label(),
+                                w.updates(), elapsed));
+                    }
+                }
             }
         }
         for (int r = 1; r <= repeats; r++) {
@@ -201,8 +212,9 @@ public final class PeerBench implements Callable<Integer> {
                                 sys.startsWith("kafka") ? sys.substring(sys.indexOf('/') + 1) : "-", w, t.elapsedMs(), t.cpu());
                         throughput.add(row);
                         log(String.format(Locale.ROOT, "throughput repeat %d %-28s %-12s %,d updates in %,d ms: %,.0f updates/s, %.2f MB/s; "
-                                + "CPU task %,d ms, servers %,d ms (%.1f µs/update)", r, sys, w.label(), w.updates(), t.elapsedMs(),
-                                row.updatesPerS(), row.mbPerS(), t.cpu().taskMs(), t.cpu().serverMs(), row.cpuMicrosPerUpdate()));
+                                + "CPU task %,d ms, brokers %,d ms, ZooKeeper+bookies %,d ms (%.1f µs/update)", r, sys, w.label(), w.updates(),
+                                t.elapsedMs(), row.updatesPerS(), row.mbPerS(), t.cpu().taskMs(), t.cpu().brokerMs(), t.cpu().bookkeeperMs(),
+                                row.cpuMicrosPerUpdate()));
                     }
                 }
             }
@@ -213,11 +225,8 @@ public final class PeerBench implements Callable<Integer> {
     record Timed(long elapsedMs, Cpu cpu) {
     }
 
-    /** The servers' process ids: Kafka's nodes, or ledgerkv's ZooKeeper and bookies (this JVM's, with an in-process cluster). */
-    private List<Long> serverPids(boolean streams) {
-        if (streams) {
-            return kafka.pids();
-        }
+    /** ledgerkv's ZooKeeper and bookies (this JVM, with an in-process cluster: then the harness's own CPU is counted too). */
+    private List<Long> bookkeeperPids() {
         if (bk instanceof MultiProcessCluster c) {
             List<Long> pids = new ArrayList<>();
             for (int i = 0; i < c.zooKeeperCount(); i++) {
@@ -246,16 +255,18 @@ public final class PeerBench implements Callable<Integer> {
         preload(topic, w);
         try (ChildJvm task = startTask(streams ? "kafka-streams" : "ledgerkv", "load", id, topic, w, 0)) {
             long first = Long.parseLong(task.awaitSignal("FIRST", timeout()).split(" ")[1]);
-            List<Long> servers = serverPids(streams);
+            List<Long> brokers = kafka.pids();
+            List<Long> bookkeeper = bookkeeperPids();
             long taskCpu0 = ChildJvm.cpuMillis(task.pid());
-            long serverCpu0 = cpuMillis(servers);
+            long brokerCpu0 = cpuMillis(brokers);
+            long bookkeeperCpu0 = cpuMillis(bookkeeper);
             long done;
             if (streams) {
                 done = awaitCommitted(id, topic, w.updates(), task);
             } else {
                 done = Long.parseLong(task.awaitSignal("DONE", timeout()).split(" ")[1]);
             }
-            Cpu cpu = new Cpu(ChildJvm.cpuMillis(task.pid()) - taskCpu0, cpuMillis(servers) - serverCpu0);
+            Cpu cpu = new Cpu(ChildJvm.cpuMillis(task.pid()) - taskCpu0, cpuMillis(brokers) - brokerCpu0, cpuMillis(bookkeeper) - bookkeeperCpu0);
             return new Timed(done - first, cpu);
         } finally {
             cleanUp(id, topic, streams);

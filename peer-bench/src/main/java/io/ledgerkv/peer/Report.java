@@ -50,11 +50,11 @@ final class Report {
     static void write(Path out, List<PeerBench.ThroughputRow> tp, List<PeerBench.FailoverRow> fo, PeerBench run) throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("throughput.csv")))) {
             w.println("repeat,system,kafka_flush,value_bytes,shape,keys,updates,commit_ms,codec,elapsed_ms,updates_per_s,user_mb_per_s,"
-                    + "task_cpu_ms,server_cpu_ms,cpu_us_per_update");
+                    + "task_cpu_ms,broker_cpu_ms,bookkeeper_cpu_ms,cpu_us_per_update");
             for (PeerBench.ThroughputRow r : tp) {
-                w.printf(Locale.ROOT, "%d,%s,%s,%d,%s,%d,%d,%d,%s,%d,%.1f,%.3f,%d,%d,%.2f%n", r.repeat(), r.system(), r.kafkaFlush(),
+                w.printf(Locale.ROOT, "%d,%s,%s,%d,%s,%d,%d,%d,%s,%d,%.1f,%.3f,%d,%d,%d,%.2f%n", r.repeat(), r.system(), r.kafkaFlush(),
                         r.w().valueBytes(), r.w().shape(), r.w().keys(), r.w().updates(), run.commitMs, run.codec, r.elapsedMs(), r.updatesPerS(),
-                        r.mbPerS(), r.cpu().taskMs(), r.cpu().serverMs(), r.cpuMicrosPerUpdate());
+                        r.mbPerS(), r.cpu().taskMs(), r.cpu().brokerMs(), r.cpu().bookkeeperMs(), r.cpuMicrosPerUpdate());
             }
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("failover.csv")))) {
@@ -89,7 +89,7 @@ final class Report {
         md.add("## Durable updates per second (one task)");
         md.add("");
         md.add("| values | Kafka flush | ledgerkv updates/s | Kafka Streams updates/s | ledgerkv MB/s | Kafka Streams MB/s | ledgerkv ÷ Kafka Streams (paired per repeat) "
-                + "| CPU µs/update ledgerkv (task + servers) | CPU µs/update Kafka Streams (task + brokers) |");
+                + "| CPU µs/update ledgerkv (task + brokers + ZooKeeper/bookies) | CPU µs/update Kafka Streams (task + brokers + ZooKeeper/bookies) |");
         md.add("|---|---|---|---|---|---|---|---|---|");
         Map<String, List<PeerBench.ThroughputRow>> byWorkload = rows.stream()
                 .collect(Collectors.groupingBy(r -> r.w().label(), LinkedHashMap::new, Collectors.toList()));
@@ -112,11 +112,13 @@ final class Report {
         return md;
     }
 
-    /** Mean CPU µs per update, total (task + servers). */
+    /** Mean CPU µs per update: total (task + brokers + ZooKeeper and bookies). */
     private static String cpuSplit(List<PeerBench.ThroughputRow> rows) {
         Estimate task = est(rows, r -> r.cpu().taskMs() * 1000.0 / r.w().updates());
-        Estimate servers = est(rows, r -> r.cpu().serverMs() * 1000.0 / r.w().updates());
-        return String.format(Locale.ROOT, "%.1f (%.1f + %.1f)", task.mean() + servers.mean(), task.mean(), servers.mean());
+        Estimate brokers = est(rows, r -> r.cpu().brokerMs() * 1000.0 / r.w().updates());
+        Estimate bookkeeper = est(rows, r -> r.cpu().bookkeeperMs() * 1000.0 / r.w().updates());
+        return String.format(Locale.ROOT, "%.1f (%.1f + %.1f + %.1f)", task.mean() + brokers.mean() + bookkeeper.mean(), task.mean(),
+                brokers.mean(), bookkeeper.mean());
     }
 
     static List<String> failoverTable(List<PeerBench.FailoverRow> rows) {
