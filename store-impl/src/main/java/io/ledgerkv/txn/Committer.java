@@ -774,6 +774,10 @@ public final class Committer {
                     redo.add(w);
                 }
             }
+            // Every failure so far was an entry of the old ledger, and this roll has just resolved them all. A failure
+            // that arrived while the roll waited (an ack thread's drain) asked for a roll again; honouring it would
+            // close the next ledger empty and roll once more.
+            rollRequested = false;
         }
         drain();
         LOG.info("store '{}': rolling from ledger {} (seq {}, last entry {}) because {}; re-sending {} entries",
