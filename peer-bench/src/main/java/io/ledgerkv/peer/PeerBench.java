@@ -90,6 +90,10 @@ public final class PeerBench implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "600", description = "bound on every single wait")
     int timeoutS;
 
+    /** The command line running this one: a usage error goes to its error stream and exit code. */
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private KafkaCluster kafka;
     private AutoCloseable bk;
     private String zk;
@@ -136,6 +140,14 @@ public final class PeerBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Options that can be wrong are checked before any cluster starts: not after a throughput run of many minutes.
+        if (!List.of("processes", "in-process").contains(ledgerkvCluster)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ledgerkv-cluster: processes or in-process, got "
+                    + ledgerkvCluster);
+        }
+        if (!skipFailover) {
+            failoverWorkloads();
+        }
         Files.createDirectories(out);
         work = Files.createTempDirectory("peer-bench-");
         long t0 = System.nanoTime();
@@ -153,7 +165,7 @@ public final class PeerBench implements Callable<Integer> {
                 bk = c;
                 zk = c.connectString();
             } else {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--ledgerkv-cluster: processes or in-process, got "
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ledgerkv-cluster: processes or in-process, got "
                         + ledgerkvCluster);
             }
             log("clusters up in " + ms(t0) + " ms: Kafka " + kafka.bootstrap() + ", ledgerkv (" + ledgerkvCluster + ") ZooKeeper " + zk);
@@ -279,8 +291,9 @@ public final class PeerBench implements Callable<Integer> {
         if (failoverCells != null && !failoverCells.isEmpty()) {
             for (String c : failoverCells) {
                 String[] kf = c.toLowerCase(Locale.ROOT).split("x");
-                if (kf.length != 2) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--failover-cells: want KEYSxFACTOR, e.g. 50000x8; got " + c);
+                if (kf.length != 2 || !kf[0].trim().matches("[1-9][0-9]{0,8}") || !kf[1].trim().matches("[1-9][0-9]{0,4}")) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--failover-cells: want KEYSxFACTOR with positive "
+                            + "numbers, e.g. 50000x8; got " + c);
                 }
                 int keys = Integer.parseInt(kf[0].trim());
                 cells.add(new Workload(keys, (long) keys * Integer.parseInt(kf[1].trim()), failoverValueBytes, Workload.Shape.JSON));
