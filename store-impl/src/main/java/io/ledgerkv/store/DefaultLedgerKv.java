@@ -15,6 +15,7 @@ import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.Progress;
 import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
+import io.ledgerkv.api.StoreFailedException;
 import io.ledgerkv.api.StoreNotFoundException;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.checkpoint.BackupFile;
@@ -157,8 +158,11 @@ public final class DefaultLedgerKv implements LedgerKv {
      */
     private void metadataSessionExpired() {
         for (BookKeeperStore s : stores) {
-            s.failWriter(new ClusterUnavailableException("the ZooKeeper session of this client's BookKeeper metadata handle"
-                    + " expired; close this LedgerKv client and connect again"));
+            // StoreFailedException, not ClusterUnavailableException: a commit in flight when the writer
+            // stops may already be on the bookies, so its outcome is indeterminate (see StoreFailedException).
+            s.failWriter(new StoreFailedException("the ZooKeeper session of this client's BookKeeper metadata handle"
+                    + " expired; close this LedgerKv client and connect again (a commit that failed with this may or may"
+                    + " not be in the store: read it after reconnecting)", null));
         }
     }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +112,7 @@ class TlsTest {
                 // after it the writer refuses with the remedy.
                 Map<String, String> acked = new TreeMap<>(Map.of("acct-1", "0.93"));
                 AtomicInteger n = new AtomicInteger();
+                AtomicReference<String> refused = new AtomicReference<>();
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                     String k = "late-" + n.incrementAndGet();
                     try {
@@ -118,13 +120,22 @@ class TlsTest {
                         acked.put(k, "v");
                         return false;
                     } catch (LedgerKvException e) {
-                        assertThat(e).hasMessageContaining("BookKeeper metadata handle expired; close this LedgerKv client and connect again");
+                        assertThat(e).isInstanceOf(StoreFailedException.class)
+                                .hasMessageContaining("BookKeeper metadata handle expired; close this LedgerKv client and connect again");
+                        refused.set(k);
                         return true;
                     }
                 });
                 assertThat(s(s.get(b("acct-1")))).as("applied state stays readable").isEqualTo("0.93");
                 try (DefaultLedgerKv again = connect(c.clientConfig().build()); KvStore s2 = again.open("scores", config().build())) {
-                    assertThat(contents(s2)).isEqualTo(acked);
+                    // The refused put was in flight when the writer stopped: its entry may have reached the
+                    // bookies (CI saw it once), so it is indeterminate, as StoreFailedException says. Every
+                    // acknowledged put is there, and nothing else.
+                    Map<String, String> got = contents(s2);
+                    if (got.containsKey(refused.get())) {
+                        acked.put(refused.get(), "v");
+                    }
+                    assertThat(got).isEqualTo(acked);
                     s2.put(b("acct-2"), b("0.12"));
                     acked.put("acct-2", "0.12");
                     assertThat(contents(s2)).isEqualTo(acked);
