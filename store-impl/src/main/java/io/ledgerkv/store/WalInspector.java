@@ -49,7 +49,9 @@ public final class WalInspector {
 
     /**
      * Dumps every ledger in the store's list (or only {@code ledgerId}, which need not be in the
-     * list: a ledger an operator found elsewhere) to {@code out}, in log order.
+     * list: a ledger of this store trimmed from it but not deleted, as when a checkpoint stops
+     * between the two) to {@code out}, in log order. Another store's ledger is refused: its
+     * password is derived from that store's name.
      *
      * @return how many entries failed the store's checks
      */
@@ -66,7 +68,7 @@ public final class WalInspector {
             }
         }
         if (ledgerId != null && ledgers.isEmpty()) {
-            ledgers.add(new long[] {-1, ledgerId}); // not in the list (trimmed, or from another store): its sequence is unknown
+            ledgers.add(new long[] {-1, ledgerId}); // not in the list (trimmed but not deleted): its sequence is unknown
         }
         int corrupt = 0;
         try (CodecCache codecs = new CodecCache(new StoreDictionaries(md, wl, store))) {
