@@ -17,6 +17,7 @@ import io.ledgerkv.sim.FaultPlan.Point;
 import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.store.BookKeeperStore;
 import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.testing.ForwardingWriteLedger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -227,26 +228,25 @@ class CommitterRedoTest {
             return new Target(lh);
         }
 
-        private final class Target implements WriteLedger {
-            private final WriteLedger lh;
+        private final class Target extends ForwardingWriteLedger {
             /** Adds sent so far: the n-th add is entry n while the handle is healthy. */
             private final AtomicLong adds = new AtomicLong();
 
             Target(WriteLedger lh) {
-                this.lh = lh;
+                super(lh);
             }
 
             @Override
             public void append(byte[] data, int off, int len, AppendCallback cb, Object ctx) {
                 long n = adds.getAndIncrement();
                 if (n != entry) {
-                    lh.append(data, off, len, cb, ctx);
+                    delegate.append(data, off, len, cb, ctx);
                     if (n == entry + 1) {
                         nextAdd.countDown();
                     }
                     return;
                 }
-                lh.append(data, off, len, (error, entryId, c) -> {
+                delegate.append(data, off, len, (error, entryId, c) -> {
                     if (held) {
                         // On the log's delivery thread, so the outcomes after it wait too: order is kept.
                         try {
@@ -259,31 +259,6 @@ class CommitterRedoTest {
                     delivered.countDown();
                     cb.complete(error == null && lostResponse ? LogError.TIMEOUT : error, entryId, c);
                 }, ctx);
-            }
-
-            @Override
-            public long id() {
-                return lh.id();
-            }
-
-            @Override
-            public long append(byte[] data) throws LogException {
-                return lh.append(data);
-            }
-
-            @Override
-            public long close() throws LogException {
-                return lh.close();
-            }
-
-            @Override
-            public long lastAddConfirmed() {
-                return lh.lastAddConfirmed();
-            }
-
-            @Override
-            public int ensembleChanges() {
-                return lh.ensembleChanges();
             }
         }
 

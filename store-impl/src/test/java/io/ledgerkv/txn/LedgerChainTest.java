@@ -22,6 +22,7 @@ import io.ledgerkv.meta.ZkNodes;
 import io.ledgerkv.sim.FaultPlan;
 import io.ledgerkv.sim.SimBookKeeper;
 import io.ledgerkv.sim.SimZooKeeper;
+import io.ledgerkv.testing.ForwardingWriteLedger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -232,43 +233,17 @@ class LedgerChainTest {
     }
 
     /** The simulated handle, counting close attempts. */
-    private static final class CountingCloses implements WriteLedger {
-        final WriteLedger lh;
+    private static final class CountingCloses extends ForwardingWriteLedger {
         final AtomicInteger closes = new AtomicInteger();
 
         CountingCloses(WriteLedger lh) {
-            this.lh = lh;
-        }
-
-        @Override
-        public long id() {
-            return lh.id();
-        }
-
-        @Override
-        public void append(byte[] data, int off, int len, AppendCallback cb, Object ctx) {
-            lh.append(data, off, len, cb, ctx);
-        }
-
-        @Override
-        public long append(byte[] data) throws LogException {
-            return lh.append(data);
+            super(lh);
         }
 
         @Override
         public long close() throws LogException {
             closes.incrementAndGet();
-            return lh.close();
-        }
-
-        @Override
-        public long lastAddConfirmed() {
-            return lh.lastAddConfirmed();
-        }
-
-        @Override
-        public int ensembleChanges() {
-            return lh.ensembleChanges();
+            return delegate.close();
         }
     }
 
