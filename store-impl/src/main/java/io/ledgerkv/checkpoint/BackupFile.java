@@ -194,17 +194,29 @@ public final class BackupFile {
         }
     }
 
-    /** Receives chunk entries in order while a backup is read. */
+    /**
+     * Receives chunk entries in order while a backup is read. What it throws is its own failure (a
+     * ledger add that failed, say), not the file's: {@code read} passes it through as it is.
+     */
     @FunctionalInterface
-    public interface ChunkReader {
-        void accept(int index, byte[] entry, List<Mutation> ops) throws Exception;
+    public interface ChunkReader<E extends Exception> {
+        void accept(int index, byte[] entry, List<Mutation> ops) throws E;
+    }
+
+    /** Carries a {@link ChunkReader}'s own exception past the handlers that blame the file. */
+    private static final class ReaderFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReaderFailure(Exception cause) {
+            super(cause);
+        }
     }
 
     /**
      * Reads every chunk, checking its CRC32C, its entry framing, its index and snapshot position,
      * and finally the key count and aggregate checksum against the manifest.
      */
-    public static Manifest read(Path file, ChunkReader reader, Progress progress) {
+    public static <E extends Exception> Manifest read(Path file, ChunkReader<E> reader, Progress progress) throws E {
         return read(file, null, reader, progress);
     }
 
@@ -212,7 +224,8 @@ public final class BackupFile {
      * {@link #read(Path, ChunkReader, Progress)} for a backup that may be encrypted: {@code encryption}
      * (null: none) decrypt chunks sealed for the backed-up store (the manifest's namespace/store).
      */
-    public static Manifest read(Path file, EncryptionKeys encryption, ChunkReader reader, Progress progress) {
+    public static <E extends Exception> Manifest read(Path file, EncryptionKeys encryption, ChunkReader<E> reader, Progress progress)
+            throws E {
         Manifest m = readManifest(file);
         EntryCipher cipher = EntryCipher.forStore(encryption, m.namespace(), m.store());
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
@@ -245,9 +258,17 @@ public final class BackupFile {
                 }
                 agg.add(entry);
                 keys += ops.size();
-                reader.accept(i, entry, ops);
+                try {
+                    reader.accept(i, entry, ops);
+                } catch (Exception e) {
+                    throw new ReaderFailure(e);
+                }
                 progress.update("reading", i + 1, m.chunks().size());
             }
+        } catch (ReaderFailure f) {
+            @SuppressWarnings("unchecked")
+            E e = (E) f.getCause(); // an E or a RuntimeException: what accept may throw
+            throw e;
         } catch (BadBackupException | EncryptionKeyException e) {
             throw e;
         } catch (Exception e) {
