@@ -888,6 +888,10 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     private void periodic() {
         try {
             periodicOnce();
+        } catch (RuntimeException e) {
+            // A task of scheduleWithFixedDelay that throws is never run again: stats, reaping and
+            // scheduled checkpoints would stop for good.
+            LOG.warn("store '{}': periodic stats, reaping or checkpoint check failed (retried next time): {}", name, e.toString());
         } finally {
             periodicRuns.incrementAndGet();
         }
@@ -960,8 +964,19 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
 
     private volatile boolean checkpointInProgress;
 
+    /**
+     * The last transaction the newest checkpoint holds (0: none). Read from the store's checkpoint
+     * list the first time (a reopened store may be covered by one already: it is not due again until
+     * a transaction comes), then kept by {@link #checkpoint}.
+     */
     private long lastCheckpointSeq() {
-        return lastCheckpointSeq;
+        long seq = lastCheckpointSeq;
+        if (seq < 0) {
+            List<CheckpointInfo> all = checkpoints.list();
+            seq = all.isEmpty() ? 0 : all.get(all.size() - 1).txnSeq();
+            lastCheckpointSeq = seq;
+        }
+        return seq;
     }
 
     // ---- checkpoints ----------------------------------------------------------------------------
