@@ -2,7 +2,10 @@ package io.ledgerkv.store;
 
 import static io.ledgerkv.testing.Bytes.b;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerkv.api.AccessDeniedException;
+import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.sim.FaultPlan;
 import io.ledgerkv.sim.SimCluster;
@@ -51,6 +54,43 @@ class DeleteStoreTest {
             try (var r = c.openReadOnly("other", cfg)) {
                 assertThat(r.get(b("k"))).isEqualTo(b("v"));
             }
+        }
+    }
+
+    @Test
+    void aDeleteWithTheWrongPasswordIsRefusedAndDeletesNothing() {
+        StoreConfig cfg = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0).build();
+        StoreConfig wrong = cfg.toBuilder().ledgerPassword("not-the-password").build();
+        try (DefaultLedgerKv c = cluster.connect(SimCluster.clientConfig().build())) {
+            try (BookKeeperStore s = c.open("kept", cfg, WriterHooks.NONE)) {
+                s.put(b("k"), b("v"));
+                s.checkpoint();
+            }
+            var ledgers = cluster.bookKeeper().ledgerIds();
+            long epoch = c.status("kept").epoch();
+            assertThatThrownBy(() -> c.deleteStore("kept", wrong))
+                    .isInstanceOf(AccessDeniedException.class).hasMessageContaining("the store was not deleted");
+            assertThat(cluster.bookKeeper().ledgerIds()).isEqualTo(ledgers);
+            assertThat(c.status("kept").epoch()).as("nobody was fenced").isEqualTo(epoch);
+            try (var r = c.openReadOnly("kept", cfg)) {
+                assertThat(r.get(b("k"))).isEqualTo(b("v"));
+            }
+        }
+    }
+
+    @Test
+    void aLiveWriterIsFencedByTheDelete() {
+        StoreConfig cfg = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0).build();
+        try (DefaultLedgerKv w = cluster.connect(SimCluster.clientConfig().build());
+             DefaultLedgerKv c = cluster.connect(SimCluster.clientConfig().build())) {
+            BookKeeperStore s = w.open("doomed", cfg, WriterHooks.NONE);
+            s.put(b("k"), b("v"));
+            c.deleteStore("doomed", cfg);
+            assertThatThrownBy(() -> s.put(b("late"), b("v"))).as("its ledger was fenced before the delete")
+                    .isInstanceOf(LedgerKvException.class);
+            s.close();
+            assertThat(c.exists("doomed")).isFalse();
+            assertThat(cluster.bookKeeper().ledgerIds()).isEmpty();
         }
     }
 }
