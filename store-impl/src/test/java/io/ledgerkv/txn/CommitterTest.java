@@ -446,9 +446,14 @@ class CommitterTest {
                     new TreeMap<>(Arrays::compareUnsigned));
             await(c.enqueue(none, 1000, check)); // a nominal 1,000 bytes, so that a leak would show
         }
+        // Conditions that fail: refused, nothing written, and the bytes come back too.
+        for (int i = 0; i < 20; i++) {
+            Deferred refused = new Deferred(List.of(Map.entry(b("k0"), Condition.absent())), new TreeMap<>(Arrays::compareUnsigned));
+            assertThat(failureOf(c.enqueue(none, 1000, refused))).isInstanceOf(ConditionFailedException.class);
+        }
         assertThat(failureOf(conditional(c, puts("k0", b("x")), "k0", Condition.absent())))
                 .isInstanceOf(ConditionFailedException.class);
-        assertThat(await(put(c, "last", filled(1000, 99)))).as("still room after a failed condition").isNotNull();
+        assertThat(await(put(c, "last", filled(1000, 99)))).as("still room after failed conditions").isNotNull();
     }
 
     @Test
