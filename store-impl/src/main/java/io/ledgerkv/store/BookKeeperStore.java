@@ -1124,8 +1124,23 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return standbyResyncs.get();
     }
 
+    private final AtomicLong standbyPolls = new AtomicLong();
+
+    /** How many catch-up rounds this standby has finished (its thread's and tests'): a test waits for the first. */
+    long standbyPolls() {
+        return standbyPolls.get();
+    }
+
     /** One catch-up round of the standby; false if it must stop (a corrupt entry). */
     boolean pollStandby() {
+        try {
+            return pollStandbyOnce();
+        } finally {
+            standbyPolls.incrementAndGet();
+        }
+    }
+
+    private boolean pollStandbyOnce() {
         synchronized (standbyLock) {
             if (closed.get()) {
                 return false;

@@ -9,4 +9,12 @@ public final class SimAccess {
     public static boolean poll(BookKeeperStore standby) {
         return standby.pollStandby();
     }
+
+    /**
+     * Waits until a standby's own thread has made its first catch-up round (it then waits
+     * standbyPollInterval): from then on only the test's {@link #poll} reads, at points it chooses.
+     */
+    public static void awaitFirstPoll(BookKeeperStore standby) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> standby.standbyPolls() >= 1);
+    }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a standby does when its reads fail, on the simulated cluster, one poll at a time (its own
- * thread polls once at start, then not for an hour): a read that fails is reported in
+ * thread polls once at start, which the test waits for, then not for an hour): a read that fails is reported in
  * {@code lag().error()} and retried at the next poll, which clears it; a corrupt entry stops the
  * standby before it, for good; a closed standby stops polling.
  */
@@ -39,6 +39,7 @@ class StandbyFailureTest {
             writer.put(b("a"), b("1"));
             writer.put(b("a2"), b("1")); // confirms a to readers: an open ledger is read up to its last-add-confirmed
             BookKeeperStore standby = sc.openStandby("s", CFG);
+            SimAccess.awaitFirstPoll(standby); // its thread's round at start: no other poll races the test's
             assertThat(SimAccess.poll(standby)).isTrue();
             assertThat(standby.get(b("a"))).isEqualTo(b("1"));
             writer.put(b("b"), b("2"));
@@ -66,6 +67,7 @@ class StandbyFailureTest {
             writer.put(b("a"), b("1"));
             writer.put(b("a2"), b("1")); // confirms a to readers: an open ledger is read up to its last-add-confirmed
             BookKeeperStore standby = sc.openStandby("s", CFG);
+            SimAccess.awaitFirstPoll(standby); // its thread's round at start: no other poll races the test's
             assertThat(SimAccess.poll(standby)).isTrue();
             Lsn bad = writer.put(b("b"), b("2"));
             writer.put(b("c"), b("3"));
