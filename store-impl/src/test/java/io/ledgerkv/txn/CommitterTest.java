@@ -340,6 +340,30 @@ class CommitterTest {
     }
 
     @Test
+    void aGracefulStopWaitsForTheEntryInFlightAndThenStopsCleanly() throws Exception {
+        Committer c = committer(config().build());
+        c.start(null);
+        CountDownLatch release = holdAcks();
+        CompletableFuture<Lsn> a = put(c, "a", "1");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outstandingBytes() > 0); // sent, not answered
+        CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
+            try {
+                return c.shutdown(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // The committer took the stop and waits for the outcome of the entry in flight.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().values().stream()
+                .anyMatch(st -> Arrays.stream(st).anyMatch(f -> f.getMethodName().equals("stopGracefully"))));
+        assertThat(stopped).as("it waits for the answer").isNotDone();
+        release.countDown();
+        assertThat(stopped.get(10, TimeUnit.SECONDS)).as("a clean stop").isTrue();
+        assertThat(await(a)).isEqualTo(new Lsn(1, 0, 0));
+        assertThat(meta.readLedgers().value().last().state()).isEqualTo(LedgerRef.State.CLOSED);
+    }
+
+    @Test
     void aStopThatCannotFinishInTimeFailsWhatIsLeftAndSaysSo() throws Exception {
         Committer c = committer(config().build());
         c.start(null);
