@@ -189,6 +189,25 @@ class CommitterTest {
         assertThat(c.entriesWritten()).isEqualTo(5);
     }
 
+    @Test
+    void aTransactionOfExactlyTwoEntriesIsWrittenInTwoParts() throws Exception {
+        Committer c = committer(config().build());
+        int chunk = config().build().maxBatchBytes();
+        int valueBytes = 2 * chunk;
+        while (TxnRecord.encodedSize(List.of(new Mutation(b("big"), new byte[valueBytes]))) > 2 * chunk) {
+            valueBytes--;
+        }
+        assertThat(TxnRecord.encodedSize(List.of(new Mutation(b("big"), new byte[valueBytes])))).isEqualTo(2 * chunk);
+        byte[] big = filled(valueBytes, 3);
+        CompletableFuture<Lsn> before = put(c, "a", "1");
+        CompletableFuture<Lsn> large = put(c, "big", big);
+        c.start(null);
+        assertThat(await(before)).isEqualTo(new Lsn(1, 0, 0));
+        assertThat(await(large)).as("a record of exactly two entries' bytes: a part in entry 1, the commit in 2").isEqualTo(new Lsn(1, 2, 0));
+        assertThat(index.get(b("big"))).isEqualTo(big);
+        assertThat(c.entriesWritten()).isEqualTo(3);
+    }
+
     // ---- conditions and counters ---------------------------------------------------------------
 
     @Test
