@@ -54,29 +54,30 @@ class CheckpointFailureTest {
         }
     }
 
-    @Test
-    void aCheckpointWhoseLedgerCannotBeCreatedFailsAndTheStoreGoesOn() {
-        try (SimCluster cluster = failing(Point.BK_CREATE, 1, Fault.BK_CREATE_FAILS); DefaultLedgerKv kv = connect(cluster)) {
+    /**
+     * With {@code fault} at the {@code call}-th call of {@code point}: the checkpoint fails saying
+     * {@code message}, nothing of it is left, the writer goes on, and the next checkpoint works.
+     */
+    private static void aCheckpointFailsAndTheStoreGoesOn(Point point, long call, Fault fault, String message) {
+        try (SimCluster cluster = failing(point, call, fault); DefaultLedgerKv kv = connect(cluster)) {
             BookKeeperStore s = kv.open("s", CFG, WriterHooks.NONE);
             s.put(b("a"), b("1"));
             List<Long> before = cluster.bookKeeper().ledgerIds();
-            assertThatThrownBy(s::checkpoint).isInstanceOf(LedgerKvException.class).hasMessageContaining("creating a checkpoint ledger");
-            assertThat(cluster.plan().fired()).extracting(Fired::fault).containsExactly(Fault.BK_CREATE_FAILS);
+            assertThatThrownBy(s::checkpoint).isInstanceOf(LedgerKvException.class).hasMessageContaining(message);
+            assertThat(cluster.plan().fired()).extracting(Fired::fault).containsExactly(fault);
             theStoreGoesOn(cluster, kv, s, before);
         }
     }
 
     @Test
+    void aCheckpointWhoseLedgerCannotBeCreatedFailsAndTheStoreGoesOn() {
+        aCheckpointFailsAndTheStoreGoesOn(Point.BK_CREATE, 1, Fault.BK_CREATE_FAILS, "creating a checkpoint ledger");
+    }
+
+    @Test
     void aCheckpointWhoseChunkCannotBeWrittenDeletesItsLedgerAndTheStoreGoesOn() {
         // add #0 is the put; add #1 the checkpoint's first chunk.
-        try (SimCluster cluster = failing(Point.BK_ADD, 1, Fault.BK_ADD_TIMEOUT); DefaultLedgerKv kv = connect(cluster)) {
-            BookKeeperStore s = kv.open("s", CFG, WriterHooks.NONE);
-            s.put(b("a"), b("1"));
-            List<Long> before = cluster.bookKeeper().ledgerIds();
-            assertThatThrownBy(s::checkpoint).isInstanceOf(LedgerKvException.class).hasMessageContaining("checkpoint ledger");
-            assertThat(cluster.plan().fired()).extracting(Fired::fault).containsExactly(Fault.BK_ADD_TIMEOUT);
-            theStoreGoesOn(cluster, kv, s, before);
-        }
+        aCheckpointFailsAndTheStoreGoesOn(Point.BK_ADD, 1, Fault.BK_ADD_TIMEOUT, "checkpoint ledger");
     }
 
     @Test

@@ -4,11 +4,8 @@ import static io.ledgerkv.testing.Bytes.b;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerkv.api.StoreConfig;
-import io.ledgerkv.sim.FaultPlan;
-import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,22 +14,15 @@ import org.junit.jupiter.api.Test;
  * interval at zero (off). The size trigger is {@code AutomaticCheckpointTest}'s. The periodic task
  * that acts on it runs every {@code statsInterval}, here an hour, so only this test asks.
  */
-class CheckpointScheduleTest {
+class CheckpointScheduleTest extends SimClusterFixture {
     private static final StoreConfig.Builder CFG = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
             .statsInterval(Duration.ofHours(1));
-
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
 
     @Test
     void dueByTimeOnlyAfterTheIntervalWithTransactionsSinceTheLastCheckpoint() {
         // An interval of one nanosecond has always passed by the next call: what decides is whether a
         // transaction came since the last checkpoint (or the open).
-        try (DefaultLedgerKv kv = cluster.connect(SimCluster.clientConfig().build());
+        try (DefaultLedgerKv kv = connect();
              BookKeeperStore s = kv.open("s", CFG.checkpointInterval(Duration.ofNanos(1)).build(), WriterHooks.NONE)) {
             assertThat(s.checkpointDue()).as("no transaction since the open").isFalse();
             s.put(b("a"), b("1"));
@@ -44,14 +34,14 @@ class CheckpointScheduleTest {
             s.checkpoint();
         }
         // Reopened, covered by its newest checkpoint: not due until a transaction comes.
-        try (DefaultLedgerKv kv = cluster.connect(SimCluster.clientConfig().build());
+        try (DefaultLedgerKv kv = connect();
              BookKeeperStore s = kv.open("s", CFG.checkpointInterval(Duration.ofNanos(1)).build(), WriterHooks.NONE)) {
             assertThat(s.checkpointDue()).as("the newest checkpoint covers the store").isFalse();
             s.put(b("c"), b("3"));
             assertThat(s.checkpointDue()).isTrue();
         }
         // An hour has not passed since the open.
-        try (DefaultLedgerKv kv = cluster.connect(SimCluster.clientConfig().build());
+        try (DefaultLedgerKv kv = connect();
              BookKeeperStore s = kv.open("t", CFG.checkpointInterval(Duration.ofHours(1)).build(), WriterHooks.NONE)) {
             s.put(b("c"), b("3"));
             assertThat(s.checkpointDue()).as("a transaction, but the interval has not passed").isFalse();
@@ -60,7 +50,7 @@ class CheckpointScheduleTest {
 
     @Test
     void neverDueByTimeWithTheIntervalOff() {
-        try (DefaultLedgerKv kv = cluster.connect(SimCluster.clientConfig().build());
+        try (DefaultLedgerKv kv = connect();
              BookKeeperStore s = kv.open("s", CFG.checkpointInterval(Duration.ZERO).build(), WriterHooks.NONE)) {
             s.put(b("a"), b("1"));
             assertThat(s.checkpointDue()).isFalse();

@@ -7,29 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ledgerkv.api.AccessDeniedException;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.StoreConfig;
-import io.ledgerkv.sim.FaultPlan;
-import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Deleting a store deletes every ledger it owned (WAL ledgers, checkpoint ledgers) and its
  * metadata, and touches no other store's; on the simulated cluster, which can list every ledger.
  */
-class DeleteStoreTest {
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
-
+class DeleteStoreTest extends SimClusterFixture {
     @Test
     void deletingAStoreDeletesEveryLedgerItOwnedAndNoOtherStoresLedgers() {
         StoreConfig cfg = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
                 .checkpointRetention(2).build();
-        try (DefaultLedgerKv c = cluster.connect(SimCluster.clientConfig().build())) {
+        try (DefaultLedgerKv c = connect()) {
             BookKeeperStore other = c.open("other", cfg, WriterHooks.NONE);
             other.put(b("k"), b("v"));
             other.close();
@@ -61,7 +51,7 @@ class DeleteStoreTest {
     void aDeleteWithTheWrongPasswordIsRefusedAndDeletesNothing() {
         StoreConfig cfg = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0).build();
         StoreConfig wrong = cfg.toBuilder().ledgerPassword("not-the-password").build();
-        try (DefaultLedgerKv c = cluster.connect(SimCluster.clientConfig().build())) {
+        try (DefaultLedgerKv c = connect()) {
             try (BookKeeperStore s = c.open("kept", cfg, WriterHooks.NONE)) {
                 s.put(b("k"), b("v"));
                 s.checkpoint();
@@ -81,8 +71,8 @@ class DeleteStoreTest {
     @Test
     void aLiveWriterIsFencedByTheDelete() {
         StoreConfig cfg = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0).build();
-        try (DefaultLedgerKv w = cluster.connect(SimCluster.clientConfig().build());
-             DefaultLedgerKv c = cluster.connect(SimCluster.clientConfig().build())) {
+        try (DefaultLedgerKv w = connect();
+             DefaultLedgerKv c = connect()) {
             BookKeeperStore s = w.open("doomed", cfg, WriterHooks.NONE);
             s.put(b("k"), b("v"));
             c.deleteStore("doomed", cfg);

@@ -8,11 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ledgerkv.api.EncryptionKeyException;
 import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.StoreConfig;
-import io.ledgerkv.sim.FaultPlan;
-import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,25 +19,14 @@ import org.junit.jupiter.api.Test;
  * On the simulated cluster; the real-cluster suite ({@code EncryptionTest}) writes raw entries through
  * BookKeeper's own client and is skipped there.
  */
-class EncryptionProbeTest {
+class EncryptionProbeTest extends SimClusterFixture {
     private static final EncryptionKeys KEY_1 = EncryptionKeys.of(1, Map.of(1, key(1)));
     private static final EncryptionKeys BOTH_2_ACTIVE = EncryptionKeys.of(2, Map.of(1, key(1), 2, key(2)));
     private static final EncryptionKeys KEY_2 = EncryptionKeys.of(2, Map.of(2, key(2)));
 
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
-
     private static StoreConfig cfg(EncryptionKeys keys) {
         return StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0).checkpointRetention(1)
                 .encryption(keys).build();
-    }
-
-    private DefaultLedgerKv connect() {
-        return cluster.connect(SimCluster.clientConfig().build());
     }
 
     @Test

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerkv.api.ManualClock;
 import io.ledgerkv.api.StoreConfig;
-import io.ledgerkv.sim.FaultPlan;
 import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,19 +18,12 @@ import org.junit.jupiter.api.Test;
  * keys, and the next ones take the rest; a handle that cannot write reaps nothing. The reaping
  * itself (WAL deletes, a standby following) is {@code TtlTest}'s.
  */
-class ReapTest {
+class ReapTest extends SimClusterFixture {
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     private static final int KEY_BYTES = 1000;
     /** Twenty keys of 1,000 bytes per reap, at most: half of 21,000 bytes holds 10, not 11. */
     private static final StoreConfig CFG = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
             .statsInterval(Duration.ofHours(1)).maxKeyBytes(2048).maxTxnBytes(21_000).build();
-
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
 
     private static byte[] key(int i) {
         byte[] k = new byte[KEY_BYTES];

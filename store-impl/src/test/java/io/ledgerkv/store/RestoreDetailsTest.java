@@ -11,12 +11,9 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.checkpoint.BackupFile;
 import io.ledgerkv.codec.CodecType;
-import io.ledgerkv.sim.FaultPlan;
-import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,25 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  * figures, the source's codec kept over the restoring configuration's, no owner left holding the
  * store, and a writer that continues the log after the backup's position.
  */
-class RestoreDetailsTest {
+class RestoreDetailsTest extends SimClusterFixture {
     private static final StoreConfig SOURCE = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
             .codec(CodecType.LZ4).checkpointChunkBytes(4096).build();
     private static final StoreConfig TARGET = SOURCE.toBuilder().ledgerPassword("another-secret").codec(CodecType.NONE).build();
 
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
     @TempDir
     Path dir;
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
 
     @Test
     void theSummaryTheCheckpointTheCodecAndNoOwnerLeft() throws Exception {
         Path file = dir.resolve("src.lkvbak");
-        try (DefaultLedgerKv kv = cluster.connect(SimCluster.clientConfig().build())) {
+        try (DefaultLedgerKv kv = connect()) {
             try (BookKeeperStore s = kv.open("src", SOURCE, WriterHooks.NONE)) {
                 for (int i = 0; i < 400; i++) {
                     s.put(b(String.format("k%04d", i)), b("value-" + i + "-padding-padding-padding"));

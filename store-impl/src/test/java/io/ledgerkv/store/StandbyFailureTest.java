@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
-import io.ledgerkv.sim.FaultPlan;
-import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,30 +15,25 @@ import org.junit.jupiter.api.Test;
  * {@code lag().error()} and retried at the next poll, which clears it; a corrupt entry stops the
  * standby before it, for good; a closed standby stops polling.
  */
-class StandbyFailureTest {
+class StandbyFailureTest extends SimClusterFixture {
     private static final StoreConfig CFG = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
             .standbyPollInterval(Duration.ofHours(1)).build();
 
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
-
-    private DefaultLedgerKv connect() {
-        return cluster.connect(SimCluster.clientConfig().build());
+    /** A standby that has read "a", after its own thread's first round: from here only the test polls. */
+    private static BookKeeperStore standbyThatReadA(BookKeeperStore writer, DefaultLedgerKv standbyClient) {
+        writer.put(b("a"), b("1"));
+        writer.put(b("a2"), b("1")); // confirms a to readers: an open ledger is read up to its last-add-confirmed
+        BookKeeperStore standby = standbyClient.openStandby("s", CFG);
+        SimAccess.awaitFirstPoll(standby);
+        assertThat(SimAccess.poll(standby)).isTrue();
+        assertThat(standby.get(b("a"))).isEqualTo(b("1"));
+        return standby;
     }
 
     @Test
     void aReadThatFailsIsReportedAndRetriedAtTheNextPoll() {
         try (DefaultLedgerKv w = connect(); DefaultLedgerKv sc = connect(); BookKeeperStore writer = w.open("s", CFG, WriterHooks.NONE)) {
-            writer.put(b("a"), b("1"));
-            writer.put(b("a2"), b("1")); // confirms a to readers: an open ledger is read up to its last-add-confirmed
-            BookKeeperStore standby = sc.openStandby("s", CFG);
-            SimAccess.awaitFirstPoll(standby); // its thread's round at start: no other poll races the test's
-            assertThat(SimAccess.poll(standby)).isTrue();
-            assertThat(standby.get(b("a"))).isEqualTo(b("1"));
+            BookKeeperStore standby = standbyThatReadA(writer, sc);
             writer.put(b("b"), b("2"));
             writer.put(b("c"), b("3")); // confirms b to readers
 
@@ -64,11 +56,7 @@ class StandbyFailureTest {
     @Test
     void aCorruptEntryStopsTheStandbyBeforeIt() {
         try (DefaultLedgerKv w = connect(); DefaultLedgerKv sc = connect(); BookKeeperStore writer = w.open("s", CFG, WriterHooks.NONE)) {
-            writer.put(b("a"), b("1"));
-            writer.put(b("a2"), b("1")); // confirms a to readers: an open ledger is read up to its last-add-confirmed
-            BookKeeperStore standby = sc.openStandby("s", CFG);
-            SimAccess.awaitFirstPoll(standby); // its thread's round at start: no other poll races the test's
-            assertThat(SimAccess.poll(standby)).isTrue();
+            BookKeeperStore standby = standbyThatReadA(writer, sc);
             Lsn bad = writer.put(b("b"), b("2"));
             writer.put(b("c"), b("3"));
             writer.put(b("d"), b("4"));

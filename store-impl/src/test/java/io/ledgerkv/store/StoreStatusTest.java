@@ -7,10 +7,7 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.api.StoreStatus.LedgerStatus;
 import io.ledgerkv.log.LedgerLog;
-import io.ledgerkv.sim.FaultPlan;
-import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,20 +16,13 @@ import org.junit.jupiter.api.Test;
  * the problems these add up to; a ledger whose metadata cannot be read is named, not fatal. On the
  * simulated cluster, where bookies stop and ledgers vanish on command.
  */
-class StoreStatusTest {
+class StoreStatusTest extends SimClusterFixture {
     private static final StoreConfig CFG = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
             .build();
 
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
-
     @Test
     void ledgersEnsemblesOwnerBookiesAndProblems() throws Exception {
-        try (DefaultLedgerKv kv = cluster.connect(SimCluster.clientConfig().build())) {
+        try (DefaultLedgerKv kv = connect()) {
             try (BookKeeperStore s = kv.open("s", CFG, WriterHooks.NONE)) {
                 s.put(b("a"), b("1"));
                 s.put(b("b"), b("2"));

@@ -11,14 +11,11 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreNotFoundException;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.codec.CodecType;
-import io.ledgerkv.sim.FaultPlan;
-import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,20 +25,9 @@ import org.junit.jupiter.api.Test;
  * writer that keeps writing through a dump. The CLI's own test ({@code WalDumpTest}) runs on a real
  * cluster and checks the printed form; this one checks the rows, in reach of the mutation run.
  */
-class WalInspectorTest {
+class WalInspectorTest extends SimClusterFixture {
     private static final StoreConfig CFG = StoreConfig.builder().ledgerPassword("sim").quorum(3, 3, 2).checkpointEveryBytes(0)
             .codec(CodecType.NONE).maxBatchBytes(1024).build();
-
-    private final SimCluster cluster = new SimCluster(3, 1, FaultPlan.none());
-
-    @AfterEach
-    void close() {
-        cluster.close();
-    }
-
-    private DefaultLedgerKv connect() {
-        return cluster.connect(SimCluster.clientConfig().build());
-    }
 
     private static List<WalInspector.Row> dump(DefaultLedgerKv kv, String store, Long ledgerId, boolean values) {
         List<WalInspector.Row> rows = new ArrayList<>();
