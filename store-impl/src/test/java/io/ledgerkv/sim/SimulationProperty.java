@@ -63,7 +63,7 @@ public final class SimulationProperty {
     private final WriterHooks hooks;
     private int actions = 40;
     private int threads = Integer.getInteger("ledgerkv.sim.threads", 16);
-    private int maxShrinkRuns = 200;
+    private int maxShrinkRuns = 400;
 
     private SimulationProperty(WriterHooks hooks) {
         this.hooks = hooks;
@@ -210,40 +210,53 @@ public final class SimulationProperty {
     }
 
     /**
+     * How often a schedule is replayed before it counts as not failing. Some bugs show only under one
+     * thread timing (an acknowledgement that beats its add, a poll that meets an older LAC), so one
+     * passing replay does not prove a candidate innocent; CI once reported a 7-action schedule unshrunk
+     * because its single replay passed.
+     */
+    static final int REPLAY_ATTEMPTS = 3;
+
+    /** The first failure of {@code kind} in up to {@link #REPLAY_ATTEMPTS} replays, or null. */
+    private Failure replayAs(String kind, long seed, List<SimAction> chain, List<Fired> faults, int[] runs) {
+        for (int a = 0; a < REPLAY_ATTEMPTS; a++) {
+            runs[0]++;
+            Failure f = replay(seed, chain, faults);
+            if (f != null && f.kind().equals(kind)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Shrinks a failure: fixes the faults that struck (if the failure replays with exactly them),
      * cuts the chain after the failing action, then removes chunks of actions and of faults while
-     * the same invariant breaks with the same kind of exception.
+     * the same invariant breaks with the same kind of exception. Returns the original when it does
+     * not replay at all.
      */
     Failure shrink(Failure original) {
         String kind = original.kind();
         List<SimAction> chain = new ArrayList<>(original.actions().subList(0, Math.min(original.actions().size(),
                 Math.max(0, original.brokeAt()) + 1)));
+        int[] runs = {0};
         List<Fired> faults = new ArrayList<>(original.faults());
-        Failure best = replay(original.seed(), chain, faults);
-        if (best == null || !best.kind().equals(kind)) {
+        Failure best = replayAs(kind, original.seed(), chain, faults, runs);
+        if (best == null) {
             faults = null; // not reproducible with fixed faults: shrink with the seeded plan
-            best = replay(original.seed(), chain, null);
-            if (best == null || !best.kind().equals(kind)) {
+            best = replayAs(kind, original.seed(), chain, null, runs);
+            if (best == null) {
                 return original; // does not replay at all: report it as it happened
             }
         }
-        int[] runs = {0};
         List<Fired> fixedFaults = faults;
-        chain = new ArrayList<>(ddmin(chain, c -> {
-            runs[0]++;
-            Failure f = replay(original.seed(), c, fixedFaults);
-            return f != null && f.kind().equals(kind);
-        }, runs));
+        chain = new ArrayList<>(ddmin(chain, c -> replayAs(kind, original.seed(), c, fixedFaults, runs) != null, runs));
         if (faults != null) {
             List<SimAction> fixedChain = chain;
-            faults = ddmin(faults, fs -> {
-                runs[0]++;
-                Failure f = replay(original.seed(), fixedChain, fs);
-                return f != null && f.kind().equals(kind);
-            }, runs);
+            faults = ddmin(faults, fs -> replayAs(kind, original.seed(), fixedChain, fs, runs) != null, runs);
         }
-        Failure last = replay(original.seed(), chain, faults);
-        return last != null && last.kind().equals(kind) ? last : best;
+        Failure last = replayAs(kind, original.seed(), chain, faults, runs);
+        return last != null ? last : best;
     }
 
     /** Delta debugging: removes chunks (halves, quarters, ... single elements) while {@code fails} holds. */
@@ -273,6 +286,10 @@ public final class SimulationProperty {
         StringBuilder sb = new StringBuilder();
         sb.append("simulation failed (seed ").append(original.seed()).append("; replay with -Dledgerkv.sim.seed=")
                 .append(original.seed()).append(")\n  setup: ").append(original.setup()).append('\n');
+        if (shrunk == original) {
+            sb.append("  not shrunk: the schedule did not fail again in ").append(REPLAY_ATTEMPTS)
+                    .append(" replays (a timing-dependent failure)\n");
+        }
         sb.append("  shrunk from ").append(original.actions().size()).append(" to ").append(shrunk.actions().size())
                 .append(" actions and from ").append(original.faults().size()).append(" to ").append(shrunk.faults().size())
                 .append(" faults\n  actions:\n");
