@@ -1,6 +1,5 @@
 package io.ledgerkv.api;
 
-import io.ledgerkv.store.DefaultLedgerKv;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SortedMap;
@@ -23,7 +22,7 @@ public interface LedgerKv extends AutoCloseable {
      * within {@link ClientConfig#connectTimeout()}.
      */
     static LedgerKv connect(ClientConfig config) {
-        return DefaultLedgerKv.connect(config);
+        return Providers.ledgerKv().connect(config);
     }
 
     /**
