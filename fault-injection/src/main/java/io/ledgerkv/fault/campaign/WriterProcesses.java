@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The orchestrator's side of the campaign's writer processes ({@link WriterNode}), as a job
@@ -106,10 +107,25 @@ final class WriterProcesses implements AutoCloseable {
     Map<String, Integer> successor() throws Exception {
         Child old = current;
         awaitOpened(old); // fence a writer that is really writing, not one still starting
-        int atStart = old.inFlight();
+        int atStart = awaitInFlight(old, TimeUnit.SECONDS.toNanos(10));
         Child c = start(false);
         c.opened.get(120, TimeUnit.SECONDS);
         return Map.of("oldWriterInFlightAtStart", atStart, "oldWriterInFlightWhenOpened", old.inFlightAtSuccessor);
+    }
+
+    /**
+     * Waits (up to {@code boundNanos}) until {@code c} has a commit open, so that the successor
+     * starts while the old writer is mid-commit, the case this fault is for. Commits are open most of
+     * the time, but not while the writer is between transactions or being replaced after an earlier
+     * fault: the full build of 2026-12-02 01:37 met 0 once. Returns the count, 0 if none opened in time.
+     */
+    private static int awaitInFlight(Child c, long boundNanos) {
+        long until = System.nanoTime() + boundNanos;
+        int n;
+        while ((n = c.inFlight()) == 0 && System.nanoTime() < until) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return n;
     }
 
     /** Waits (up to a minute) until {@code c}'s writer has opened; returns its epoch. */
