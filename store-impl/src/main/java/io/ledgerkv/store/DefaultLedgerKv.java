@@ -191,7 +191,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (cfg == null) {
             throw new InvalidConfigException("config", "must not be null");
         }
-        return track(BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.WRITER, AsOf.latest(), hooks));
+        return track(StoreOpener.open(this, store, cfg, BookKeeperStore.Role.WRITER, AsOf.latest(), hooks));
     }
 
     @Override
@@ -209,7 +209,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (asOf == null) {
             throw new NullPointerException("asOf must not be null (use AsOf.latest())");
         }
-        return track(BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE));
+        return track(StoreOpener.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE));
     }
 
     @Override
@@ -224,7 +224,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (cfg == null) {
             throw new InvalidConfigException("config", "must not be null");
         }
-        return track(BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.STANDBY, AsOf.latest(), hooks));
+        return track(StoreOpener.open(this, store, cfg, BookKeeperStore.Role.STANDBY, AsOf.latest(), hooks));
     }
 
     BookKeeperStore track(BookKeeperStore s) {
@@ -247,7 +247,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         WalLedgers wl = new WalLedgers(log, config.namespace(), store, cfg.ledgerPassword(), cfg.encryption());
         // BookKeeper deletes a ledger without asking for its password: check the password and keys
         // first, as an open does, so that a caller who could not read the store cannot delete it.
-        BookKeeperStore.probeAccess(store, wl, md.readLedgers().value(), new CheckpointStore(md, wl, store),
+        StoreOpener.probeAccess(store, wl, md.readLedgers().value(), new CheckpointStore(md, wl, store),
                 "the store was not deleted");
         md.claimEpoch(); // fences the writer at the next metadata update
         List<Long> owned = new ArrayList<>();
@@ -276,7 +276,7 @@ public final class DefaultLedgerKv implements LedgerKv {
     public BackupSummary backup(String store, StoreConfig cfg, AsOf asOf, Path file, Progress progress) {
         checkOpen();
         checkName(store);
-        try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE);
+        try (BookKeeperStore s = StoreOpener.open(this, store, cfg, BookKeeperStore.Role.READER, asOf, WriterHooks.NONE);
              LocalIndex.Pin pin = s.pinForExport()) {
             Map<String, Object> meta = Json.MAPPER.convertValue(new StoreMetadata(zk, config.namespace(), store).readMeta().value(),
                     new TypeReference<Map<String, Object>>() { });
@@ -392,7 +392,7 @@ public final class DefaultLedgerKv implements LedgerKv {
                 owner == null ? null : owner.host() + " pid " + owner.pid() + " (epoch " + owner.epoch() + ")",
                 ls, new StoreStatus.Stats(st.keyCount(), st.logicalBytes(), st.storedBytes(), st.lastLsn(),
                 st.lastTxnSeq(), st.updatedAtMillis()), up, ro, dicts,
-                new CheckpointStore(md, null, store).list().stream().map(BookKeeperStore::toStatus).toList());
+                new CheckpointStore(md, null, store).list().stream().map(Checkpointer::toStatus).toList());
     }
 
     private static DictionaryStatus toStatus(DictionaryInfo d) {
@@ -403,7 +403,7 @@ public final class DefaultLedgerKv implements LedgerKv {
     public DictionaryStatus trainDictionary(String store, StoreConfig cfg) {
         checkOpen();
         checkName(store);
-        try (BookKeeperStore s = BookKeeperStore.open(this, store, cfg, BookKeeperStore.Role.READER, AsOf.latest(),
+        try (BookKeeperStore s = StoreOpener.open(this, store, cfg, BookKeeperStore.Role.READER, AsOf.latest(),
                 WriterHooks.NONE)) {
             DictionaryTrainer trainer = new DictionaryTrainer(cfg.dictSizeBytes(), cfg.dictSampleBytes());
             double p = Math.min(1.0, cfg.dictSampleBytes() / (double) Math.max(1, s.liveBytes()));

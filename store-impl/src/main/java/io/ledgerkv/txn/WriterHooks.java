@@ -27,7 +27,7 @@ public class WriterHooks {
     }
 
     /**
-     * Called at each step of a checkpoint (a {@code BookKeeperStore.CheckpointStep}); may throw to
+     * Called at each step of a checkpoint (a {@code store.Checkpointer.Step}); may throw to
      * stop the checkpoint there, as a crash would.
      */
     public void checkpointStep(Enum<?> step) {

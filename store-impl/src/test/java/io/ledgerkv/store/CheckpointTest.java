@@ -133,9 +133,9 @@ class CheckpointTest {
 
     /** Stops a checkpoint at one step, as a crash there would. */
     private static final class CrashAt extends WriterHooks {
-        private final BookKeeperStore.CheckpointStep at;
+        private final Checkpointer.Step at;
 
-        CrashAt(BookKeeperStore.CheckpointStep at) {
+        CrashAt(Checkpointer.Step at) {
             this.at = at;
         }
 
@@ -148,17 +148,17 @@ class CheckpointTest {
     }
 
     @ParameterizedTest(name = "crash after {0}")
-    @EnumSource(BookKeeperStore.CheckpointStep.class)
-    void aCrashAtAnyStepOfACheckpointReopensToTheCommittedState(BookKeeperStore.CheckpointStep step) {
+    @EnumSource(Checkpointer.Step.class)
+    void aCrashAtAnyStepOfACheckpointReopensToTheCommittedState(Checkpointer.Step step) {
         String name = freshName("crash-" + step.name().toLowerCase());
         StoreConfig cfg = small().checkpointRetention(1).build();
         Map<String, String> model = new TreeMap<>();
         DefaultLedgerKv c = CLUSTER.connect();
         BookKeeperStore s = c.open(name, cfg, new CrashAt(step));
         write(s, model, 0, 300, "a");
-        if (step != BookKeeperStore.CheckpointStep.PINNED) {
+        if (step != Checkpointer.Step.PINNED) {
             // an earlier checkpoint that the crashed one would replace, so trimming has something to do
-            BookKeeperStore.CheckpointStep never = step;
+            Checkpointer.Step never = step;
             s.close();
             s = c.open(name, cfg, WriterHooks.NONE);
             s.checkpoint();
