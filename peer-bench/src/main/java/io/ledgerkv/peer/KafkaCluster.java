@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,7 +54,7 @@ final class KafkaCluster implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             ports.add(new int[] {freePort(), freePort()});
         }
-        String voters = java.util.stream.IntStream.range(0, n).mapToObj(i -> (i + 1) + "@127.0.0.1:" + ports.get(i)[1])
+        String voters = IntStream.range(0, n).mapToObj(i -> (i + 1) + "@127.0.0.1:" + ports.get(i)[1])
                 .collect(Collectors.joining(","));
         String clusterId = Uuid.randomUuid().toString();
         for (int i = 0; i < n; i++) {
@@ -164,8 +167,8 @@ final class KafkaCluster implements AutoCloseable {
     }
 
     private static boolean accepts(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
             return true;
         } catch (IOException e) {
             return false;

@@ -1,7 +1,8 @@
 package io.ledgerkv.peer;
 
-import io.ledgerkv.api.LedgerKv;
 import io.ledgerkv.api.ClientConfig;
+import io.ledgerkv.api.LedgerKv;
+import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.cluster.MultiProcessCluster;
 import java.io.IOException;
@@ -28,9 +29,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * ledgerkv side by side with Kafka Streams (RocksDB store, Kafka changelog, exactly-once v2) in
@@ -493,7 +494,7 @@ public final class PeerBench implements Callable<Integer> {
         }
         if (!streams) {
             try (LedgerKv kv = LedgerKv.connect(ClientConfig.builder(zk).build())) {
-                kv.deleteStore(id, io.ledgerkv.api.StoreConfig.builder().ledgerPassword("peer-bench".getBytes()).build());
+                kv.deleteStore(id, StoreConfig.builder().ledgerPassword("peer-bench".getBytes()).build());
             } catch (Exception e) {
                 log("cleanup of store " + id + " incomplete (ignored): " + e);
             }

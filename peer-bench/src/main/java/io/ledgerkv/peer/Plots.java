@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -81,7 +84,7 @@ public final class Plots {
         for (Map<String, String> r : rows) {
             String series = r.get("system").equals("ledgerkv") ? "ledgerkv (journal fsync)"
                     : "Kafka Streams, flush " + r.get("kafka_flush");
-            String category = r.get("value_bytes") + " B " + r.get("shape").toLowerCase(java.util.Locale.ROOT);
+            String category = r.get("value_bytes") + " B " + r.get("shape").toLowerCase(Locale.ROOT);
             bySeries.computeIfAbsent(series, k -> new LinkedHashMap<>()).computeIfAbsent(category, k -> new ArrayList<>())
                     .add(Double.parseDouble(r.get("updates_per_s")));
         }
@@ -110,12 +113,12 @@ public final class Plots {
      */
     private static List<Path> failover(List<Map<String, String>> rows, Path dir) throws IOException {
         Map<Long, Integer> factorCount = new TreeMap<>();
-        Map<Long, java.util.Set<Long>> historiesByKeys = new TreeMap<>();
+        Map<Long, Set<Long>> historiesByKeys = new TreeMap<>();
         for (Map<String, String> r : rows) {
             long keys = Long.parseLong(r.get("keys"));
             long history = Long.parseLong(r.get("history_updates"));
             factorCount.merge(history / keys, 1, Integer::sum);
-            historiesByKeys.computeIfAbsent(keys, k -> new java.util.TreeSet<>()).add(history);
+            historiesByKeys.computeIfAbsent(keys, k -> new TreeSet<>()).add(history);
         }
         long factor = factorCount.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         long keysForHistory = historiesByKeys.entrySet().stream().max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))
@@ -129,7 +132,7 @@ public final class Plots {
         }
         List<Map<String, String>> byHistory = rows.stream().filter(r -> Long.parseLong(r.get("keys")) == keysForHistory).toList();
         if (historiesByKeys.get(keysForHistory).size() > 1) {
-            files.add(failoverChart(byHistory, "history_updates", String.format(java.util.Locale.ROOT,
+            files.add(failoverChart(byHistory, "history_updates", String.format(Locale.ROOT,
                     "Failover vs history length (%,d keys)", keysForHistory), "updates in the history", dir.resolve("failover-vs-history.png")));
         }
         return files;

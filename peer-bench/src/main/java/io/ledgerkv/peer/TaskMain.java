@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,9 +45,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One stream task, in a JVM of its own so the harness can kill it: it consumes the input topic
@@ -310,7 +311,7 @@ public final class TaskMain implements Callable<Integer> {
      * Signals {@code CAUGHT_UP} once {@code caughtUp} holds (polled every 10 ms, at most 10 minutes), then blocks until the
      * harness writes {@code TAKEOVER} to standard input; a closed input (the harness is gone) ends the process.
      */
-    private static void awaitCaughtUp(java.util.function.BooleanSupplier caughtUp) throws Exception {
+    private static void awaitCaughtUp(BooleanSupplier caughtUp) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (!caughtUp.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

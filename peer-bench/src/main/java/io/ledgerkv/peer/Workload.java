@@ -2,6 +2,7 @@ package io.ledgerkv.peer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -24,7 +25,7 @@ record Workload(int keys, long updates, int valueBytes, Shape shape) {
         RANDOM;
 
         static Shape parse(String s) {
-            return valueOf(s.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(s.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -87,6 +88,6 @@ record Workload(int keys, long updates, int valueBytes, Shape shape) {
     }
 
     String label() {
-        return valueBytes + "B-" + shape.name().toLowerCase(java.util.Locale.ROOT);
+        return valueBytes + "B-" + shape.name().toLowerCase(Locale.ROOT);
     }
 }

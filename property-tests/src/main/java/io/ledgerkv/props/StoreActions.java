@@ -1,11 +1,10 @@
 package io.ledgerkv.props;
 
-import io.ledgerkv.testing.Describe;
-import io.ledgerkv.testing.Model;
 import static io.ledgerkv.props.Gen.weight;
 
 import io.ledgerkv.api.AsOf;
 import io.ledgerkv.api.CheckpointStatus;
+import io.ledgerkv.api.Condition;
 import io.ledgerkv.api.ConditionFailedException;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
@@ -15,16 +14,22 @@ import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.Txn;
 import io.ledgerkv.api.VersionedValue;
 import io.ledgerkv.codec.CodecType;
-import io.ledgerkv.testing.Model.Op;
 import io.ledgerkv.props.StatefulProperty.Action;
 import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.testing.Describe;
+import io.ledgerkv.testing.Model;
+import io.ledgerkv.testing.Model.Op;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,7 +76,7 @@ public final class StoreActions {
             if (op.value() == null) {
                 t.delete(op.key());
             } else if (op.ttlMillis() > 0) {
-                t.put(op.key(), op.value(), java.time.Duration.ofMillis(op.ttlMillis()));
+                t.put(op.key(), op.value(), Duration.ofMillis(op.ttlMillis()));
             } else {
                 t.put(op.key(), op.value());
             }
@@ -140,7 +145,7 @@ public final class StoreActions {
     record PutTtl(byte[] key, byte[] value, long ttlMillis) implements Action<StoreHarness> {
         @Override
         public void run(StoreHarness h) {
-            h.store.put(key, value, java.time.Duration.ofMillis(ttlMillis));
+            h.store.put(key, value, Duration.ofMillis(ttlMillis));
             h.model.apply(List.of(new Op(key, value, ttlMillis)));
             VersionedValue v = h.store.getWithVersion(key);
             long want = h.model.now() + ttlMillis;
@@ -160,7 +165,7 @@ public final class StoreActions {
     record AdvanceClock(long millis) implements Action<StoreHarness> {
         @Override
         public void run(StoreHarness h) {
-            h.clock.advance(java.time.Duration.ofMillis(millis));
+            h.clock.advance(Duration.ofMillis(millis));
             h.model.advance(millis);
         }
 
@@ -315,10 +320,10 @@ public final class StoreActions {
         @Override
         public void run(StoreHarness h) {
             byte[] cur = h.model.get(checkKey);
-            io.ledgerkv.api.Condition c = switch (mode) {
-                case 0 -> io.ledgerkv.api.Condition.absent();
-                case 1 -> io.ledgerkv.api.Condition.valueEquals(cur == null ? NEVER : cur);
-                default -> io.ledgerkv.api.Condition.valueEquals(NEVER);
+            Condition c = switch (mode) {
+                case 0 -> Condition.absent();
+                case 1 -> Condition.valueEquals(cur == null ? NEVER : cur);
+                default -> Condition.valueEquals(NEVER);
             };
             boolean holds = mode == 0 ? cur == null : mode == 1 && cur != null;
             Lsn before = h.store.lastAppliedLsn();
@@ -380,7 +385,7 @@ public final class StoreActions {
             } else if (cur.length != 8) {
                 want = null;
             } else {
-                long base = java.nio.ByteBuffer.wrap(cur).getLong();
+                long base = ByteBuffer.wrap(cur).getLong();
                 long sum = base + delta;
                 want = ((base ^ sum) & (delta ^ sum)) < 0 ? null : sum; // null on overflow
             }
@@ -389,7 +394,7 @@ public final class StoreActions {
                 if (want == null || got != want) {
                     throw new AssertionError(this + " gave " + got + ", model expects " + (want == null ? "a refusal" : want));
                 }
-                h.model.apply(List.of(new Op(key, java.nio.ByteBuffer.allocate(8).putLong(got).array())));
+                h.model.apply(List.of(new Op(key, ByteBuffer.allocate(8).putLong(got).array())));
             } catch (ConditionFailedException e) {
                 if (want != null) {
                     throw new AssertionError(this + " was refused, model expects " + want, e);
@@ -456,7 +461,7 @@ public final class StoreActions {
             return switch (kind) {
                 case PREFIX -> "prefixScan " + Describe.bytes(from);
                 case LIMIT -> "scan [" + Describe.bytes(from) + ", " + Describe.bytes(to) + ") limit " + limit;
-                default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " [" + Describe.bytes(from) + ", " + Describe.bytes(to) + ")";
+                default -> kind.name().toLowerCase(Locale.ROOT) + " [" + Describe.bytes(from) + ", " + Describe.bytes(to) + ")";
             };
         }
     }
@@ -498,7 +503,7 @@ public final class StoreActions {
                 try {
                     f.get(30, TimeUnit.SECONDS);
                     acked++;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     break; // acknowledgements come in log order: the rest were not acknowledged
                 }
             }

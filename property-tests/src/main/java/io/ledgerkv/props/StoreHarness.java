@@ -1,20 +1,24 @@
 package io.ledgerkv.props;
 
-import io.ledgerkv.testing.Describe;
-import io.ledgerkv.testing.Model;
+import io.ledgerkv.api.EncryptionKeys;
 import io.ledgerkv.api.KvEntry;
 import io.ledgerkv.api.KvIterator;
+import io.ledgerkv.api.ManualClock;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.store.BookKeeperStore;
 import io.ledgerkv.store.DefaultLedgerKv;
+import io.ledgerkv.testing.Describe;
+import io.ledgerkv.testing.Model;
 import io.ledgerkv.txn.WriterHooks;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,7 +42,7 @@ public final class StoreHarness {
     final Map<Integer, Model> atCheckpoint = new HashMap<>();
     final List<Integer> killed = new ArrayList<>();
     /** The writers' clock; only {@code AdvanceClock} moves it, together with the model's. */
-    final io.ledgerkv.api.ManualClock clock = new io.ledgerkv.api.ManualClock(java.time.Instant.ofEpochMilli(Model.T0));
+    final ManualClock clock = new ManualClock(Instant.ofEpochMilli(Model.T0));
     /** Encryption: 0 = off (even seeds), else keys 1..keyGen with keyGen active ({@code RotateKey} adds one). */
     int keyGen;
 
@@ -60,7 +64,7 @@ public final class StoreHarness {
     }
 
     /** Keys 1..n, n active (null for n = 0): what a store that rotated its key n - 1 times is configured with. */
-    static io.ledgerkv.api.EncryptionKeys keys(int n) {
+    static EncryptionKeys keys(int n) {
         if (n == 0) {
             return null;
         }
@@ -70,7 +74,7 @@ public final class StoreHarness {
             Arrays.fill(k, (byte) (17 * i));
             m.put(i, k);
         }
-        return io.ledgerkv.api.EncryptionKeys.of(n, m);
+        return EncryptionKeys.of(n, m);
     }
 
     /** Closes the writer and opens it with one more key, the new one active. */
@@ -117,11 +121,11 @@ public final class StoreHarness {
     String diff(Model m) {
         List<KvEntry> actual = contents();
         StringBuilder sb = new StringBuilder("store has " + actual.size() + " keys, model " + m.size() + ";");
-        Map<String, String> a = new java.util.TreeMap<>();
+        Map<String, String> a = new TreeMap<>();
         for (KvEntry e : actual) {
             a.put(Describe.bytes(e.key()), Describe.bytes(e.value()));
         }
-        Map<String, String> b = new java.util.TreeMap<>();
+        Map<String, String> b = new TreeMap<>();
         m.asMap().forEach((k, v) -> b.put(Describe.bytes(k), Describe.bytes(v)));
         for (String k : a.keySet()) {
             if (!b.containsKey(k)) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,13 +35,13 @@ class ConfigFileTest {
     void durationsPrintAsTheyAreTyped() {
         for (String typed : new String[] {"10s", "500ms", "2m", "1h", "0s", "90s", "1500ms"}) {
             Duration d = ConfigFile.duration(typed);
-            org.assertj.core.api.Assertions.assertThat(ConfigFile.duration(ConfigFile.format(d))).isEqualTo(d);
+            Assertions.assertThat(ConfigFile.duration(ConfigFile.format(d))).isEqualTo(d);
         }
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(30))).isEqualTo("30s");
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(120))).isEqualTo("2m");
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        org.assertj.core.api.Assertions.assertThat(ConfigFile.format(Duration.ofNanos(5))).isEqualTo("PT0.000000005S");
-        org.assertj.core.api.Assertions.assertThat(ClientConfig.builder("zk:2181").build().toString()).contains("sessionTimeout=")
+        Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(30))).isEqualTo("30s");
+        Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(120))).isEqualTo("2m");
+        Assertions.assertThat(ConfigFile.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        Assertions.assertThat(ConfigFile.format(Duration.ofNanos(5))).isEqualTo("PT0.000000005S");
+        Assertions.assertThat(ClientConfig.builder("zk:2181").build().toString()).contains("sessionTimeout=")
                 .doesNotContain("PT");
     }
 

@@ -9,8 +9,8 @@ import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.cluster.MultiProcessCluster;
 import io.ledgerkv.testing.Bytes;
-import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.CliRun.Result;
+import io.ledgerkv.testing.CliRun;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -238,7 +239,7 @@ class LedgerKvCliTest {
 
             Result fenced = run("put", "--store", "owned", "--fence", "k", "v2");
             assertThat(fenced.code()).as(fenced.err()).isZero();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.put(Bytes.b("k3"),
+            Assertions.assertThatThrownBy(() -> task.put(Bytes.b("k3"),
                     Bytes.b("too-late"))).isInstanceOf(StoreFencedException.class);
         }
         assertThat(run("get", "--store", "owned", "k").out()).isEqualTo("v2\n");

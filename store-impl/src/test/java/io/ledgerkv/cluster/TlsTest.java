@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,7 +114,7 @@ class TlsTest {
                 Map<String, String> acked = new TreeMap<>(Map.of("acct-1", "0.93"));
                 AtomicInteger n = new AtomicInteger();
                 AtomicReference<String> refused = new AtomicReference<>();
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                     String k = "late-" + n.incrementAndGet();
                     try {
                         s.put(b(k), b("v"));

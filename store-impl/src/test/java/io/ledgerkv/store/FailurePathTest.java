@@ -9,10 +9,10 @@ import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.Lsn;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.meta.ZkNodes;
-import io.ledgerkv.sim.FaultPlan;
 import io.ledgerkv.sim.FaultPlan.Fault;
 import io.ledgerkv.sim.FaultPlan.Fired;
 import io.ledgerkv.sim.FaultPlan.Point;
+import io.ledgerkv.sim.FaultPlan;
 import io.ledgerkv.sim.SimCluster;
 import io.ledgerkv.txn.WriterHooks;
 import java.time.Duration;
@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -253,7 +254,7 @@ class FailurePathTest {
             cluster.bookKeeper().tamper(ledgerId, 0, 1, bad);
             cluster.bookKeeper().tamper(ledgerId, 0, 2, bad);
             try (var kv = cluster.connect(SimCluster.clientConfig().build())) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> kv.openReadOnly("copies", cfg))
+                Assertions.assertThatThrownBy(() -> kv.openReadOnly("copies", cfg))
                         .isInstanceOf(CorruptEntryException.class)
                         .hasMessageContaining("every copy fails")
                         .hasMessageContaining(cluster.bookKeeper().writeSetBookie(ledgerId, 0, 0))

@@ -1,5 +1,8 @@
 package io.ledgerkv.store;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
+
 /** What the simulation drives by hand that the API runs on its own threads. */
 public final class SimAccess {
     private SimAccess() {
@@ -15,6 +18,6 @@ public final class SimAccess {
      * standbyPollInterval): from then on only the test's {@link #poll} reads, at points it chooses.
      */
     public static void awaitFirstPoll(BookKeeperStore standby) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> standby.standbyPolls() >= 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> standby.standbyPolls() >= 1);
     }
 }

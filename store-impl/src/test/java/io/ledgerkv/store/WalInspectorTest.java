@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,7 +87,7 @@ class WalInspectorTest extends SimClusterFixture {
             for (long seq : new long[] {1, 2}) {
                 List<Long> ids = rows.stream().filter(r -> r.ledgerSeq() == seq).map(WalInspector.Row::entryId).toList();
                 assertThat(ids).as("ledger %d: entries 0.. in order, none skipped", seq)
-                        .isEqualTo(java.util.stream.LongStream.range(0, ids.size()).boxed().toList());
+                        .isEqualTo(LongStream.range(0, ids.size()).boxed().toList());
             }
             assertThat(rows.stream().filter(r -> r.ledgerSeq() == 1).map(WalInspector.Row::ledgerId).distinct()).hasSize(1);
             assertThat(rows.stream().map(WalInspector.Row::ledgerId).distinct()).hasSize(2);

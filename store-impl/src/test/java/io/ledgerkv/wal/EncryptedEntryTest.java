@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +82,7 @@ class EncryptedEntryTest {
             assertThatThrownBy(() -> WalEntry.decode(bad, CODECS, c)).as("bit %d", bit).isInstanceOf(Exception.class);
             if (i / 8 >= WalEntry.HEADER_BYTES || i / 8 < WalEntry.CRC_OFFSET) {
                 byte[] forged = fixCrc(bad);
-                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> WalEntry.decode(forged, CODECS, c));
+                Throwable t = Assertions.catchThrowable(() -> WalEntry.decode(forged, CODECS, c));
                 assertThat(t).as("bit %d with the CRC fixed", bit).isNotNull();
                 if (i / 8 >= WalEntry.HEADER_BYTES) {
                     assertThat(t).as("bit %d", bit).isInstanceOf(WalFormatException.class)

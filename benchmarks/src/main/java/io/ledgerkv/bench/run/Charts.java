@@ -16,13 +16,18 @@ import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.HistogramLogReader;
+import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -95,7 +100,7 @@ public final class Charts {
         for (Score s : scores) {
             byKey.put(s.key(), s);
         }
-        org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Score s : scores) {
             String value = s.param(param);
             if (value == null || value.equals(base)) {
@@ -115,10 +120,10 @@ public final class Charts {
         if (data.getColumnCount() == 0) {
             throw new IllegalArgumentException("no configuration has both " + param + "=" + base + " and another value");
         }
-        JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(title, "configuration", "ratio of scores (1 = no cost)", data,
-                org.jfree.chart.plot.PlotOrientation.HORIZONTAL, true, false, false);
-        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
-        plot.addRangeMarker(new org.jfree.chart.plot.ValueMarker(1.0, Color.BLACK, new BasicStroke(1.5f)));
+        JFreeChart chart = ChartFactory.createBarChart(title, "configuration", "ratio of scores (1 = no cost)", data,
+                PlotOrientation.HORIZONTAL, true, false, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        plot.addRangeMarker(new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.5f)));
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, Math.max(HEIGHT, 40 + 28 * data.getColumnCount()));
         return png;

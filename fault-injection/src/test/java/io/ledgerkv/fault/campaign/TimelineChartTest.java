@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +26,10 @@ class TimelineChartTest {
 
         TimelineChart.Timeline t = TimelineChart.timeline(h);
 
-        assertThat(t.p99().getDataItem(0).getYValue()).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.5)); // 100 ms in second 0
+        assertThat(t.p99().getDataItem(0).getYValue()).isCloseTo(100.0, Offset.offset(0.5)); // 100 ms in second 0
         assertThat(t.p99().getDataItem(1).getY()).as("second 1: no commit").isNull();
         assertThat(t.p99().getDataItem(2).getY()).as("second 2: no commit").isNull();
-        assertThat(t.p99().getDataItem(3).getYValue()).isCloseTo(300.0, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(t.p99().getDataItem(3).getYValue()).isCloseTo(300.0, Offset.offset(0.5));
         assertThat(t.rate().getDataItem(1).getYValue()).isZero();
         assertThat(t.faults()).hasSize(1);
         Path png = dir.resolve("t.png");
