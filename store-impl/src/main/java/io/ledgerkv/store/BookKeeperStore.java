@@ -39,15 +39,12 @@ import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalGapException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -99,6 +96,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     private final Checkpointer checkpointer;
     /** A standby's tailing; null for a writer or reader. */
     private final StandbyTailer tailer;
+    /** The writer's time-to-live reaping; null for a reader or standby. */
+    private final Reaper reaper;
 
     /**
      * What the open-time replay read; {@code entriesByCodec} counts entries per codec (RAW ones under
@@ -129,6 +128,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         this.metrics = metrics;
         this.checkpointer = committer == null ? null : new Checkpointer(name, cfg, ledgers, dicts, checkpoints, index, claim,
                 committer, hooks, metrics, replayStats.logicalBytes());
+        this.reaper = committer == null ? null : new Reaper(cfg, index, this::enqueue);
         if (committer != null) {
             long ms = cfg.statsInterval().toMillis();
             this.periodicTask = client.scheduler().scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
@@ -511,50 +511,16 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         }
     }
 
-    /** Most deletes one reaper transaction carries. */
-    static final int REAP_BATCH_KEYS = 1000;
-    private final AtomicBoolean reaping = new AtomicBoolean();
-
     /**
-     * Deletes values whose time to live has run out, through ordinary WAL deletes (one transaction of
-     * up to {@value #REAP_BATCH_KEYS} keys and half of maxTxnBytes), so that replicas and replay see
-     * them go at the same LSN. A key rewritten between this call and the commit keeps its new value.
+     * Deletes values whose time to live has run out, through ordinary WAL deletes ({@link Reaper}).
      * Runs every statsInterval; completes with the number of keys deleted (0 when nothing was due,
      * or a reap is already running, or this handle cannot write).
      */
     public CompletableFuture<Integer> reapExpired() {
-        if (role != Role.WRITER || closed.get() || committer.failure() != null || !reaping.compareAndSet(false, true)) {
+        if (reaper == null || closed.get() || committer.failure() != null) {
             return CompletableFuture.completedFuture(0);
         }
-        try {
-            TreeMap<byte[], Lsn> due = new TreeMap<>(Arrays::compareUnsigned);
-            List<Mutation> ops = new ArrayList<>();
-            long bytes = 5;
-            for (LocalIndex.Entry e : index.expired(index.now(), REAP_BATCH_KEYS)) {
-                Mutation m = new Mutation(e.key(), null);
-                if (bytes + m.encodedSize() > cfg.maxTxnBytes() / 2) {
-                    break;
-                }
-                bytes += m.encodedSize();
-                due.put(e.key(), e.version());
-                ops.add(m);
-            }
-            if (ops.isEmpty()) {
-                reaping.set(false);
-                return CompletableFuture.completedFuture(0);
-            }
-            Deferred d = Deferred.reaping(due);
-            return enqueue(ops, d).handle((lsn, err) -> {
-                reaping.set(false);
-                if (err != null) {
-                    throw err instanceof CompletionException c ? c : new CompletionException(err);
-                }
-                return d.reaped();
-            });
-        } catch (RuntimeException e) {
-            reaping.set(false);
-            throw e;
-        }
+        return reaper.reap();
     }
 
     /** Runs every statsInterval on the client's scheduler: publishes stats, reaps expired values, starts due checkpoints. */
