@@ -137,8 +137,10 @@ public final class EncryptionKeys {
      * system has POSIX permissions, and is then moved over it.
      */
     public void write(Path file) {
-        StringBuilder b = new StringBuilder("# ledgerkv encryption keys: the active key encrypts new entries; every listed key can\n"
-                + "# read old ones. Drop a key only when no retained entry uses it (store-impl/README.md).\n");
+        StringBuilder b = new StringBuilder("""
+                # ledgerkv encryption keys: the active key encrypts new entries; every listed key can
+                # read old ones. Drop a key only when no retained entry uses it (store-impl/README.md).
+                """);
         b.append("active=").append(activeId).append('\n');
         keys.forEach((id, k) -> b.append("key.").append(id).append('=').append(Base64.getEncoder().encodeToString(k.getEncoded()))
                 .append('\n'));

@@ -73,7 +73,8 @@ public final class Settings {
     /** A setting's command-line flag: {@code ensembleSize} is {@code --ensemble-size}. */
     public static String flag(String key) {
         StringBuilder b = new StringBuilder("--");
-        for (char c : key.toCharArray()) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
             if (Character.isUpperCase(c)) {
                 b.append('-').append(Character.toLowerCase(c));
             } else {

@@ -17,6 +17,7 @@ import io.ledgerkv.txn.WriterHooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -154,7 +155,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                             aWindow.release();
                             throw e;
                         }
-                        f.whenComplete((lsn, err) -> {
+                        var unused = f.whenComplete((lsn, err) -> {
                             synchronized (aOutcome) {
                                 aOutcome[err == null ? 0 : 1]++;
                             }
@@ -185,7 +186,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
                         b.epoch(), aOutcome[2], aOutcome[0], aOutcome[1]);
             }
             try {
-                a.put("acct/late".getBytes(), "from A".getBytes());
+                a.put("acct/late".getBytes(StandardCharsets.UTF_8), "from A".getBytes(StandardCharsets.UTF_8));
                 expect(false, "the fenced writer A can no longer commit");
             } catch (StoreFencedException e) {
                 say("A tries again: %s", e.getMessage());
@@ -301,7 +302,7 @@ final class DemoCommand extends CliCommand implements Callable<Integer> {
             }
             window.acquire();
             int id = work.issued();
-            work.submitNext(s).whenComplete((lsn, err) -> {
+            var unused = work.submitNext(s).whenComplete((lsn, err) -> {
                 synchronized (counts) {
                     counts[err == null ? 0 : 1]++;
                 }

@@ -1,7 +1,9 @@
 package io.ledgerkv.cli;
 
 import io.ledgerkv.api.LedgerKvException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -54,7 +56,9 @@ public final class LedgerKvCli {
 
     /** Runs a command line and returns its exit code ({@link ExitCodes}: 0 ok, 1 failed, 2 usage, 3 not found, ...). */
     public static int run(String... args) {
-        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // The platform charset, as System.out's own on JDK 17; named so that it is a choice, not an accident.
+        return run(new PrintWriter(new OutputStreamWriter(System.out, Charset.defaultCharset()), true),
+                new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true), args);
     }
 
     /** Runs a command line writing to the given streams. */

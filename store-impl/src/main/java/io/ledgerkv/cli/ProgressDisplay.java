@@ -12,6 +12,7 @@ final class ProgressDisplay implements Progress, AutoCloseable {
     private final boolean enabled;
     private final Map<String, ProgressBar> bars = new HashMap<>();
 
+    @SuppressWarnings("SystemConsoleNull") // the build targets JDK 17, where null means no terminal
     ProgressDisplay(boolean quiet) {
         this.enabled = !quiet && System.console() != null;
     }

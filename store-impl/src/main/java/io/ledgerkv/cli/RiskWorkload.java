@@ -37,7 +37,7 @@ final class RiskWorkload {
         Map<String, String> seedTxn = new LinkedHashMap<>();
         long total = 0;
         for (int a = 0; a < accounts; a++) {
-            balance[a] = 10_000 + random.nextInt(90_000);
+            balance[a] = 10_000L + random.nextInt(90_000);
             total += balance[a];
             seedTxn.put(balanceKey(a), Long.toString(balance[a]));
             seedTxn.put(riskKey(a), "0.100");
@@ -83,7 +83,7 @@ final class RiskWorkload {
         int id = txns.size();
         int from = random.nextInt(accounts);
         int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-        long amount = 1 + random.nextInt((int) Math.max(1, Math.min(5_000, balance[from])));
+        long amount = 1L + random.nextInt((int) Math.max(1, Math.min(5_000, balance[from])));
         balance[from] -= amount;
         balance[to] += amount;
         Map<String, String> w = new LinkedHashMap<>();

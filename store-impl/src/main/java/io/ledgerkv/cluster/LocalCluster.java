@@ -52,6 +52,9 @@ import org.apache.zookeeper.server.auth.SASLAuthenticationProvider;
  * as its queue is empty instead of waiting out the 2 ms group-commit window, which cuts a single
  * writer's add latency about fivefold on this hardware.
  */
+// A loopback cluster for tests and the demo: it binds 127.0.0.1 on purpose (AddressSelection); JaasSections.class is the
+// lock JaasSections documents for its JVM-wide registry; ZooKeeper's close() declares InterruptedException (try).
+@SuppressWarnings({"try", "AddressSelection", "LockOnNonEnclosingClassLiteral"})
 public final class LocalCluster implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Set<Integer> PORTS_TAKEN = new HashSet<>();

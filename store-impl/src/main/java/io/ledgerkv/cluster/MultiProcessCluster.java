@@ -43,6 +43,7 @@ import org.apache.zookeeper.ZooKeeper;
  * settings changed are those in {@link #CONFIG_FILE_HOST_SETTINGS}. The metadata is created the way
  * compose's {@code bookkeeper-init} does, with {@code bookkeeper shell initnewcluster}.
  */
+@SuppressWarnings("try") // ZooKeeper's close() declares InterruptedException
 public final class MultiProcessCluster implements AutoCloseable {
     /**
      * What to start: ZooKeeper servers (1, or an ensemble of 3 or 5), bookies, where the data lives,

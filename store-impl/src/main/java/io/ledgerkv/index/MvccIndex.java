@@ -139,6 +139,7 @@ public final class MvccIndex implements LocalIndex {
      * Loads one checkpoint entry with the version it had when the checkpoint was taken ({@code null}:
      * the checkpoint's own LSN, for checkpoints written before versions were recorded).
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one loading thread, before any reader (see above)
     public void load(byte[] key, byte[] value, Lsn version, long expireAt) {
         Position p = visible;
         Version prev = map.put(key, new Version(p.seq, version == null ? p.lsn : version, value, expireAt, null));
@@ -394,7 +395,7 @@ public final class MvccIndex implements LocalIndex {
             checkOpen();
             NavigableMap<byte[], Version> sub;
             if (from != null && to != null) {
-                sub = Arrays.compareUnsigned(from, to) >= 0 ? new TreeMap<>() : map.subMap(from, true, to, false);
+                sub = Arrays.compareUnsigned(from, to) >= 0 ? new TreeMap<>(map.comparator()) : map.subMap(from, true, to, false);
             } else if (from != null) {
                 sub = map.tailMap(from, true);
             } else if (to != null) {

@@ -18,6 +18,7 @@ public final class LogException extends Exception {
     }
 
     @Override
+    @SuppressWarnings("OverrideThrowableToString") // the message stays the cause's; the code is added for logs only
     public String toString() {
         return "LogException[" + error + "]: " + getMessage();
     }

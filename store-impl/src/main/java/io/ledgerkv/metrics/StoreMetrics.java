@@ -104,14 +104,14 @@ public final class StoreMetrics implements AutoCloseable {
 
     /** A WAL entry acknowledged. */
     public void entryAcked(long payloadBytes, long entryBytes) {
-        logicalBytes.increment(payloadBytes);
-        storedBytes.increment(entryBytes);
+        logicalBytes.increment((double) payloadBytes);
+        storedBytes.increment((double) entryBytes);
     }
 
     /** A WAL entry written holding {@code txns} transactions and {@code bytes} of payload. */
     public void batch(int txns, long bytes) {
         batchTxns.record(txns);
-        batchBytes.record(bytes);
+        batchBytes.record((double) bytes);
     }
 
     public void fenced() {
@@ -129,7 +129,7 @@ public final class StoreMetrics implements AutoCloseable {
 
     public void checkpointed(long nanos, long storedBytes) {
         checkpointDuration.record(nanos, TimeUnit.NANOSECONDS);
-        checkpointBytes.record(storedBytes);
+        checkpointBytes.record((double) storedBytes);
     }
 
     public MeterRegistry registry() {

@@ -166,6 +166,7 @@ public final class CheckpointStore {
         CheckpointChunks.Aggregate agg = new CheckpointChunks.Aggregate();
         long[] keys = {0};
         int[] chunks = {0};
+        @SuppressWarnings("UnnecessaryAsync") // which thread runs the read callback is the log door's business
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         try (ReadLedger lh = ledgers.openNoRecovery(cp.ledgerId())) {
             long last = lh.lastAddConfirmed();

@@ -282,7 +282,7 @@ public final class DefaultLedgerKv implements LedgerKv {
                     new TypeReference<Map<String, Object>>() { });
             BackupFile.Manifest m = BackupFile.write(file, pin.scanVersioned(false), s.keyCount(), config.namespace(),
                     store, meta, pin.lsn().toString(), pin.seq(), s.epoch(), cfg.checkpointChunkBytes(), pin.now(),
-                    EntryCipher.forStore(cfg.encryption(), config.namespace(), store), progress::update);
+                    EntryCipher.forStore(cfg.encryption(), config.namespace(), store), progress);
             return new BackupSummary(store, m.lsn(), m.txnSeq(), m.keyCount(), m.chunks().size(), Files.size(file), file);
         } catch (IOException e) {
             throw new LedgerKvException("cannot write backup file " + file + ": " + e.getMessage(), e);
@@ -346,6 +346,7 @@ public final class DefaultLedgerKv implements LedgerKv {
         if (!md.exists()) {
             throw new StoreNotFoundException(config.namespace(), store);
         }
+        @SuppressWarnings("unchecked") // Jackson turns an object into a LinkedHashMap of strings to values
         Map<String, Object> meta = Json.MAPPER.convertValue(md.readMeta().value(), LinkedHashMap.class);
         Versioned<WriterEpoch> epoch = md.readEpoch();
         OwnerInfo owner = md.readOwner();

@@ -160,7 +160,7 @@ public final class Committer {
 
     /**
      * @param ledgerList     the store's ledger list as recovered on open (its OPEN ledgers already
-     *                       marked closed); the committer appends its first ledger to it on {@link #start()}
+     *                       marked closed); the committer appends its first ledger to it on {@link #start(WriteLedger)}
      * @param logicalBytes   WAL bytes already in the store's ledgers (uncompressed)
      * @param storedBytes    WAL bytes already in the store's ledgers (as stored)
      */
@@ -572,6 +572,7 @@ public final class Committer {
      * With {@code lock} held: waits for an add outcome (or any other wake-up). False, without
      * waiting, once no add has succeeded or failed for the stall bound since {@code since}.
      */
+    @SuppressWarnings("WaitNotInLoop") // every caller loops on its own condition around this wait
     private boolean awaitOutcome(long since) throws InterruptedException {
         long left = stallNanos - (System.nanoTime() - Math.max(since, lastOutcomeNanos));
         if (left <= 0) {

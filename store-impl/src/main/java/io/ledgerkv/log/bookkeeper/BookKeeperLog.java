@@ -102,6 +102,8 @@ public final class BookKeeperLog implements LedgerLog {
         return newClient(cc, null);
     }
 
+    // Deprecated in 4.18 without a replacement for handing BookKeeper our own ZooKeeper handle (decision 27).
+    @SuppressWarnings("deprecation")
     private static BookKeeper newClient(ClientConfig cc, ZooKeeper metadataZk) {
         ClientConfiguration conf = new ClientConfiguration();
         conf.setMetadataServiceUri(cc.metadataServiceUri());
@@ -272,6 +274,7 @@ public final class BookKeeperLog implements LedgerLog {
     }
 
     @Override
+    @SuppressWarnings("try") // BookKeeperAdmin's close() declares InterruptedException
     public Bookies bookies() throws LogException {
         List<String> up = new ArrayList<>();
         List<String> ro = new ArrayList<>();
