@@ -36,6 +36,8 @@ public final class WalReplayer {
     private int partsLength;
     private long partsSeq = -1;
     private long partsEpoch;
+    /** The ledger of the last part read (a skipped part is a gap only at a ledger boundary). */
+    private long partsLedgerId = -1;
     private int nextPart;
 
     /**
@@ -140,11 +142,19 @@ public final class WalReplayer {
             nextPart = 0;
         } else if (partsSeq >= 0 && seq > partsSeq) {
             throw unfinished(ledgerId, entryId, seq, "part " + e.count() + " of transaction " + seq);
+        } else if (seq == partsSeq && e.count() > nextPart && ledgerId != partsLedgerId) {
+            // In one writer epoch parts are written in order, and a failure roll re-sends only those
+            // the closed ledger does not hold: parts skipped at a ledger boundary were in a ledger this
+            // reader had not finished when a checkpoint trimmed it. A gap, as for a later transaction
+            // (unfinished). Inside one ledger, whose entries are read in order, a skipped part is corruption.
+            throw new WalGapException(store, ledgerId, entryId, "part " + e.count() + " of large transaction " + seq
+                    + ": parts " + nextPart + ".." + (e.count() - 1) + " of it are missing from the log");
         } else if (seq != partsSeq || e.count() != nextPart) {
             throw corrupt(ledgerId, entryId, "part " + e.count() + " of transaction " + seq
                     + " out of order (expected part " + nextPart + " of " + partsSeq + ")");
         }
         append(e.payload());
+        partsLedgerId = ledgerId;
         if (nextPart == 0) {
             firstPartLength = partsLength;
         }

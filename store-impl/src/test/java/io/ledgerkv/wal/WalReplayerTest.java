@@ -164,6 +164,25 @@ class WalReplayerTest {
                 .hasMessageContaining("batch entry in the middle of large transaction 1");
     }
 
+    /**
+     * A reader that read part 0 of transaction 1, then fell behind a checkpoint that trimmed the
+     * ledger holding parts 1 and 2, meets part 3 in the next ledger (a failure roll re-sent it there):
+     * a gap it reloads from, not corruption. Found by the exhaustive simulation run of 2026-12-02
+     * (seed 4794585889726732828: a standby stopped on "part 3 of transaction 11 out of order").
+     * A part the replay has already passed is still corruption.
+     */
+    @Test
+    void aLaterPartOfTheUnfinishedTransactionIsAGapAndAnEarlierOneCorruption() throws Exception {
+        WalEntry[] parts = large(1, 1, "big", 5);
+        replayer.accept(1, 10, 0, parts[0]);
+        assertThatThrownBy(() -> replayer.accept(2, 11, 0, parts[3]))
+                .isInstanceOf(WalGapException.class)
+                .hasMessageContaining("part 3 of large transaction 1: parts 1..2 of it are missing from the log");
+        replayer.accept(1, 10, 1, parts[1]);
+        assertThatThrownBy(() -> replayer.accept(1, 10, 2, parts[1])).isInstanceOf(CorruptEntryException.class)
+                .isNotInstanceOf(WalGapException.class).hasMessageContaining("part 1 of transaction 1 out of order (expected part 2");
+    }
+
     /** {@code rec} cut at {@code cuts} into TXN_PART entries and a final TXN_COMMIT. */
     private static WalEntry[] split(long epoch, long seq, byte[] rec, int... cuts) throws Exception {
         WalEntry[] out = new WalEntry[cuts.length + 1];
