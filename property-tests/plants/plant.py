@@ -6,6 +6,10 @@ working tree, so anyone can watch the simulation property and FailurePathTest ca
     python3 property-tests/plants/plant.py stale-promotion      # then run the property; undo with:
     git checkout -- store-impl/src/main
 
+Build a planted tree with -Dledgerkv.failOnWarning=false: undoing a fix can leave a variable unused,
+and the library's compile otherwise fails on Error Prone's warning (decision 45), e.g.
+    mvn -B -o test -pl store-impl -Dledgerkv.failOnWarning=false -Dtest=SimulationTest -Dledgerkv.sim.schedules=3000
+
 Each plant is a set of (file, fixed code, defective code) replacements; a plant whose fixed code is
 no longer in the file says so instead of guessing.
 """
@@ -112,6 +116,7 @@ def main(argv):
     for path, text in edits:
         path.write_text(text)
         print(f"planted '{name}' in {path.relative_to(ROOT)}")
+    print("build with -Dledgerkv.failOnWarning=false (the planted code may leave a warning); undo with: git checkout -- store-impl/src/main")
     return 0
 
 
