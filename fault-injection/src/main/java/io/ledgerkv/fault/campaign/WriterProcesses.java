@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,8 @@ final class WriterProcesses implements AutoCloseable {
         volatile boolean paused;
         /** Commits this process was waiting for when a successor's writer-open event arrived; -1 before. */
         volatile int inFlightAtSuccessor = -1;
+        /** When this process last streamed an acknowledged commit ({@link System#nanoTime}); 0 before its first. */
+        volatile long lastAckNanos;
 
         Child(int index, Process process) {
             this.index = index;
@@ -105,27 +108,43 @@ final class WriterProcesses implements AutoCloseable {
      * @return how many commits the old process was waiting for when the successor started and when its open was streamed
      */
     Map<String, Integer> successor() throws Exception {
-        Child old = current;
-        awaitOpened(old); // fence a writer that is really writing, not one still starting
-        int atStart = awaitInFlight(old, TimeUnit.SECONDS.toNanos(10));
+        Child old = awaitWriterMidCommit(TimeUnit.SECONDS.toNanos(30));
+        int atStart = old.inFlight();
         Child c = start(false);
         c.opened.get(120, TimeUnit.SECONDS);
         return Map.of("oldWriterInFlightAtStart", atStart, "oldWriterInFlightWhenOpened", old.inFlightAtSuccessor);
     }
 
     /**
-     * Waits (up to {@code boundNanos}) until {@code c} has a commit open, so that the successor
-     * starts while the old writer is mid-commit, the case this fault is for. Commits are open most of
-     * the time, but not while the writer is between transactions or being replaced after an earlier
-     * fault: the full build of 2026-12-02 01:37 met 0 once. Returns the count, 0 if none opened in time.
+     * The current writer process once it is writing (it has opened its writer and acknowledged a
+     * commit since this call began) and has a commit open; after {@code boundNanos}, whichever
+     * process is current. So the successor starts while the old writer is mid-commit, the case this
+     * fault is for. Commits are open most of the time, but not while the writer is between
+     * transactions, and not in a process that is dying: one whose writer was lost to the previous
+     * fault (a paused process whose session expired halts on resume) is replaced by the restart
+     * within a second, so the current process is read again on every round, not once. With the
+     * default build's seed the fault comes right after PAUSE_WRITER, and the CI build of 2026-12-02
+     * 04:18 waited on the process that pause had ended and met 0.
      */
-    private static int awaitInFlight(Child c, long boundNanos) {
-        long until = System.nanoTime() + boundNanos;
-        int n;
-        while ((n = c.inFlight()) == 0 && System.nanoTime() < until) {
+    private Child awaitWriterMidCommit(long boundNanos) throws Exception {
+        long since = System.nanoTime();
+        long until = since + boundNanos;
+        while (true) {
+            Child c = current;
+            try {
+                awaitOpened(c);
+            } catch (ExecutionException died) {
+                if (c == current && System.nanoTime() >= until) {
+                    throw died; // died before opening and no restart followed
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                continue; // died before opening: its restart becomes current
+            }
+            if ((c.lastAckNanos - since > 0 && c.inFlight() > 0) || System.nanoTime() >= until) {
+                return c;
+            }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
-        return n;
     }
 
     /** Waits (up to a minute) until {@code c}'s writer has opened; returns its epoch. */
@@ -202,6 +221,9 @@ final class WriterProcesses implements AutoCloseable {
                             c.pending.put(e.process(), e);
                         } else if (e.isOutcome()) {
                             c.pending.remove(e.process());
+                        }
+                        if (e.type() == Event.Type.OK && !"read".equals(e.f())) {
+                            c.lastAckNanos = System.nanoTime();
                         }
                     }
                     if (e.type() == Event.Type.WRITER_OPEN && previous != null) {
