@@ -21,7 +21,7 @@ MAIN = ROOT / "store-impl/src/main/java/io/ledgerkv"
 
 PLANTS = {
     "window-hang": ("issue 18 example 1: the committer waits for in-flight room without rolling, and without a bound", [
-        ("txn/Committer.java",
+        ("txn/LedgerWriter.java",
          "while (failure == null && !rollRequested && inflightBytes > 0 && inflightBytes + bytes > cfg.maxInflightBytes()) {\n"
          "                    if (!awaitOutcome(since)) {\n"
          "                        stalled = true;\n"

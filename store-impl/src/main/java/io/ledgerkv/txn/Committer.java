@@ -10,11 +10,9 @@ import io.ledgerkv.api.StoreFailedException;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.codec.Codec;
 import io.ledgerkv.index.LocalIndex;
-import io.ledgerkv.log.LogError;
 import io.ledgerkv.log.LogException;
 import io.ledgerkv.log.WalLedgers;
 import io.ledgerkv.log.WriteLedger;
-import io.ledgerkv.meta.EpochChangedException;
 import io.ledgerkv.meta.EpochClaim;
 import io.ledgerkv.meta.LedgerList;
 import io.ledgerkv.meta.LedgerRef;
@@ -25,15 +23,12 @@ import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,67 +38,16 @@ import org.slf4j.LoggerFactory;
  * <p>One committer thread takes transactions from a queue, packs whole transactions into one
  * WAL entry (up to {@code maxBatchBytes} / {@code maxBatchTxns}, waiting up to
  * {@code lingerMicros} for more), or splits one large transaction into part entries followed by a
- * commit entry, and pipelines {@code asyncAddEntry}. Entries are tracked in submission order; as
- * the ack quorum acknowledges them, the prefix of acknowledged entries is applied to the local
- * index in order and only then are the transactions' futures completed.
- *
- * <p>Failures. An entry that fails (a bookie died and no ensemble change was possible, a timeout,
- * the ledger closed under us) makes the committer <em>roll</em>: it waits for the ledger's other
- * outstanding entries, closes the ledger, and takes the closed ledger's last entry id from its
- * metadata as the truth: entries up to it are durable (applied, acknowledged), entries after it are
- * not in the log and are written again, with the same bytes, to a new ledger. If the ledger was
- * fenced, or the ledger list can no longer be updated under our epoch, another writer has taken
- * over: every pending and later commit fails with {@link StoreFencedException}.
+ * commit entry, resolves conditional transactions against the state every earlier one left, and
+ * hands the entries to its {@link LedgerWriter}, which pipelines them to the bookies, applies the
+ * acknowledged prefix to the local index in order, completes the transactions, and rolls to a new
+ * ledger when an entry fails. If another writer has taken over, every pending and later commit
+ * fails with {@link StoreFencedException}.
  */
 public final class Committer {
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
     private static final PendingTxn WAKE = new PendingTxn(List.of(), 0, 0, 0, null);
     private static final PendingTxn STOP = new PendingTxn(List.of(), 0, 0, 0, null);
-
-    /** A ledger the committer writes to. */
-    private final class OpenLedger {
-        final long seq;
-        final WriteLedger lh;
-        long bytes;
-        /** Sequence number of the last transaction applied from this ledger, or before it. */
-        volatile long lastTxnSeq;
-        /** Add callbacks of this ledger: they know which ledger answered (a re-sent entry ignores its old ledger's). */
-        final WriteLedger.AppendCallback callback = (error, entryId, ctx) -> added(this, error, entryId, (WalWrite) ctx);
-
-        OpenLedger(long seq, WriteLedger lh, long lastTxnSeq) {
-            this.seq = seq;
-            this.lh = lh;
-            this.lastTxnSeq = lastTxnSeq;
-        }
-    }
-
-    /** One WAL entry on its way to the bookies, possibly re-sent to a new ledger after a failure. */
-    private static final class WalWrite {
-        final byte[] data;
-        final WalEntry.Type type;
-        final List<PendingTxn> txns;
-        final int payloadLength;
-        final long firstSeq;
-        final int partIndex;
-        /** The writer clock reading recorded in the entry's header (expiry is judged against it). */
-        final long writerTime;
-        OpenLedger ledger;
-        long entryId = -1;
-        /** Set with {@code done}: null if the ledger acknowledged the entry. */
-        LogError error;
-        boolean done;
-
-        WalWrite(byte[] data, WalEntry.Type type, List<PendingTxn> txns, int payloadLength, long firstSeq, int partIndex,
-                 long writerTime) {
-            this.writerTime = writerTime;
-            this.data = data;
-            this.type = type;
-            this.txns = txns;
-            this.payloadLength = payloadLength;
-            this.firstSeq = firstSeq;
-            this.partIndex = partIndex;
-        }
-    }
 
     private final String store;
     private final StoreConfig cfg;
@@ -115,48 +59,19 @@ public final class Committer {
     private final StoreMetrics metrics;
     /** Reused buffer in which a batch's transaction records are laid end to end. */
     private byte[] payloadBuf = new byte[0];
-    private final Executor completions;
     private final WriterHooks hooks;
-    private final Duration operationTimeout;
-    /**
-     * How long the writer waits for the outcome of any add before it gives up on the bookies.
-     * BookKeeper times every add out after addEntryTimeout, so this bound is a guard, not a timer the
-     * writer normally meets: no wait of the committer is unbounded.
-     */
-    private final long stallNanos;
-    /** When an add last succeeded or failed (any thread writes, waits read). */
-    private volatile long lastOutcomeNanos = System.nanoTime();
+    private final TxnFinisher finisher;
+    private final LedgerWriter writer;
 
     private final LinkedBlockingQueue<PendingTxn> queue = new LinkedBlockingQueue<>();
-    private final Semaphore pendingBytes;
-    private final Object lock = new Object();
-    private final ArrayDeque<WalWrite> inflight = new ArrayDeque<>();
-    /** Guarded by {@code lock}; volatile so the outstanding-bytes gauge can read it without the lock. */
-    private volatile long inflightBytes;
-    private final Object applyLock = new Object();
     private final Thread thread;
-
-    private final LedgerChain chain;
-    private volatile OpenLedger current;
     private long nextTxnSeq;
     private PendingTxn carry;
     /** Transactions taken from the queue and not yet inside a submitted entry (committer thread only). */
     private List<PendingTxn> inHand = List.of();
-    private volatile boolean rollRequested;
-    private volatile LedgerKvException failure;
-    private volatile boolean crashed;
     private volatile CompletableFuture<Lsn> lastEnqueued;
     /** Set by the committer thread just before its final drain of the queue. */
     private volatile boolean exited;
-
-    // Bytes of the WAL retained in ledgers (uncompressed payload and as stored), for the stats znode.
-    private final AtomicLong logicalBytes;
-    private final AtomicLong storedBytes;
-    private final AtomicLong entriesApplied = new AtomicLong();
-    private final AtomicLong ledgerRolls = new AtomicLong();
-    private final AtomicLong rollAttempts = new AtomicLong();
-    /** Ensemble changes BookKeeper made in this writer's ledgers that are already closed. */
-    private final AtomicLong closedLedgersEnsembleChanges = new AtomicLong();
 
     /**
      * @param ledgerList     the store's ledger list as recovered on open (its OPEN ledgers already
@@ -171,27 +86,16 @@ public final class Committer {
         this.cfg = cfg;
         this.ledgers = ledgers;
         this.claim = claim;
-        this.chain = new LedgerChain(store, cfg, ledgers, meta, claim, ledgerList, client);
         this.index = index;
         this.encoder = new WalEntry.Encoder(codec, cfg.minCompressBytes(), cfg.minCompressionSavings(), ledgers.cipher());
         this.observer = observer == null ? CommitObserver.NONE : observer;
-        this.completions = completions;
         this.hooks = hooks;
-        this.operationTimeout = client.operationTimeout();
-        this.stallNanos = 2 * client.addEntryTimeout().toNanos() + client.operationTimeout().toNanos();
         this.nextTxnSeq = index.lastSeq() + 1;
-        this.pendingBytes = new Semaphore((int) Math.min(Integer.MAX_VALUE, cfg.maxPendingBytes()));
-        this.logicalBytes = new AtomicLong(logicalBytes);
-        this.storedBytes = new AtomicLong(storedBytes);
         this.metrics = metrics;
-        metrics.gauge("ledgerkv.outstanding", "WAL bytes sent to the bookies and not yet acknowledged (bounded by maxInflightBytes)",
-                "bytes", this, c -> c.inflightBytes);
-        metrics.gauge("ledgerkv.compression.ratio", "Logical WAL bytes per stored byte over the store's life, headers included",
-                null, this, c -> c.storedBytes.get() == 0 ? 0 : c.logicalBytes.get() / (double) c.storedBytes.get());
-        metrics.functionCounter("ledgerkv.ledger.rolls", "Moves of this writer to a new WAL ledger (size limit or failure)",
-                ledgerRolls, AtomicLong::get);
-        metrics.functionCounter("ledgerkv.ensemble.changes", "Bookies BookKeeper replaced in this writer's ledger ensembles",
-                this, Committer::ensembleChanges);
+        this.finisher = new TxnFinisher(cfg.maxPendingBytes(), completions);
+        LedgerChain chain = new LedgerChain(store, cfg, ledgers, meta, claim, ledgerList, client);
+        this.writer = new LedgerWriter(store, cfg, ledgers, chain, index, metrics, hooks, finisher, () -> queue.add(WAKE), client,
+                logicalBytes, storedBytes);
         this.thread = new Thread(this::run, "ledgerkv-committer-" + store);
         this.thread.setDaemon(true);
     }
@@ -203,8 +107,7 @@ public final class Committer {
      */
     public void start(WriteLedger created) {
         try {
-            LedgerChain.Link first = chain.append(null, () -> false, created);
-            current = new OpenLedger(first.seq(), first.ledger(), index.lastSeq());
+            writer.start(created);
         } catch (StoreFailedException e) {
             fail(e);
             throw e.getCause() instanceof LogException le ? ledgers.failure("creating the first ledger", le)
@@ -234,13 +137,13 @@ public final class Committer {
      */
     public CompletableFuture<Lsn> enqueue(List<Mutation> ops, int recordBytes, Deferred deferred) {
         long called = System.nanoTime();
-        LedgerKvException f = failure;
+        LedgerKvException f = writer.failure();
         if (f != null) {
             return CompletableFuture.failedFuture(f);
         }
         int permits = (int) Math.min(recordBytes, cfg.maxPendingBytes());
         try {
-            if (!pendingBytes.tryAcquire(permits, cfg.maxBlock().toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!finisher.acquire(permits, cfg.maxBlock().toNanos())) {
                 return CompletableFuture.failedFuture(new LedgerKvException("store '" + store + "': commit blocked for "
                         + cfg.maxBlock() + " behind " + cfg.maxPendingBytes() + " bytes of pending commits (maxPendingBytes); nothing was written"));
             }
@@ -254,7 +157,7 @@ public final class Committer {
         // The committer thread drains the queue when it stops; if it already has, nobody else
         // would see this transaction, so fail it here.
         if (exited) {
-            failQueued(failure != null ? failure : new StoreClosedException("store '" + store + "' is closed"));
+            failQueued(closedOrFailure());
         }
         return t.future;
     }
@@ -265,15 +168,20 @@ public final class Committer {
     }
 
     public LedgerKvException failure() {
-        return failure;
+        return writer.failure();
+    }
+
+    private LedgerKvException closedOrFailure() {
+        LedgerKvException f = writer.failure();
+        return f != null ? f : new StoreClosedException("store '" + store + "' is closed");
     }
 
     public long logicalBytes() {
-        return logicalBytes.get();
+        return writer.stats().logicalBytes();
     }
 
     public long storedBytes() {
-        return storedBytes.get();
+        return writer.stats().storedBytes();
     }
 
     /** Transactions queued and not yet taken by the committer thread (for tests that need it idle). */
@@ -283,27 +191,22 @@ public final class Committer {
 
     /** WAL entries this committer wrote and had acknowledged (not counting replayed ones). */
     public long entriesWritten() {
-        return entriesApplied.get();
+        return writer.stats().entriesApplied();
     }
 
     /** Completed moves to a new ledger. */
     public long ledgerRolls() {
-        return ledgerRolls.get();
+        return writer.stats().ledgerRolls();
     }
 
     /** Ensemble changes BookKeeper made in this writer's ledgers (bookies replaced after failures). */
     public long ensembleChanges() {
-        OpenLedger l = current;
-        return closedLedgersEnsembleChanges.get() + (l == null ? 0 : ensembleChanges(l.lh));
-    }
-
-    private static long ensembleChanges(WriteLedger lh) {
-        return lh.ensembleChanges();
+        return writer.ensembleChanges();
     }
 
     /** Started moves to a new ledger (a roll in progress waits for bookies or ZooKeeper). */
     public long rollAttempts() {
-        return rollAttempts.get();
+        return writer.stats().rollAttempts();
     }
 
     // ---- committer thread -----------------------------------------------------------------------
@@ -312,7 +215,7 @@ public final class Committer {
         try {
             loop();
         } catch (InterruptedException e) {
-            if (!crashed) {
+            if (!writer.crashed()) {
                 fail(new StoreClosedException("store '" + store + "': committer interrupted"));
             }
         } catch (LedgerKvException e) {
@@ -323,14 +226,15 @@ public final class Committer {
         }
         // Not a finally block: every throwable is caught above, and one copy of this code (a finally
         // is compiled once per exit path) is one thing to test.
+        LedgerKvException failure = writer.failure();
         LedgerKvException f = failure != null ? failure : new StoreClosedException("store '" + store + "': committer stopped");
         for (PendingTxn t : inHand) {
-            finish(t, null, f); // no-op for those already finished through their entry
+            finisher.finish(t, null, f); // no-op for those already finished through their entry
         }
         PendingTxn c = carry;
         carry = null;
         if (c != null && c != WAKE && c != STOP) {
-            finish(c, null, f);
+            finisher.finish(c, null, f);
         }
         exited = true;
         failQueued(f);
@@ -338,14 +242,8 @@ public final class Committer {
 
     /** The committer thread's loop: returns after a graceful stop or once the writer has failed. */
     private void loop() throws InterruptedException {
-        while (failure == null) {
-            if (rollRequested) {
-                rollRequested = false;
-                rollAfterFailure();
-                continue;
-            }
-            if (current.bytes >= cfg.ledgerRollBytes()) {
-                roll("ledger reached " + current.bytes + " bytes");
+        while (writer.failure() == null) {
+            if (writer.rollIfDue()) {
                 continue;
             }
             PendingTxn first = carry != null ? carry : queue.take();
@@ -354,7 +252,7 @@ public final class Committer {
                 continue;
             }
             if (first == STOP) {
-                stopGracefully();
+                writer.stopGracefully();
                 return;
             }
             if (first.control != null) {
@@ -416,42 +314,23 @@ public final class Committer {
      * here (a condition failed: nothing written; or it had nothing left to write).
      */
     private boolean resolve(PendingTxn t) throws InterruptedException {
-        long since = System.nanoTime();
-        while (failure == null && index.lastSeq() < nextTxnSeq - 1) {
-            if (rollRequested) {
-                rollRequested = false;
-                rollAfterFailure();
-                continue;
-            }
-            if (stalledSince(since)) {
-                failStalled("waiting to resolve a conditional transaction");
-                break;
-            }
-            synchronized (lock) {
-                if (failure == null && index.lastSeq() < nextTxnSeq - 1) {
-                    lock.wait(1); // the index advances after the notify of the ack that advances it
-                }
-            }
-        }
+        writer.awaitApplied(nextTxnSeq - 1);
+        LedgerKvException failure = writer.failure();
         if (failure != null) {
-            finish(t, null, failure);
+            finisher.finish(t, null, failure);
             return false;
         }
         List<Mutation> ops;
         try {
             ops = t.deferred.resolve(index, store, t.ops);
         } catch (LedgerKvException e) {
-            finish(t, null, e);
+            finisher.finish(t, null, e);
             return false;
         }
         if (ops.isEmpty()) {
             // Conditions only, all held: nothing to write. Completed on the completions executor, like
             // every commit, so a caller's continuation never runs on (and blocks) the committer thread.
-            if (t.markFinished()) {
-                pendingBytes.release(t.permits);
-                Lsn at = index.lastLsn();
-                completions.execute(() -> t.future.complete(at));
-            }
+            finisher.finishEmpty(t, index.lastLsn());
             return false;
         }
         if (ops != t.ops) {
@@ -487,7 +366,7 @@ public final class Committer {
         byte[] data = encoder.encode(WalEntry.Type.BATCH, claim.epoch(), firstSeq, batch.size(), time, payload, 0, p);
         metrics.batch(batch.size(), len);
         hooks.beforeSubmit(WalEntry.Type.BATCH, firstSeq, 0);
-        submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len, firstSeq, 0, time));
+        writer.submit(new WalWrite(data, WalEntry.Type.BATCH, batch, len, firstSeq, 0, time));
     }
 
     /** A transaction larger than one entry: TXN_PART entries, then a TXN_COMMIT entry carrying the last part. */
@@ -506,318 +385,13 @@ public final class Committer {
             WalEntry.Type type = last ? WalEntry.Type.TXN_COMMIT : WalEntry.Type.TXN_PART;
             byte[] data = encoder.encode(type, claim.epoch(), t.seq, i, time, record, off, len);
             hooks.beforeSubmit(type, t.seq, i);
+            LedgerKvException failure = writer.failure();
             if (failure != null) {
-                finish(t, null, failure);
+                finisher.finish(t, null, failure);
                 return;
             }
-            submit(new WalWrite(data, type, last ? List.of(t) : List.of(), len, t.seq, i, time));
+            writer.submit(new WalWrite(data, type, last ? List.of(t) : List.of(), len, t.seq, i, time));
         }
-    }
-
-    /** Sends an entry to the current ledger, waiting while too many bytes are outstanding. */
-    private void submit(WalWrite w) throws InterruptedException {
-        awaitRoom(w.data.length);
-        OpenLedger target;
-        synchronized (lock) {
-            if (failure != null) {
-                for (PendingTxn t : w.txns) {
-                    finish(t, null, failure);
-                }
-                return;
-            }
-            inflight.addLast(w);
-            inflightBytes += w.data.length;
-            target = current;
-            w.ledger = target;
-        }
-        send(w, target);
-        if (hooks.ackBeforeQuorum()) {
-            // BUG (checker validation only): claim success before the bookies answered.
-            for (PendingTxn t : w.txns) {
-                finish(t, new Lsn(target.seq, 0, 0), null);
-            }
-        }
-    }
-
-    /**
-     * Waits until the in-flight window has room for {@code bytes}. A failed entry keeps its bytes
-     * counted until a roll settles it (durable after all, or re-sent), so when an add fails the roll
-     * happens here: waiting for room that only the roll can free would wait for good.
-     */
-    private void awaitRoom(int bytes) throws InterruptedException {
-        for (;;) {
-            boolean stalled = false;
-            synchronized (lock) {
-                long since = System.nanoTime();
-                while (failure == null && !rollRequested && inflightBytes > 0 && inflightBytes + bytes > cfg.maxInflightBytes()) {
-                    if (!awaitOutcome(since)) {
-                        stalled = true;
-                        break;
-                    }
-                }
-                if (failure != null || (!stalled && !rollRequested)) {
-                    return;
-                }
-            }
-            if (stalled) {
-                failStalled("waiting for room in the in-flight window");
-                return;
-            }
-            rollRequested = false;
-            rollAfterFailure();
-        }
-    }
-
-    /**
-     * With {@code lock} held: waits for an add outcome (or any other wake-up). False, without
-     * waiting, once no add has succeeded or failed for the stall bound since {@code since}.
-     */
-    @SuppressWarnings("WaitNotInLoop") // every caller loops on its own condition around this wait
-    private boolean awaitOutcome(long since) throws InterruptedException {
-        long left = stallNanos - (System.nanoTime() - Math.max(since, lastOutcomeNanos));
-        if (left <= 0) {
-            return false;
-        }
-        lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        return true;
-    }
-
-    private boolean stalledSince(long since) {
-        return System.nanoTime() - Math.max(since, lastOutcomeNanos) > stallNanos;
-    }
-
-    /** Fails the writer after the bookies neither acknowledged nor failed any add for the stall bound (not under {@code lock}). */
-    private void failStalled(String doing) {
-        fail(new StoreFailedException("store '" + store + "': no add was acknowledged or failed for "
-                + Duration.ofNanos(stallNanos).toMillis() + " ms while " + doing + " (2 x addEntryTimeout + operationTimeout)"
-                + ledgers.tlsHint(), null));
-    }
-
-    private void send(WalWrite w, OpenLedger target) {
-        target.bytes += w.data.length;
-        target.lh.append(w.data, 0, w.data.length, target.callback, w);
-    }
-
-    /** An add's outcome, on a log thread. */
-    private void added(OpenLedger from, LogError error, long entryId, WalWrite w) {
-        lastOutcomeNanos = System.nanoTime();
-        synchronized (lock) {
-            if (crashed || w.ledger != from || w.done) {
-                return;
-            }
-            w.error = error;
-            w.entryId = entryId;
-            w.done = true;
-            lock.notifyAll();
-        }
-        drain();
-    }
-
-    /** Applies and completes the acknowledged prefix of the in-flight entries, in order. */
-    private void drain() {
-        synchronized (applyLock) {
-            for (;;) {
-                WalWrite head;
-                synchronized (lock) {
-                    head = inflight.peekFirst();
-                    if (head == null || crashed || failure != null || !head.done) {
-                        return;
-                    }
-                    if (head.error == null) {
-                        inflight.pollFirst();
-                        inflightBytes -= head.data.length;
-                        lock.notifyAll();
-                    } else if (!head.error.fencesWriter()) {
-                        requestRoll(); // the committer thread resolves it
-                        return;
-                    }
-                }
-                if (head.error != null) {
-                    fail(new StoreFencedException("store '" + store + "': ledger " + head.ledger.lh.id()
-                            + " was fenced by another writer (" + head.error + ")"));
-                    return;
-                }
-                apply(head);
-            }
-        }
-    }
-
-    private void apply(WalWrite w) {
-        lastAckNanos = System.nanoTime();
-        logicalBytes.addAndGet(w.payloadLength);
-        storedBytes.addAndGet(w.data.length);
-        entriesApplied.incrementAndGet();
-        metrics.entryAcked(w.payloadLength, w.data.length);
-        hooks.afterAck(w.type, w.firstSeq, w.partIndex);
-        if (w.type == WalEntry.Type.TXN_PART) {
-            // A ledger holding parts of transaction X must outlive any checkpoint before X.
-            w.ledger.lastTxnSeq = Math.max(w.ledger.lastTxnSeq, w.firstSeq);
-            return;
-        }
-        List<PendingTxn> done = new ArrayList<>(w.txns.size());
-        for (int i = 0; i < w.txns.size(); i++) {
-            PendingTxn t = w.txns.get(i);
-            Lsn lsn = new Lsn(w.ledger.seq, w.entryId, i);
-            index.apply(t.seq, lsn, w.writerTime, t.ops);
-            t.lsn = lsn;
-            w.ledger.lastTxnSeq = Math.max(w.ledger.lastTxnSeq, t.seq);
-            if (t.markFinished()) {
-                pendingBytes.release(t.permits);
-                done.add(t);
-            }
-        }
-        long now = System.nanoTime();
-        for (PendingTxn t : done) {
-            metrics.committed(now - t.createdNanos);
-        }
-        if (!done.isEmpty()) {
-            // Futures complete on another thread so that a caller's continuation can never block
-            // the BookKeeper callback thread that delivers the next acknowledgements.
-            completions.execute(() -> {
-                for (PendingTxn t : done) {
-                    t.future.complete(t.lsn);
-                }
-            });
-        }
-    }
-
-    /** Completes a transaction that did not go through {@link #apply}. */
-    private void finish(PendingTxn t, Lsn lsn, LedgerKvException error) {
-        if (t.markFinished()) {
-            pendingBytes.release(t.permits);
-            if (error == null) {
-                t.future.complete(lsn);
-            } else {
-                completions.execute(() -> t.future.completeExceptionally(error));
-            }
-        }
-    }
-
-    private void requestRoll() {
-        if (!rollRequested) {
-            rollRequested = true;
-            queue.add(WAKE);
-        }
-    }
-
-    // ---- rolling to a new ledger ---------------------------------------------------------------
-
-    /** When an entry was last acknowledged (any thread writes, the committer thread reads). */
-    private volatile long lastAckNanos = System.nanoTime();
-    // Committer thread only: the current run of rolls forced by failed entries with no acknowledgement in between.
-    private int failureRolls;
-    private long failureRollsSince;
-    private long lastFailureRollNanos;
-
-    /**
-     * Rolls after a failed entry, with a growing pause between rolls that follow each other without
-     * any entry acknowledged in between; after operationTimeout of that, the store fails
-     * (StoreFailedException) instead of creating ledger after ledger for bookies that accept nothing,
-     * e.g. ones a TLS client cannot connect to.
-     */
-    private void rollAfterFailure() throws InterruptedException {
-        long now = System.nanoTime();
-        if (lastAckNanos > lastFailureRollNanos) {
-            failureRolls = 0;
-        }
-        if (failureRolls == 0) {
-            failureRollsSince = now;
-        } else if (now - failureRollsSince > operationTimeout.toNanos()) {
-            fail(new StoreFailedException("store '" + store + "': no entry was acknowledged for "
-                    + Duration.ofNanos(now - failureRollsSince).toSeconds() + " s across " + failureRolls + " new ledgers (operationTimeout "
-                    + ConfigFile.format(operationTimeout) + "): the bookies are unreachable or refuse writes" + ledgers.tlsHint(), null));
-            return;
-        } else {
-            backoff(failureRolls);
-        }
-        failureRolls++;
-        lastFailureRollNanos = System.nanoTime();
-        roll("an entry failed");
-    }
-
-    private void roll(String reason) throws InterruptedException {
-        rollAttempts.incrementAndGet();
-        OpenLedger old = current;
-        boolean stalled = false;
-        synchronized (lock) {
-            long since = System.nanoTime();
-            while (failure == null && hasOutstanding(old)) {
-                if (!awaitOutcome(since)) {
-                    stalled = true;
-                    break;
-                }
-            }
-        }
-        if (stalled) {
-            failStalled("waiting for the outstanding entries of ledger " + old.lh.id() + " before rolling");
-        }
-        if (failure != null) {
-            return;
-        }
-        long last;
-        try {
-            last = chain.close(old.lh);
-        } catch (LedgerKvException e) {
-            fail(e);
-            return;
-        }
-        List<WalWrite> redo = new ArrayList<>();
-        synchronized (lock) {
-            for (WalWrite w : inflight) {
-                if (w.ledger != old || w.error == null) {
-                    continue;
-                }
-                if (w.entryId >= 0 && w.entryId <= last) {
-                    w.error = null; // in the closed ledger after all: durable
-                } else {
-                    w.done = false; // not in the log: write it again
-                    w.error = null;
-                    redo.add(w);
-                }
-            }
-            // Every failure so far was an entry of the old ledger, and this roll has just resolved them all. A failure
-            // that arrived while the roll waited (an ack thread's drain) asked for a roll again; honouring it would
-            // close the next ledger empty and roll once more.
-            rollRequested = false;
-        }
-        drain();
-        LOG.info("store '{}': rolling from ledger {} (seq {}, last entry {}) because {}; re-sending {} entries",
-                store, old.lh.id(), old.seq, last, reason, redo.size());
-        LedgerChain.Link link;
-        try {
-            link = chain.append(new LedgerChain.Closing(old.seq, last, old.lastTxnSeq), () -> failure != null);
-        } catch (LedgerKvException e) {
-            fail(e);
-            return;
-        }
-        if (link == null) {
-            return;
-        }
-        OpenLedger next = new OpenLedger(link.seq(), link.ledger(), index.lastSeq());
-        ledgerRolls.incrementAndGet();
-        closedLedgersEnsembleChanges.addAndGet(ensembleChanges(old.lh));
-        synchronized (lock) {
-            current = next;
-            for (WalWrite w : redo) {
-                w.ledger = next;
-            }
-        }
-        for (WalWrite w : redo) {
-            send(w, next);
-        }
-    }
-
-    private boolean hasOutstanding(OpenLedger l) {
-        for (WalWrite w : inflight) {
-            if (w.ledger == l && !w.done) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void backoff(int attempt) throws InterruptedException {
-        chain.backoff(attempt);
     }
 
     // ---- failure and shutdown --------------------------------------------------------------------
@@ -827,43 +401,7 @@ public final class Committer {
      * {@code error}. Safe to call from any thread, more than once (the first error wins).
      */
     public void fail(LedgerKvException error) {
-        synchronized (lock) {
-            if (failure != null) {
-                return;
-            }
-            failure = error;
-            lock.notifyAll();
-        }
-        if (error instanceof StoreFencedException) {
-            metrics.fenced();
-        }
-        if (!(error instanceof StoreClosedException)) {
-            LOG.warn("store '{}': writer stopped: {}", store, error.getMessage());
-        }
-        synchronized (applyLock) {
-            for (;;) {
-                WalWrite head;
-                synchronized (lock) {
-                    head = inflight.pollFirst();
-                    if (head == null) {
-                        break;
-                    }
-                    inflightBytes -= head.data.length;
-                }
-                if (head.done && head.error == null && !crashed) {
-                    apply(head); // acknowledged before the failure: it is committed
-                } else if (error instanceof StoreFencedException && hooks.ackInFlightWhenFenced()) {
-                    for (PendingTxn t : head.txns) {
-                        finish(t, new Lsn(head.ledger.seq, 0, 0), null); // BUG (checker validation only)
-                    }
-                } else {
-                    for (PendingTxn t : head.txns) {
-                        finish(t, null, error);
-                    }
-                }
-            }
-        }
-        queue.add(WAKE); // the committer thread stops and fails what is queued
+        writer.fail(error);
     }
 
     /** Fails everything still queued: by the committer thread as it exits, or by enqueuers after that. */
@@ -874,9 +412,9 @@ public final class Committer {
                 t.control.run(); // it sees the failure and completes its own future exceptionally
             } else if (t != WAKE && t != STOP) {
                 if (error instanceof StoreFencedException && hooks.ackInFlightWhenFenced()) {
-                    finish(t, new Lsn(0, 0, 0), null); // BUG (checker validation only)
+                    finisher.finish(t, new Lsn(0, 0, 0), null); // BUG (checker validation only)
                 } else {
-                    finish(t, null, error);
+                    finisher.finish(t, null, error);
                 }
             }
         }
@@ -897,51 +435,12 @@ public final class Committer {
             thread.join(timeout.toMillis()); // it stops at its next wait; a daemon thread either way
             return false;
         }
-        return cleanStop;
-    }
-
-    private volatile boolean cleanStop;
-
-    /** On the committer thread, after STOP: wait for the in-flight entries, then close the ledger. */
-    private void stopGracefully() throws InterruptedException {
-        for (;;) {
-            boolean stalled = false;
-            synchronized (lock) {
-                long since = System.nanoTime();
-                while (failure == null && !inflight.isEmpty() && !rollRequested) {
-                    if (!awaitOutcome(since)) {
-                        stalled = true;
-                        break;
-                    }
-                }
-                if (failure != null) {
-                    return;
-                }
-                if (inflight.isEmpty()) {
-                    break;
-                }
-            }
-            if (stalled) {
-                failStalled("closing with entries in flight");
-                return;
-            }
-            rollRequested = false;
-            roll("an entry failed during shutdown");
-        }
-        fail(new StoreClosedException("store '" + store + "' is closed"));
-        OpenLedger l = current;
-        try {
-            chain.closeLast(l.seq, l.lh, l.lastTxnSeq);
-            cleanStop = true;
-        } catch (LogException | EpochChangedException | LedgerKvException e) {
-            LOG.warn("store '{}': could not record ledger {} as closed: {} (the next writer will recover it)",
-                    store, l.lh.id(), e.toString());
-        }
+        return writer.cleanStop();
     }
 
     /** Simulated process death for tests: stop at once, write nothing more, touch no metadata. */
     public void crash() {
-        crashed = true;
+        writer.crash();
         fail(new StoreClosedException("store '" + store + "': writer crashed"));
         thread.interrupt();
         try {
@@ -959,34 +458,34 @@ public final class Committer {
      */
     public CompletableFuture<List<LedgerRef>> trimLedgers(long upToTxnSeq) {
         CompletableFuture<List<LedgerRef>> result = new CompletableFuture<>();
-        LedgerKvException f = failure;
+        LedgerKvException f = writer.failure();
         if (f != null) {
             result.completeExceptionally(f);
             return result;
         }
         queue.add(PendingTxn.control(() -> {
-            if (failure != null) {
-                result.completeExceptionally(failure);
+            if (writer.failure() != null) {
+                result.completeExceptionally(writer.failure());
                 return;
             }
             try {
-                result.complete(chain.trim(upToTxnSeq, current.seq));
+                result.complete(writer.trim(upToTxnSeq));
             } catch (StoreFencedException e) {
                 fail(e);
-                result.completeExceptionally(failure);
+                result.completeExceptionally(writer.failure());
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
         }));
         if (exited) {
-            failQueued(failure != null ? failure : new StoreClosedException("store '" + store + "' is closed"));
+            failQueued(closedOrFailure());
         }
         return result;
     }
 
     /** The ledger list as this writer last wrote it. */
     public LedgerList ledgerList() {
-        return chain.list();
+        return writer.ledgerList();
     }
 
     /** Compress new entries with {@code codec} from the next entry on (any thread). */
@@ -1001,7 +500,6 @@ public final class Committer {
 
     /** For status: the ledger currently written. */
     public long currentLedgerId() {
-        OpenLedger l = current;
-        return l == null ? -1 : l.lh.id();
+        return writer.currentLedgerId();
     }
 }
