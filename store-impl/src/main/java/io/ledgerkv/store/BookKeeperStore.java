@@ -2,8 +2,6 @@ package io.ledgerkv.store;
 
 import io.ledgerkv.api.CheckpointStatus;
 import io.ledgerkv.api.KvEntry;
-import io.ledgerkv.api.KvIterator;
-import io.ledgerkv.api.KvSnapshot;
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKvException;
 import io.ledgerkv.api.LimitExceededException;
@@ -15,19 +13,11 @@ import io.ledgerkv.api.StoreClosedException;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreFencedException;
 import io.ledgerkv.api.Txn;
-import io.ledgerkv.api.VersionedValue;
-import io.ledgerkv.checkpoint.CheckpointInfo;
 import io.ledgerkv.codec.Codec;
-import io.ledgerkv.index.LocalIndex;
 import io.ledgerkv.index.MvccIndex;
 import io.ledgerkv.log.WalLedgers;
-import io.ledgerkv.log.WriteLedger;
-import io.ledgerkv.meta.EpochChangedException;
 import io.ledgerkv.meta.EpochClaim;
-import io.ledgerkv.meta.LedgerList;
 import io.ledgerkv.meta.StoreMetadata;
-import io.ledgerkv.meta.StoreStats;
-import io.ledgerkv.meta.Versioned;
 import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.txn.Committer;
 import io.ledgerkv.txn.Deferred;
@@ -36,32 +26,25 @@ import io.ledgerkv.txn.TxnImpl;
 import io.ledgerkv.txn.WriterHooks;
 import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.TxnRecord;
-import io.ledgerkv.wal.WalGapException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store: an in-memory {@link MvccIndex} materialized from a WAL in BookKeeper ledgers, written
- * by a {@link Committer} when the handle is the store's writer.
- *
- * <p>Opening for writing follows the fencing protocol: claim the next writer epoch in ZooKeeper
- * (compare-and-set), open the previous writer's OPEN ledgers with recovery (which fences them at the
- * bookies and fixes their last entry), replay every ledger into the index, then append a new ledger
- * to the ledger list in a compare-and-set guarded by the epoch.
+ * A handle on a store: an in-memory {@link MvccIndex} materialized from a WAL in BookKeeper
+ * ledgers, read through {@link StoreView} and written by a {@link Committer} when the handle is the
+ * store's writer. The roles around it: {@link StoreOpener} opens it (for writing, the fencing
+ * protocol: claim the next writer epoch, recover the previous writer's open ledgers, replay, append
+ * a new ledger under the epoch), {@link Checkpointer} and {@link Housekeeping} keep a writer's
+ * checkpoints, stats and expiry going, {@link StandbyTailer} keeps a standby's index current and
+ * {@link StandbyPromotion} turns a standby into the writer.
  */
-public final class BookKeeperStore implements StandbyStore, TxnHost {
+public final class BookKeeperStore extends StoreView implements StandbyStore, TxnHost {
     private static final Logger LOG = LoggerFactory.getLogger(BookKeeperStore.class);
 
     /** What a handle does. */
@@ -75,21 +58,17 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
     }
 
     private final DefaultLedgerKv client;
-    private final String name;
     private final StoreConfig cfg;
     private final Role role;
     private final StoreMetadata meta;
     private final WalLedgers ledgers;
     private final StoreDictionaries dicts;
     private final CheckpointStore checkpoints;
-    private volatile MvccIndex index;
     private final EpochClaim claim;
     private final Committer committer;
     private final WriterHooks hooks;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile LedgerKvException closedReason;
-    private final ScheduledFuture<?> periodicTask;
-    private volatile StoreStats lastPublished;
+    /** The writer's periodic work (stats, reaping, scheduled checkpoints); null for a reader or standby. */
+    private final Housekeeping housekeeping;
     private final ReplayStats replayStats;
     private final StoreMetrics metrics;
     /** The writer's checkpoints; null for a reader or standby. */
@@ -112,15 +91,14 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                     WalLedgers ledgers, StoreDictionaries dicts, CheckpointStore checkpoints, MvccIndex index,
                     EpochClaim claim, Committer committer, WriterHooks hooks, ReplayStats replayStats,
                     LogReader standbyReader, StoreMetrics metrics) {
+        super(name, index);
         this.client = client;
-        this.name = name;
         this.cfg = cfg;
         this.role = role;
         this.meta = meta;
         this.ledgers = ledgers;
         this.dicts = dicts;
         this.checkpoints = checkpoints;
-        this.index = index;
         this.claim = claim;
         this.committer = committer;
         this.hooks = hooks;
@@ -129,12 +107,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         this.checkpointer = committer == null ? null : new Checkpointer(name, cfg, ledgers, dicts, checkpoints, index, claim,
                 committer, hooks, metrics, replayStats.logicalBytes());
         this.reaper = committer == null ? null : new Reaper(cfg, index, this::enqueue);
-        if (committer != null) {
-            long ms = cfg.statsInterval().toMillis();
-            this.periodicTask = client.scheduler().scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
-        } else {
-            this.periodicTask = null;
-        }
+        this.housekeeping = committer == null ? null : new Housekeeping(this, cfg, meta, claim, committer, checkpointer,
+                client.scheduler());
         if (role == Role.STANDBY) {
             tailer = new StandbyTailer(name, cfg, meta, ledgers, dicts, checkpoints, hooks, standbyReader, closed::get,
                     fresh -> this.index = fresh);
@@ -150,45 +124,17 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
 
     @Override
     public byte[] checkKey(byte[] key, String op) {
-        if (key == null) {
-            throw new NullPointerException(op + ": key must not be null");
-        }
-        if (key.length > cfg.maxKeyBytes()) {
-            throw new LimitExceededException(op + ": key", "maxKeyBytes", key.length, cfg.maxKeyBytes());
-        }
-        return key.clone();
+        return WriteChecks.key(key, op, cfg);
     }
 
     @Override
     public byte[] checkValue(byte[] value, String op) {
-        if (value == null) {
-            throw new NullPointerException(op + ": value must not be null (use delete to remove a key)");
-        }
-        if (value.length > cfg.maxValueBytes()) {
-            throw new LimitExceededException(op + ": value", "maxValueBytes", value.length, cfg.maxValueBytes());
-        }
-        return value.clone();
+        return WriteChecks.value(value, op, cfg);
     }
 
     @Override
     public long expireAt(Duration ttl, String op) {
-        if (ttl == null) {
-            throw new NullPointerException(op + ": ttl must not be null (use put without a ttl for a value that never expires)");
-        }
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException(op + ": ttl must be > 0, got " + ttl + "; nothing was written");
-        }
-        long now = index.now();
-        long millis;
-        try {
-            millis = Math.addExact(now, ttl.toMillis()); // toMillis itself overflows for ttls beyond ~292 million years
-        } catch (ArithmeticException e) {
-            millis = Long.MAX_VALUE;
-        }
-        if (millis >= Mutation.NEVER) {
-            throw new IllegalArgumentException(op + ": ttl " + ttl + " runs past the end of time; use put without a ttl");
-        }
-        return Math.max(millis, now + 1); // a sub-millisecond ttl still expires after now, not at it
+        return WriteChecks.expireAt(ttl, op, index.now());
     }
 
     @Override
@@ -234,167 +180,11 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return committer.enqueue(ops, size, deferred);
     }
 
-    @Override
-    public VersionedValue getWithVersion(byte[] key) {
-        checkOpen();
-        if (key == null) {
-            throw new NullPointerException("getWithVersion: key must not be null");
-        }
-        VersionedValue v = index.getVersioned(key);
-        return v == null ? null : new VersionedValue(v.value().clone(), v.version(), v.expireAtMillis());
-    }
-
     // ---- KvStore ----------------------------------------------------------------------------------
-
-    @Override
-    public String name() {
-        return name;
-    }
 
     @Override
     public boolean isReadOnly() {
         return role != Role.WRITER;
-    }
-
-    private void checkOpen() {
-        if (closed.get()) {
-            throw closedReason != null ? closedReason : new StoreClosedException("store '" + name + "' is closed");
-        }
-    }
-
-    @Override
-    public byte[] get(byte[] key) {
-        checkOpen();
-        if (key == null) {
-            throw new NullPointerException("get: key must not be null");
-        }
-        byte[] v = index.get(key);
-        return v == null ? null : v.clone();
-    }
-
-    @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
-        checkOpen();
-        if (keys == null) {
-            throw new NullPointerException("getAll: keys must not be null");
-        }
-        List<byte[]> out = new ArrayList<>(keys.size());
-        try (LocalIndex.Pin pin = index.pin()) {
-            for (int i = 0; i < keys.size(); i++) {
-                byte[] k = keys.get(i);
-                if (k == null) {
-                    throw new NullPointerException("getAll: key #" + i + " must not be null");
-                }
-                byte[] v = pin.get(k);
-                out.add(v == null ? null : v.clone());
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public KvIterator range(byte[] from, byte[] to) {
-        checkOpen();
-        LocalIndex.Pin pin = index.pin();
-        return iterator(pin.scan(from, to), pin::close);
-    }
-
-    @Override
-    public KvIterator all() {
-        return range(null, null);
-    }
-
-    @Override
-    public KvIterator reverseRange(byte[] from, byte[] to) {
-        checkOpen();
-        LocalIndex.Pin pin = index.pin();
-        return iterator(pin.scan(from, to, true), pin::close);
-    }
-
-    /** Copies entries out of the index; {@code release} runs once, on close or exhaustion. */
-    private static KvIterator iterator(Iterator<byte[][]> it, Runnable release) {
-        return new KvIterator() {
-            private boolean closed;
-
-            @Override
-            public boolean hasNext() {
-                if (closed) {
-                    return false;
-                }
-                if (!it.hasNext()) {
-                    close();
-                    return false;
-                }
-                return true;
-            }
-
-            @Override
-            public KvEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                byte[][] kv = it.next();
-                return new KvEntry(kv[0].clone(), kv[1].clone());
-            }
-
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    release.run();
-                }
-            }
-        };
-    }
-
-    @Override
-    public KvSnapshot snapshot(byte[] from, byte[] to) {
-        checkOpen();
-        LocalIndex.Pin pin = index.pin();
-        return new KvSnapshot() {
-            private final AtomicBoolean snapClosed = new AtomicBoolean();
-
-            @Override
-            public Lsn lsn() {
-                return pin.lsn();
-            }
-
-            @Override
-            public KvIterator iterator() {
-                if (snapClosed.get()) {
-                    throw new IllegalStateException("snapshot at " + pin.lsn() + " is closed");
-                }
-                return BookKeeperStore.iterator(pin.scan(from, to), () -> { }); // the snapshot owns the pin
-            }
-
-            @Override
-            public void close() {
-                if (snapClosed.compareAndSet(false, true)) {
-                    pin.close();
-                }
-            }
-        };
-    }
-
-    @Override
-    public long keyCount() {
-        return index.keyCount();
-    }
-
-    /** A pinned read position of the whole index, for backups (close it). */
-    LocalIndex.Pin pinForExport() {
-        checkOpen();
-        return index.pin();
-    }
-
-    /** Sum of live keys' and values' sizes. */
-    public long liveBytes() {
-        return index.liveBytes();
-    }
-
-    @Override
-    public Lsn lastAppliedLsn() {
-        return index.lastLsn();
     }
 
     @Override
@@ -477,38 +267,23 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         publishStats();
     }
 
-    // ---- stats ------------------------------------------------------------------------------------
+    // ---- stats, reaping, scheduled checkpoints --------------------------------------------------------
 
-    private StoreStats currentStats() {
-        return new StoreStats(index.keyCount(), committer.logicalBytes(), committer.storedBytes(),
-                index.lastLsn().toString(), index.lastSeq(), System.currentTimeMillis());
-    }
-
+    /** Publishes the writer's stats now, if they changed (see {@link Housekeeping#publish()}). */
     private void publishStats() {
-        StoreStats s = currentStats();
-        StoreStats prev = lastPublished;
-        if (prev != null && prev.lastTxnSeq() == s.lastTxnSeq() && prev.keyCount() == s.keyCount()
-                && prev.logicalBytes() == s.logicalBytes()) {
-            return;
-        }
-        try {
-            meta.writeStats(claim, s);
-            lastPublished = s;
-        } catch (EpochChangedException e) {
-            committer.fail(new StoreFencedException("store '" + name + "': " + e.getMessage()));
-            throw committer.failure();
+        housekeeping.publish();
+    }
+
+    /** Publishes the writer's stats unless closed or failed; a failure is logged, not thrown. */
+    void publishStatsQuietly() {
+        if (housekeeping != null) {
+            housekeeping.publishQuietly();
         }
     }
 
-    void publishStatsQuietly() {
-        if (closed.get() || committer.failure() != null) {
-            return;
-        }
-        try {
-            publishStats();
-        } catch (RuntimeException e) {
-            LOG.debug("store '{}': stats not published: {}", name, e.toString());
-        }
+    /** How many times the periodic work has finished: a test waits for a run to know a check happened. */
+    long periodicRuns() {
+        return housekeeping == null ? 0 : housekeeping.runs();
     }
 
     /**
@@ -523,44 +298,9 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return reaper.reap();
     }
 
-    /** Runs every statsInterval on the client's scheduler: publishes stats, reaps expired values, starts due checkpoints. */
-    private void periodic() {
-        try {
-            periodicOnce();
-        } catch (RuntimeException e) {
-            // A task of scheduleWithFixedDelay that throws is never run again: stats, reaping and
-            // scheduled checkpoints would stop for good.
-            LOG.warn("store '{}': periodic stats, reaping or checkpoint check failed (retried next time): {}", name, e.toString());
-        } finally {
-            periodicRuns.incrementAndGet();
-        }
-    }
-
-    private final AtomicLong periodicRuns = new AtomicLong();
-
-    /** How many times {@link #periodic} has finished: a test waits for a run to know a check happened. */
-    long periodicRuns() {
-        return periodicRuns.get();
-    }
-
     /** See {@link Checkpointer#due()}; false for a reader. */
     boolean checkpointDue() {
         return checkpointer != null && checkpointer.due();
-    }
-
-    private void periodicOnce() {
-        publishStatsQuietly();
-        try {
-            reapExpired().exceptionally(e -> {
-                LOG.debug("store '{}': reaping expired values failed: {}", name, e.toString());
-                return 0;
-            });
-        } catch (RuntimeException e) {
-            LOG.debug("store '{}': reaping expired values failed: {}", name, e.toString());
-        }
-        if (!closed.get()) {
-            checkpointer.startIfDue();
-        }
     }
 
     /**
@@ -647,59 +387,12 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         opening.ledgers = ledgers;
         opening.first = StoreOpener.createFirstLedger(name, cfg, ledgers, meta);
         try {
-            return promoteWith(opening);
+            return StandbyPromotion.promote(client, name, cfg, meta, ledgers, dicts, checkpoints, tailer, hooks, replayStats,
+                    metrics, opening);
         } catch (RuntimeException e) {
             opening.abandon();
             throw e;
         }
-    }
-
-    private BookKeeperStore promoteWith(StoreOpener.Opening opening) {
-        EpochClaim newClaim = meta.claimEpoch();
-        Versioned<LedgerList> list = meta.readLedgers();
-        long start = System.nanoTime();
-        LogReader standbyReader = tailer.reader();
-        LogReader reader = standbyReader;
-        long entriesBefore = reader.entries();
-        long seqBefore = reader.index().lastSeq();
-        LedgerList recovered = null;
-        try {
-            List<CheckpointInfo> cps = checkpoints.list();
-            // A standby behind the newest checkpoint may have missed WAL the writer has trimmed since; if
-            // the ledger it recovers is empty, no entry would show the gap. It starts from that checkpoint.
-            if (cps.isEmpty() || reader.index().lastSeq() >= cps.get(cps.size() - 1).txnSeq()) {
-                try {
-                    recovered = reader.catchUp(list.value(), LogReader.Mode.RECOVER);
-                } catch (WalGapException e) {
-                    LOG.info("store '{}': the promoted standby fell behind a checkpoint: {}", name, e.getMessage());
-                }
-            }
-            if (recovered == null) {
-                reader.close();
-                reader = tailer.fromNewestCheckpoint();
-                entriesBefore = 0;
-                seqBefore = reader.checkpointTxnSeq();
-                tailer.countResync();
-                recovered = reader.catchUp(list.value(), LogReader.Mode.RECOVER);
-            }
-            StoreOpener.checkNothingLost(name, reader.index().lastSeq(), meta.readStats().value());
-        } finally {
-            reader.close();
-        }
-        ReplayStats rs = new ReplayStats(list.value().ledgers().size(), reader.entries() - entriesBefore,
-                reader.index().lastSeq(), reader.logicalBytes(), reader.storedBytes(), (System.nanoTime() - start) / 1_000_000,
-                reader.entriesByCodec(), reader.checkpoint() != null && reader != standbyReader ? reader.checkpoint().id()
-                : replayStats.checkpointId(), replayStats.checkpointFallbacks());
-        metrics.close();
-        StoreMetrics writerMetrics = StoreOpener.metrics(client, name, cfg, Role.WRITER);
-        writerMetrics.replayed(Duration.ofNanos(System.nanoTime() - start), rs.entries(), rs.transactions() - seqBefore);
-        StoreStats published = meta.readStats().value();
-        WriteLedger first = opening.first;
-        opening.first = null;
-        return client.track(StoreOpener.startWriter(client, name, cfg, meta, ledgers, dicts, checkpoints, reader.index(), newClaim,
-                new Versioned<>(recovered, list.version()), hooks, rs,
-                new long[] {Math.max(published.logicalBytes(), reader.logicalBytes()),
-                    Math.max(published.storedBytes(), reader.storedBytes())}, writerMetrics, first));
     }
 
     /** What the replay on open read: ledgers, entries, transactions, bytes and time. */
@@ -727,7 +420,6 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         return committer == null ? 0 : committer.rollAttempts();
     }
 
-    /** The writer's failure (fenced, failed, closed), or null while it is healthy. */
     /**
      * What this writer has written so far: acknowledged WAL entries (this session), and the store's
      * lifetime WAL bytes before and after compression. For benchmarks and monitoring.
@@ -740,6 +432,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
                 : new WriteStats(committer.entriesWritten(), committer.logicalBytes(), committer.storedBytes());
     }
 
+    /** The writer's failure (fenced, failed, closed), or null while it is healthy. */
     public LedgerKvException writerFailure() {
         return committer == null ? null : committer.failure();
     }
@@ -776,9 +469,7 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
         }
         try {
             if (committer != null) {
-                if (periodicTask != null) {
-                    periodicTask.cancel(false);
-                }
+                housekeeping.cancel();
                 boolean clean = committer.shutdown(client.config().operationTimeout());
                 if (clean) {
                     try {
@@ -808,8 +499,8 @@ public final class BookKeeperStore implements StandbyStore, TxnHost {
             return;
         }
         closedReason = new StoreClosedException("store '" + name + "': writer crashed");
-        if (periodicTask != null) {
-            periodicTask.cancel(false);
+        if (housekeeping != null) {
+            housekeeping.cancel();
         }
         if (committer != null) {
             committer.crash();
