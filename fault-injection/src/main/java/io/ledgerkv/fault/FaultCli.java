@@ -14,6 +14,7 @@ import io.ledgerkv.fault.nemesis.ProcessFault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -127,14 +128,17 @@ public final class FaultCli {
             Configurator.setLevel("org.apache.curator", Level.OFF);
             Configurator.setLevel("io.ledgerkv", Level.ERROR);
             long s = seed != null ? seed : System.nanoTime();
-            Path dir = out != null ? out : Path.of("results", LocalDate.now() + "-fault");
+            Path dir = out != null ? out : Path.of("results", LocalDate.now(ZoneId.systemDefault()) + "-fault");
             List<FaultKind> kinds = faults != null ? faults : Arrays.stream(FaultKind.values())
                     .filter(k -> zk == null || !k.needsEmbeddedCluster()).toList();
             if (zk != null && FaultKind.refusedWithoutEmbeddedCluster(kinds) != null) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--faults with --zk: "
                         + FaultKind.refusedWithoutEmbeddedCluster(kinds));
             }
-            ProgressBar bar = quiet || System.console() == null ? null
+            // The build targets JDK 17, where a null console means no terminal (as in the library's ProgressDisplay).
+            @SuppressWarnings("SystemConsoleNull")
+            boolean terminal = System.console() != null;
+            ProgressBar bar = quiet || !terminal ? null
                     : new ProgressBarBuilder().setTaskName("fault runs").setInitialMax(runs).setStyle(ProgressBarStyle.ASCII).build();
             // A terminal gets a progress bar; a log (CI, nohup) one line per finished run.
             Progress p = bar != null ? (phase, done, total) -> bar.stepTo(done)

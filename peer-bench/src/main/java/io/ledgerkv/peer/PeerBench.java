@@ -6,6 +6,7 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.LocalCluster;
 import io.ledgerkv.cluster.MultiProcessCluster;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -263,7 +265,8 @@ public final class PeerBench implements Callable<Integer> {
         if (streams) {
             kafka.setFlushEveryMessage(sys.endsWith("every-message"));
         }
-        String id = "run" + (++runSeq) + "-" + w.label();
+        runSeq++;
+        String id = "run" + runSeq + "-" + w.label();
         String topic = "in-" + id;
         preload(topic, w);
         try (ChildJvm task = startTask(streams ? "kafka-streams" : "ledgerkv", "load", id, topic, w, 0)) {
@@ -335,7 +338,8 @@ public final class PeerBench implements Callable<Integer> {
         if (streams) {
             kafka.setFlushEveryMessage(false);
         }
-        String id = "fo" + (++runSeq) + "-" + w.keys();
+        runSeq++;
+        String id = "fo" + runSeq + "-" + w.keys();
         String topic = "in-" + id;
         preload(topic, w);
         try {
@@ -433,11 +437,20 @@ public final class PeerBench implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // A send that fails must fail the preload, not leave the topic short for the task to wait on.
+        AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long s = 0; s < w.updates(); s++) {
-                producer.send(new ProducerRecord<>(topic, 0, w.keyOf(s), w.value(s)));
+                var unused = producer.send(new ProducerRecord<>(topic, 0, w.keyOf(s), w.value(s)), (metadata, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
             }
             producer.flush();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("preloading topic " + topic + " failed", failed.get());
         }
     }
 
@@ -494,7 +507,7 @@ public final class PeerBench implements Callable<Integer> {
         }
         if (!streams) {
             try (LedgerKv kv = LedgerKv.connect(ClientConfig.builder(zk).build())) {
-                kv.deleteStore(id, StoreConfig.builder().ledgerPassword("peer-bench".getBytes()).build());
+                kv.deleteStore(id, StoreConfig.builder().ledgerPassword("peer-bench".getBytes(StandardCharsets.US_ASCII)).build());
             } catch (Exception e) {
                 log("cleanup of store " + id + " incomplete (ignored): " + e);
             }

@@ -9,6 +9,7 @@ import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
 import io.ledgerkv.wal.WalFormatException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -130,7 +131,7 @@ class WalFormatProperties {
                     for (int i = 0; i < n; i++) {
                         sb.append("{\"k\":").append(r.nextInt(50)).append(",\"v\":\"x").append(r.nextInt(7)).append("\"}");
                     }
-                    return sb.toString().getBytes();
+                    return sb.toString().getBytes(StandardCharsets.UTF_8);
                 }));
         Property.forAll("codec round trip", TRIES, r -> new Payload(Gen.oneOf(CodecType.LZ4, CodecType.LZ4_HC, CodecType.ZSTD).next(r),
                 data.next(r)), p -> {

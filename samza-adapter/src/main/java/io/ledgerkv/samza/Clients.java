@@ -14,6 +14,8 @@ import java.util.Map;
  * into a Micrometer registry of its own, from which {@link SamzaMetrics} reads each store's meters.
  */
 final class Clients {
+    /** Guards {@link #CLIENTS} and every lease's holder count; private, so no other code can take it. */
+    private static final Object LOCK = new Object();
     private static final Map<ClientConfig, Lease> CLIENTS = new HashMap<>();
 
     /** A shared client and its holders; released once per {@link #acquire}. */
@@ -37,7 +39,7 @@ final class Clients {
         }
 
         void release() {
-            synchronized (Clients.class) {
+            synchronized (LOCK) {
                 if (--holders == 0) {
                     CLIENTS.remove(config, this);
                     client.close();
@@ -49,25 +51,29 @@ final class Clients {
     private Clients() {
     }
 
-    static synchronized Lease acquire(ClientConfig config) {
-        Lease l = CLIENTS.get(config);
-        if (l == null) {
-            l = new Lease(config, LedgerKv.connect(config.toBuilder().meterRegistry(new SimpleMeterRegistry()).build()));
-            CLIENTS.put(config, l);
+    static Lease acquire(ClientConfig config) {
+        synchronized (LOCK) {
+            Lease l = CLIENTS.get(config);
+            if (l == null) {
+                l = new Lease(config, LedgerKv.connect(config.toBuilder().meterRegistry(new SimpleMeterRegistry()).build()));
+                CLIENTS.put(config, l);
+            }
+            l.holders++;
+            return l;
         }
-        l.holders++;
-        return l;
     }
 
     /**
      * Tests only: every client dies as the container process would (no flush, no close); the
      * stores on them are abandoned, their writer claims left for a successor to fence.
      */
-    static synchronized void crashAllForTests() {
-        for (Lease l : CLIENTS.values()) {
-            l.holders = Integer.MIN_VALUE; // a late close of an abandoned store must not close anything
-            ((DefaultLedgerKv) l.client).crash();
+    static void crashAllForTests() {
+        synchronized (LOCK) {
+            for (Lease l : CLIENTS.values()) {
+                l.holders = Integer.MIN_VALUE; // a late close of an abandoned store must not close anything
+                ((DefaultLedgerKv) l.client).crash();
+            }
+            CLIENTS.clear();
         }
-        CLIENTS.clear();
     }
 }

@@ -52,6 +52,8 @@ public final class LedgerKvSamzaStore implements KeyValueStore<byte[], byte[]> {
     @Override
     public Map<byte[], byte[]> getAll(List<byte[]> keys) {
         List<byte[]> values = store.getAll(keys);
+        // Keyed by the caller's own arrays (found again by identity), as Samza's default KeyValueStore.getAll keys them.
+        @SuppressWarnings("ArrayAsKeyOfSetOrMap")
         Map<byte[], byte[]> out = new HashMap<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             if (values.get(i) != null) {

@@ -11,6 +11,7 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.TlsMaterial;
 import io.ledgerkv.codec.CodecType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,7 +129,7 @@ class LedgerKvSamzaConfigTest {
                 P + "session.timeout.ms is deprecated: use " + P + "sessionTimeout (a duration: 4000ms)");
         // The literal password and password.env keep working too.
         LedgerKvSamzaConfig literal = read(base("passwordFile", null, "password", "inline"));
-        assertThat(new String(literal.store().ledgerPassword())).isEqualTo("inline");
+        assertThat(new String(literal.store().ledgerPassword(), StandardCharsets.UTF_8)).isEqualTo("inline");
         assertThat(literal.deprecations()).singleElement().asString().contains(P + "password is deprecated", "passwordFile");
         assertRefused(base("passwordFile", null, "password.env", "LEDGERKV_TEST_NO_SUCH_VARIABLE"),
                 P + "password.env names environment variable LEDGERKV_TEST_NO_SUCH_VARIABLE, which is not set");
@@ -151,7 +152,7 @@ class LedgerKvSamzaConfigTest {
         assertRefused(base("passwordFile", empty.toString()), P + "passwordFile", "is empty");
         String home = System.getenv("HOME");
         LedgerKvSamzaConfig env = read(base("passwordFile", null, "passwordEnv", "HOME"));
-        assertThat(new String(env.store().ledgerPassword())).isEqualTo(home);
+        assertThat(new String(env.store().ledgerPassword(), StandardCharsets.UTF_8)).isEqualTo(home);
     }
 
     @Test

@@ -38,7 +38,7 @@ class ConfigFileTest {
             Assertions.assertThat(ConfigFile.duration(ConfigFile.format(d))).isEqualTo(d);
         }
         Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(30))).isEqualTo("30s");
-        Assertions.assertThat(ConfigFile.format(Duration.ofSeconds(120))).isEqualTo("2m");
+        Assertions.assertThat(ConfigFile.format(Duration.ofMinutes(2))).isEqualTo("2m");
         Assertions.assertThat(ConfigFile.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
         Assertions.assertThat(ConfigFile.format(Duration.ofNanos(5))).isEqualTo("PT0.000000005S");
         Assertions.assertThat(ClientConfig.builder("zk:2181").build().toString()).contains("sessionTimeout=")

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,9 @@ class KeygenTest {
         assertThat(second.key(1).getEncoded()).as("the old key is kept as it was").isEqualTo(first.key(1).getEncoded());
         assertThat(second.key(2).getEncoded()).hasSize(16).isNotEqualTo(first.key(1).getEncoded());
         assertThat(rotated.out()).doesNotContain(keyText(second, 1)).doesNotContain(keyText(second, 2));
-        assertThat(Files.list(file.getParent())).as("no temporary file left").containsExactly(file);
+        try (Stream<Path> left = Files.list(file.getParent())) {
+            assertThat(left).as("no temporary file left").containsExactly(file);
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.ledgerkv.api.Settings;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.cluster.TlsMaterial;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +82,7 @@ class SettingsSpellingTest {
         assertThat(cc.zkTls()).isTrue();
         assertThat(cc.tlsTrustStore()).isEqualTo(tls.trustStore());
         assertThat(cc.tlsKeyStorePasswordFile()).isEqualTo(tls.passwordFile());
-        assertThat(new String(Settings.password(s, k -> k))).isEqualTo("secret");
+        assertThat(new String(Settings.password(s, k -> k), StandardCharsets.UTF_8)).isEqualTo("secret");
         assertThat(Settings.store(s, k -> k).ledgerPassword("x").build().encryption()).isEqualTo(EncryptionKeys.read(keys));
     }
 

@@ -73,6 +73,7 @@ class ClusterRestartTest {
     }
 
     @Test
+    @SuppressWarnings("AddressSelection") // LocalCluster binds 127.0.0.1: the busy port must be taken on that address
     void aBusyPortIsNamed(@TempDir Path data) throws IOException {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThatThrownBy(() -> LocalCluster.builder().bookies(1).zkPort(busy.getLocalPort()).dataDir(data, false).start())

@@ -32,7 +32,7 @@ class TlsMaterialTest {
     @Test
     void passwordsThatLookLikeLauncherOptionsStillMakeUsableKeystores() throws Exception {
         for (String password : new String[] {"-JGCAZ5i-4iVEjn_lN1158fD", "-help-me", "-storepass x"}) {
-            String name = "m" + Math.abs(password.hashCode());
+            String name = "m" + Integer.toHexString(password.hashCode());
             TlsMaterial m = TlsMaterial.generate(dir, name, 30, false, password);
             char[] pw = Files.readString(m.passwordFile()).toCharArray();
             assertThat(new String(pw)).isEqualTo(password);

@@ -161,7 +161,8 @@ public class CodecTest {
         byte[] entry = new WalEntry.Encoder(codec(CodecType.ZSTD_DICT), 0, 0).encode(WalEntry.Type.BATCH, 1, 1, 1, 0, data, 0, data.length);
         Random r = new Random(11);
         DictionaryTrainer other = new DictionaryTrainer(4096, 256 * 1024);
-        for (int i = 0; other.add(("{\"other\":" + r.nextInt() + ",\"shape\":\"entirely\",\"k\":" + i + "}").getBytes()); i++) {
+        for (int i = 0; other.add(("{\"other\":" + r.nextInt() + ",\"shape\":\"entirely\",\"k\":" + i + "}")
+                .getBytes(StandardCharsets.UTF_8)); i++) {
             // fill
         }
         Dictionary wrong = new Dictionary(1, other.train());

@@ -5,7 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A seeded fault schedule for the simulated ZooKeeper and BookKeeper. Every call the simulation
@@ -26,7 +26,7 @@ public final class FaultPlan {
 
     /** What happens to one call. */
     public enum Fault {
-        NONE(null),
+        NONE,
         /** The request is lost and Curator's retries run out: not applied; the caller sees CONNECTION_LOSS. */
         ZK_CONNECTION_LOSS(Point.ZK_WRITE, Point.ZK_READ),
         /** Applied, the response lost; Curator sends the same request again and returns that second outcome. */
@@ -64,10 +64,12 @@ public final class FaultPlan {
          */
         BK_LAC_BEHIND(Point.BK_READ_LAC);
 
+        // Private, filled by the constructor from the constant's own arguments, never written or handed out.
+        @SuppressWarnings("ImmutableEnumChecker")
         private final Point[] points;
 
         Fault(Point... points) {
-            this.points = points == null ? new Point[0] : points;
+            this.points = points;
         }
 
         boolean strikes(Point p) {
@@ -96,11 +98,14 @@ public final class FaultPlan {
     private final long seed;
     private final Map<Point, Map<Fault, Double>> rates;
     private final Map<String, Fired> explicit;
-    private final AtomicLongArray calls = new AtomicLongArray(Point.values().length);
+    private final Map<Point, AtomicLong> calls = new EnumMap<>(Point.class);
     private final List<Fired> fired = new ArrayList<>();
     private volatile boolean healed;
 
     private FaultPlan(long seed, Map<Point, Map<Fault, Double>> rates, List<Fired> explicit) {
+        for (Point p : Point.values()) {
+            calls.put(p, new AtomicLong()); // every point now: the map is only read from here on, by any thread
+        }
         this.seed = seed;
         this.rates = rates;
         this.explicit = explicit == null ? null : new LinkedHashMap<>();
@@ -138,7 +143,7 @@ public final class FaultPlan {
 
     /** The next call at {@code p}: which fault, if any, strikes it. */
     public Decision decide(Point p) {
-        long n = calls.getAndIncrement(p.ordinal());
+        long n = calls.get(p).getAndIncrement();
         if (healed) {
             return Decision.NONE;
         }
@@ -153,7 +158,10 @@ public final class FaultPlan {
             if (r == null) {
                 return Decision.NONE;
             }
-            long h = mix(seed ^ mix(p.ordinal() * 0x9E3779B97F4A7C15L + n));
+            // The ordinal is part of the seeded hash: a recorded seed replays its schedule only while the points keep their order.
+            @SuppressWarnings("EnumOrdinal")
+            long pointSalt = p.ordinal() * 0x9E3779B97F4A7C15L;
+            long h = mix(seed ^ mix(pointSalt + n));
             double u = (h >>> 11) * 0x1.0p-53;
             Fault chosen = null;
             for (Map.Entry<Fault, Double> e : r.entrySet()) {
@@ -194,7 +202,7 @@ public final class FaultPlan {
     public Map<Point, Long> calls() {
         Map<Point, Long> out = new EnumMap<>(Point.class);
         for (Point p : Point.values()) {
-            out.put(p, calls.get(p.ordinal()));
+            out.put(p, calls.get(p).get());
         }
         return out;
     }

@@ -413,7 +413,7 @@ public interface SimAction {
             r.standbyClient = null;
             r.standbyAt = -1;
             try {
-                BookKeeperStore promoted = r.bounded("promoting the standby", () -> (BookKeeperStore) sb.promote());
+                BookKeeperStore promoted = r.bounded("promoting the standby", () -> sb.promote());
                 if (r.client != null) {
                     r.client.crash(); // the old writer's process: fenced now, it would restart as a standby
                 }

@@ -227,7 +227,7 @@ public final class SimBookKeeper {
 
     private void scheduleDelivery(Writer w, long atNanos) {
         long delay = Math.max(0, atNanos - System.nanoTime());
-        delivery.schedule(w::deliver, delay, TimeUnit.NANOSECONDS);
+        var unused = delivery.schedule(w::deliver, delay, TimeUnit.NANOSECONDS); // as with execute(), nothing waits on a delivery
     }
 
     // ---- writer handles ---------------------------------------------------------------------------

@@ -515,7 +515,7 @@ public final class SimRun implements AutoCloseable {
             // liveness failure; a writer that cannot commit after a fresh start is.
             recover(true);
         }
-        if (!uncertain.isEmpty() || model.get(last.get(0).key()) == null && commit(last, null) != Outcome.ACKED) {
+        if (!uncertain.isEmpty() || (model.get(last.get(0).key()) == null && commit(last, null) != Outcome.ACKED)) {
             throw new Violation("liveness", "the writer did not commit after every fault healed: " + writer.writerFailure(), null);
         }
         recover(true);
@@ -565,7 +565,7 @@ public final class SimRun implements AutoCloseable {
             stats.count("standby.lagUnavailable");
             return;
         }
-        if (!alive || lag.error() != null && lag.error().contains("corrupt")) {
+        if (!alive || (lag.error() != null && lag.error().contains("corrupt"))) {
             throw new Violation("a standby never stops on an intact log", "standby stopped: " + lag.error(), null);
         }
         if (lag.error() == null) {

@@ -41,6 +41,9 @@ public final class SimZooKeeper {
         directed.add(new Directed(op, fault));
     }
 
+    // directed is a CopyOnWriteArrayList: the loop walks a snapshot, and remove() answering true is what makes a directed
+    // fault strike once even when two threads match it at the same moment.
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
     private FaultPlan.Decision directedFor(List<ZkNodes.Op> ops) {
         for (Directed d : directed) {
             for (ZkNodes.Op o : ops) {

@@ -286,7 +286,10 @@ public final class SimulationProperty {
         StringBuilder sb = new StringBuilder();
         sb.append("simulation failed (seed ").append(original.seed()).append("; replay with -Dledgerkv.sim.seed=")
                 .append(original.seed()).append(")\n  setup: ").append(original.setup()).append('\n');
-        if (shrunk == original) {
+        // Identity: shrink() hands back the very original when the failure does not replay.
+        @SuppressWarnings("ReferenceEquality")
+        boolean notShrunk = shrunk == original;
+        if (notShrunk) {
             sb.append("  not shrunk: the schedule did not fail again in ").append(REPLAY_ATTEMPTS)
                     .append(" replays (a timing-dependent failure)\n");
         }

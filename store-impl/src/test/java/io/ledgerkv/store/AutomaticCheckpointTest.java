@@ -13,6 +13,7 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.api.StoreStatus;
 import io.ledgerkv.testing.ClusterExtension;
 import io.ledgerkv.txn.WriterHooks;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ class AutomaticCheckpointTest {
                 byte[] v = new byte[VALUE_BYTES];
                 Arrays.fill(v, (byte) i);
                 v[0] = (byte) round;
-                batch.add(new KvEntry(String.format("key-%03d", (i * 8 + j) % KEYS).getBytes(), v));
+                batch.add(new KvEntry(String.format("key-%03d", (i * 8 + j) % KEYS).getBytes(StandardCharsets.UTF_8), v));
                 written += VALUE_BYTES;
             }
             pending.add(s.putAllAsync(batch));
@@ -87,7 +88,8 @@ class AutomaticCheckpointTest {
             assertThat(rs.transactions() - cp.txnSeq()).as("transactions replayed").isPositive()
                     .isLessThan((threshold / 4) / (8L * VALUE_BYTES));
             assertThat(second.keyCount()).isEqualTo(KEYS);
-            assertThat(second.get(String.format("key-%03d", 5).getBytes())[0]).as("the tail's writes are there").isEqualTo((byte) 2);
+            assertThat(second.get(String.format("key-%03d", 5).getBytes(StandardCharsets.UTF_8))[0]).as("the tail's writes are there")
+                    .isEqualTo((byte) 2);
 
             // Two more thresholds' worth: checkpoints 2 and 3 are taken, and with the default
             // retention (2) the crashed writer's ledger, wholly before checkpoint 2, is trimmed.

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.bookkeeper.client.BKException;
@@ -150,7 +151,7 @@ class CheckpointTest {
     @ParameterizedTest(name = "crash after {0}")
     @EnumSource(Checkpointer.Step.class)
     void aCrashAtAnyStepOfACheckpointReopensToTheCommittedState(Checkpointer.Step step) {
-        String name = freshName("crash-" + step.name().toLowerCase());
+        String name = freshName("crash-" + step.name().toLowerCase(Locale.ROOT));
         StoreConfig cfg = small().checkpointRetention(1).build();
         Map<String, String> model = new TreeMap<>();
         DefaultLedgerKv c = CLUSTER.connect();

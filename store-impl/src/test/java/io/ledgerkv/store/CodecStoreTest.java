@@ -23,6 +23,7 @@ import io.ledgerkv.txn.WriterHooks;
 import io.ledgerkv.wal.Mutation;
 import io.ledgerkv.wal.TxnRecord;
 import io.ledgerkv.wal.WalEntry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -222,7 +223,7 @@ class CodecStoreTest {
         c.trainDictionary(name, config().dictSizeBytes(4096).dictSampleBytes(64 * 1024).build()); // becomes dictionary 1
         DictionaryTrainer other = new DictionaryTrainer(4096, 64 * 1024);
         Random r = new Random(3);
-        for (int i = 0; other.add(("{\"unrelated\":" + r.nextLong() + ",\"n\":" + i + "}").getBytes()); i++) {
+        for (int i = 0; other.add(("{\"unrelated\":" + r.nextLong() + ",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)); i++) {
             // fill
         }
         byte[] p = payload();

@@ -81,21 +81,21 @@ class MetricsTest {
         assertThat(latency.percentileValues()).isEmpty();
         BookKeeperStore.WriteStats ws = store.writeStats();
         assertThat(find(registry, "ledgerkv.batch.transactions", name).summary().count()).isEqualTo(ws.entries());
-        assertThat(count(registry, "ledgerkv.wal.logical", name)).isEqualTo(ws.logicalBytes()).isGreaterThan(100 * 1024);
-        assertThat(count(registry, "ledgerkv.wal.stored", name)).isEqualTo(ws.storedBytes());
-        assertThat(find(registry, "ledgerkv.batch.size", name).summary().totalAmount()).isEqualTo(ws.logicalBytes());
+        assertThat(count(registry, "ledgerkv.wal.logical", name)).isEqualTo((double) ws.logicalBytes()).isGreaterThan(100 * 1024);
+        assertThat(count(registry, "ledgerkv.wal.stored", name)).isEqualTo((double) ws.storedBytes());
+        assertThat(find(registry, "ledgerkv.batch.size", name).summary().totalAmount()).isEqualTo((double) ws.logicalBytes());
         assertThat(gauge(registry, "ledgerkv.compression.ratio", name))
                 .isEqualTo(ws.logicalBytes() / (double) ws.storedBytes());
         assertThat(gauge(registry, "ledgerkv.outstanding", name)).isZero();
         double rolls = find(registry, "ledgerkv.ledger.rolls", name).functionCounter().count();
-        assertThat(rolls).isEqualTo(store.ledgerRolls()).isGreaterThanOrEqualTo(3);
+        assertThat(rolls).isEqualTo((double) store.ledgerRolls()).isGreaterThanOrEqualTo(3);
         assertThat(kv.status(name).ledgers()).hasSize((int) rolls + 1);
         assertThat(find(registry, "ledgerkv.ensemble.changes", name).functionCounter().count()).isZero();
         assertThat(count(registry, "ledgerkv.fenced", name)).isZero();
 
         CheckpointStatus cp = store.checkpoint();
         assertThat(find(registry, "ledgerkv.checkpoint.duration", name).timer().count()).isEqualTo(1);
-        assertThat(find(registry, "ledgerkv.checkpoint.size", name).summary().totalAmount()).isEqualTo(cp.storedBytes());
+        assertThat(find(registry, "ledgerkv.checkpoint.size", name).summary().totalAmount()).isEqualTo((double) cp.storedBytes());
         store.put(b("after-checkpoint"), b("x"));
         store.close();
 
@@ -106,7 +106,7 @@ class MetricsTest {
 
         BookKeeperStore reopened = kv.open(name, cfg, WriterHooks.NONE);
         BookKeeperStore.ReplayStats rs = reopened.replayStats();
-        assertThat(gauge(registry, "ledgerkv.replay.entries", name)).isEqualTo(rs.entries()).isPositive();
+        assertThat(gauge(registry, "ledgerkv.replay.entries", name)).isEqualTo((double) rs.entries()).isPositive();
         // transactions replayed, not a sequence number: the checkpoint held 101, the WAL after it one
         assertThat(rs.transactions()).isEqualTo(102);
         assertThat(gauge(registry, "ledgerkv.replay.transactions", name)).isEqualTo(1);
@@ -144,10 +144,10 @@ class MetricsTest {
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             StoreStatus now = kv.status(name);
-            long fromStatus = now.ledgers().get(now.ledgers().size() - 1).fragments().size() - 1;
+            long fromStatus = now.ledgers().get(now.ledgers().size() - 1).fragments().size() - 1L;
             assertThat(fromStatus).isPositive();
             assertThat(find(registry, "ledgerkv.ensemble.changes", name).tag("role", "writer").functionCounter().count())
-                    .isEqualTo(fromStatus);
+                    .isEqualTo((double) fromStatus);
         });
         store.flush();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -1,5 +1,7 @@
 package io.ledgerkv.store;
 
+import static io.ledgerkv.testing.Bytes.b;
+import static io.ledgerkv.testing.Bytes.s;
 import static io.ledgerkv.testing.TestStores.config;
 import static io.ledgerkv.testing.TestStores.freshName;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,14 +133,14 @@ class ScanTest {
         DefaultLedgerKv kv = CLUSTER.connect();
         try (KvStore store = kv.open(freshName("scans-args"), config().build())) {
             for (String k : List.of("a1", "a2", "a3", "b1")) {
-                store.put(k.getBytes(), k.getBytes());
+                store.put(b(k), b(k));
             }
             try (KvIterator it = store.reverseAll()) {
-                assertThat(new String(it.next().key())).isEqualTo("b1");
-                store.put("c1".getBytes(), "c1".getBytes());
-                store.delete("a2".getBytes());
+                assertThat(s(it.next().key())).isEqualTo("b1");
+                store.put(b("c1"), b("c1"));
+                store.delete(b("a2"));
                 List<String> rest = new ArrayList<>();
-                it.forEachRemaining(e -> rest.add(new String(e.key())));
+                it.forEachRemaining(e -> rest.add(s(e.key())));
                 assertThat(rest).as("the iterator's state, not the newer one").containsExactly("a3", "a2", "a1");
             }
             assertThatThrownBy(() -> store.prefixScan(new byte[0])).isInstanceOf(IllegalArgumentException.class)

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +64,8 @@ class StoreOperationsTest {
             s.deleteAll(List.of(b("b"), b("nope")));
             assertThat(contents(s)).containsExactly(Map.entry("c", "3"));
             assertThat(s.keyCount()).isEqualTo(1);
+            // KvStore.putAll takes a Map<byte[], byte[]>: keyed by these arrays themselves, in this order.
+            @SuppressWarnings("ArrayAsKeyOfSetOrMap")
             Map<byte[], byte[]> m = new LinkedHashMap<>();
             m.put(b("m1"), b("x"));
             m.put(b("m2"), b("y"));
@@ -90,7 +93,7 @@ class StoreOperationsTest {
     void rangeAllAndSnapshotIterateInUnsignedKeyOrder() {
         try (KvStore s = kv.open(freshName("iter"), config().build())) {
             for (String k : List.of("b", "a", "ab", "c", "d")) {
-                s.put(b(k), b(k.toUpperCase()));
+                s.put(b(k), b(k.toUpperCase(Locale.ROOT)));
             }
             s.put(new byte[] {(byte) 0xf0}, b("HIGH"));
             List<String> keys = new ArrayList<>();
@@ -243,7 +246,7 @@ class StoreOperationsTest {
         String name = freshName("stats");
         try (KvStore s = kv.open(name, config().build())) {
             for (int i = 0; i < 50; i++) {
-                s.putAsync(b("k" + i), b("v"));
+                var unused = s.putAsync(b("k" + i), b("v")); // flush() below waits for them
             }
             s.delete(b("k7"));
             s.flush();

@@ -1,6 +1,7 @@
 package io.ledgerkv.store;
 
 import static io.ledgerkv.testing.Bytes.b;
+import static io.ledgerkv.testing.Bytes.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class WalInspectorTest extends SimClusterFixture {
     private static String describe(WalInspector.Row r) {
         StringBuilder sb = new StringBuilder(r.ledgerSeq() + "/" + r.ledgerId() + "/" + r.entryId() + " " + r.type() + " epoch "
                 + r.epoch() + " txn " + r.firstTxnSeq() + " " + r.verdict());
-        r.txns().forEach(t -> t.forEach(o -> sb.append(' ').append(new String(o.key())).append(o.delete() ? "-" : "=" + o.valueBytes())));
+        r.txns().forEach(t -> t.forEach(o -> sb.append(' ').append(s(o.key())).append(o.delete() ? "-" : "=" + o.valueBytes())));
         return sb.toString();
     }
 
@@ -99,7 +100,7 @@ class WalInspectorTest extends SimClusterFixture {
             assertThat(r.codec()).isEqualTo("NONE");
             assertThat(r.encrypted()).isFalse();
             assertThat(r.bytes()).isPositive();
-            assertThat(r.storedBytes()).isEqualTo(r.logicalBytes()).as("no codec: stored as logical");
+            assertThat(r.storedBytes()).as("no codec: stored as logical").isEqualTo(r.logicalBytes());
             WalInspector.Op op = onlyOp(r);
             assertThat(op.key()).isEqualTo(b("a"));
             assertThat(op.delete()).isFalse();
@@ -118,7 +119,7 @@ class WalInspectorTest extends SimClusterFixture {
 
             r = at(rows, pair);
             assertThat(r.txns()).hasSize(1);
-            assertThat(r.txns().get(0)).extracting(o -> new String(o.key())).containsExactly("x", "y");
+            assertThat(r.txns().get(0)).extracting(o -> s(o.key())).containsExactly("x", "y");
             assertThat(r.txns().get(0)).extracting(WalInspector.Op::valueBytes).containsExactly(3, 4);
             assertThat(at(rows, put).firstTxnSeq()).isLessThan(at(rows, del).firstTxnSeq());
             assertThat(at(rows, del).firstTxnSeq()).isLessThan(r.firstTxnSeq());
@@ -140,7 +141,7 @@ class WalInspectorTest extends SimClusterFixture {
             assertThat(withValues).hasSameSizeAs(rows);
             assertThat(onlyOp(at(withValues, put)).value()).isEqualTo(b("1"));
             assertThat(onlyOp(at(withValues, del)).value()).as("a delete has no value").isNull();
-            assertThat(at(withValues, pair).txns().get(0)).extracting(o -> new String(o.value())).containsExactly("333", "4444");
+            assertThat(at(withValues, pair).txns().get(0)).extracting(o -> s(o.value())).containsExactly("333", "4444");
         }
     }
 

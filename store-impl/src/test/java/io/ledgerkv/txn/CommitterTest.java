@@ -419,8 +419,8 @@ class CommitterTest {
     void aWriterWaitingForRoomFromBookiesThatNeverAnswerFailsAfterTheStallBound() throws Exception {
         List<CompletableFuture<Lsn>> behind = new ArrayList<>();
         Throwable t = stalls(config().maxInflightBytes(2048).build(), c -> {
-            put(c, "a", filled(900, 1));
-            put(c, "b", filled(900, 2));
+            var unusedA = put(c, "a", filled(900, 1)); // never answered: they fill the window
+            var unusedB = put(c, "b", filled(900, 2));
             CompletableFuture<Lsn> third = put(c, "c", filled(900, 3)); // no room until a or b is answered
             behind.add(put(c, "d", filled(900, 4))); // taken by the committer as the next batch's first
             behind.add(put(c, "e", filled(900, 5))); // still queued when the writer fails
@@ -435,7 +435,7 @@ class CommitterTest {
     @Test
     void aConditionalCommitBehindEntriesThatAreNeverAnsweredFailsAfterTheStallBound() throws Exception {
         assertThat(stalls(config().build(), c -> {
-            put(c, "a", "1");
+            var unused = put(c, "a", "1");
             return conditional(c, puts("b", b("2")), "a", Condition.valueEquals(b("1")));
         })).hasMessageContaining("waiting to resolve a conditional transaction");
     }
@@ -443,7 +443,7 @@ class CommitterTest {
     @Test
     void aRollBehindEntriesThatAreNeverAnsweredFailsAfterTheStallBound() throws Exception {
         assertThat(stalls(config().ledgerRollBytes(1024).build(), c -> {
-            put(c, "a", filled(1100, 1)); // fills the ledger: the next transaction waits for a roll
+            var unused = put(c, "a", filled(1100, 1)); // fills the ledger: the next transaction waits for a roll
             return put(c, "b", "2");
         })).hasMessageContaining("before rolling");
     }
@@ -548,9 +548,9 @@ class CommitterTest {
         assertThat(registry.get("ledgerkv.commits").counter().count()).isEqualTo(3);
         assertThat(registry.get("ledgerkv.commit.latency").timer().count()).isEqualTo(3);
         assertThat(registry.get("ledgerkv.batch.transactions").summary().totalAmount()).isEqualTo(3);
-        assertThat(registry.get("ledgerkv.batch.size").summary().totalAmount()).isEqualTo(c.logicalBytes());
-        assertThat(registry.get("ledgerkv.wal.logical").counter().count()).isEqualTo(c.logicalBytes());
-        assertThat(registry.get("ledgerkv.wal.stored").counter().count()).isEqualTo(c.storedBytes());
+        assertThat(registry.get("ledgerkv.batch.size").summary().totalAmount()).isEqualTo((double) c.logicalBytes());
+        assertThat(registry.get("ledgerkv.wal.logical").counter().count()).isEqualTo((double) c.logicalBytes());
+        assertThat(registry.get("ledgerkv.wal.stored").counter().count()).isEqualTo((double) c.storedBytes());
         assertThat(registry.get("ledgerkv.outstanding").gauge().value()).as("everything acknowledged").isZero();
         assertThat(registry.get("ledgerkv.compression.ratio").gauge().value())
                 .isEqualTo(c.logicalBytes() / (double) c.storedBytes());

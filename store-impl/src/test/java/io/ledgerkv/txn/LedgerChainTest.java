@@ -31,7 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +40,8 @@ class LedgerChainTest {
     private static final Duration BACKOFF = Duration.ofMillis(20);
     private static final StoreConfig CFG = StoreConfig.builder().ledgerPassword("pw").build();
     private static final byte[] PASSWORD = "pw".getBytes(StandardCharsets.UTF_8);
+    /** The writer is not closing: every append goes on. */
+    @SuppressWarnings("UnnecessaryLambda") // one name at every append below reads better than a method reference
     private static final BooleanSupplier GO_ON = () -> false;
 
     private final ScheduledExecutorService delivery = Executors.newSingleThreadScheduledExecutor();
@@ -82,8 +83,9 @@ class LedgerChainTest {
         return new WalLedgers(new SimBookKeeper(3, 1, plan, delivery).connect(), "ns", "s", PASSWORD, null);
     }
 
-    private Predicate<ZkNodes.Op> settingLedgers() {
-        return op -> op instanceof ZkNodes.SetData s && s.path().equals(meta.paths().ledgers());
+    /** Whether {@code op} writes the ledger list. */
+    private boolean settingLedgers(ZkNodes.Op op) {
+        return op instanceof ZkNodes.SetData s && s.path().equals(meta.paths().ledgers());
     }
 
     private void stopAllBookies() {
@@ -139,7 +141,7 @@ class LedgerChainTest {
 
     @Test
     void aListUpdateThatLosesTheConnectionIsRetriedWithTheSameLedger() {
-        zk.injectOnce(settingLedgers(), FaultPlan.Fault.ZK_CONNECTION_LOSS);
+        zk.injectOnce(this::settingLedgers, FaultPlan.Fault.ZK_CONNECTION_LOSS);
         LedgerChain.Link link = chain().append(null, GO_ON);
         assertThat(bk.ledgerIds()).containsExactly(link.ledger().id());
         assertThat(meta.readLedgers().value().last().ledgerId()).isEqualTo(link.ledger().id());
@@ -147,7 +149,7 @@ class LedgerChainTest {
 
     @Test
     void aListUpdateAppliedBeforeTheConnectionWasLostIsRecognisedOnTheRetry() {
-        zk.injectOnce(settingLedgers(), FaultPlan.Fault.ZK_APPLIED_THEN_CONNECTION_LOSS);
+        zk.injectOnce(this::settingLedgers, FaultPlan.Fault.ZK_APPLIED_THEN_CONNECTION_LOSS);
         LedgerChain chain = chain();
         LedgerChain.Link link = chain.append(null, GO_ON);
         assertThat(meta.readLedgers()).isEqualTo(new Versioned<>(chain.list(), 1));
@@ -168,7 +170,7 @@ class LedgerChainTest {
     @Test
     void aLedgerTheListNeverNamedIsDeletedWhenTheUpdateKeepsFailing() {
         for (int i = 0; i < 100; i++) {
-            zk.injectOnce(settingLedgers(), FaultPlan.Fault.ZK_CONNECTION_LOSS);
+            zk.injectOnce(this::settingLedgers, FaultPlan.Fault.ZK_CONNECTION_LOSS);
         }
         assertThatThrownBy(() -> chain().append(null, GO_ON)).isInstanceOf(StoreFailedException.class);
         assertThat(bk.ledgerIds()).isEmpty();
@@ -186,7 +188,7 @@ class LedgerChainTest {
 
     @Test
     void aLedgerAnUpdateRegisteredBeforeItsWriterWasFencedIsKept() {
-        zk.injectOnce(settingLedgers(), FaultPlan.Fault.ZK_APPLIED_THEN_CONNECTION_LOSS);
+        zk.injectOnce(this::settingLedgers, FaultPlan.Fault.ZK_APPLIED_THEN_CONNECTION_LOSS);
         AtomicInteger attempts = new AtomicInteger();
         BooleanSupplier successorOpensBeforeTheRetry = () -> {
             if (attempts.incrementAndGet() == 2) {
@@ -213,7 +215,7 @@ class LedgerChainTest {
     @Test
     void anInterruptDuringARetryPauseClosesTheWriterAndGivesUpTheLedger() throws Exception {
         WriteLedger created = ledgers.create(WalLedgers.Kind.WAL, CFG, claim.epoch());
-        zk.injectOnce(settingLedgers(), FaultPlan.Fault.ZK_CONNECTION_LOSS);
+        zk.injectOnce(this::settingLedgers, FaultPlan.Fault.ZK_CONNECTION_LOSS);
         Thread.currentThread().interrupt();
         assertThatThrownBy(() -> chain().append(null, GO_ON, created)).isInstanceOf(StoreClosedException.class)
                 .hasMessageContaining("interrupted while creating a ledger");

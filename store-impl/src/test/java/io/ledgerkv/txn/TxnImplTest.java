@@ -152,7 +152,7 @@ class TxnImplTest {
         Mutation first = new Mutation(b("k1"), b("value-1"));
         Mutation second = new Mutation(b("k2"), b("value-2"));
         // The record is the operations plus at most 5 bytes of varint count: exactly two operations fit.
-        host.maxTxnBytes = first.encodedSize() + second.encodedSize() + 5;
+        host.maxTxnBytes = (long) first.encodedSize() + second.encodedSize() + 5;
         TxnImpl t = begin();
         t.put(b("k1"), b("value-1")).put(b("k2"), b("value-2"));
         assertThatThrownBy(() -> t.put(b("k3"), b("v"))).isInstanceOf(LimitExceededException.class)
@@ -174,7 +174,7 @@ class TxnImplTest {
     @Test
     void aSingleWriteOverTheLimitIsRefused() {
         Mutation m = new Mutation(b("k"), b("vv"));
-        host.maxTxnBytes = m.encodedSize() + 5 - 1;
+        host.maxTxnBytes = m.encodedSize() + 5L - 1;
         TxnImpl t = begin();
         assertThatThrownBy(() -> t.put(b("k"), b("vv"))).isInstanceOf(LimitExceededException.class)
                 .hasMessageContaining("transaction (1 operations) is " + (m.encodedSize() + 5) + " bytes");

@@ -103,7 +103,7 @@ public final class LatencyDriver {
     private static int stores;
 
     private static Target storeTarget(BenchCluster cluster, CodecType codec, int batch, Plan plan, String name) {
-        KvStore s = cluster.client().open("latency-" + (stores++), BenchCluster.storeConfig().codec(codec).maxBatchBytes(batch)
+        KvStore s = cluster.client().open("latency-" + stores++, BenchCluster.storeConfig().codec(codec).maxBatchBytes(batch)
                 .maxBatchTxns(1 << 20).build());
         return Targets.store(name, s, plan.valueBytes());
     }

@@ -35,7 +35,7 @@ public final class Targets {
             @Override
             public void send(Completion done) {
                 long n = next++;
-                store.putAsync(keys[(int) (n % keys.length)], values[(int) (n % values.length)])
+                var unused = store.putAsync(keys[(int) (n % keys.length)], values[(int) (n % values.length)])
                         .whenComplete((lsn, err) -> done.completed(err));
             }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.format.OutputFormat;
@@ -97,7 +99,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         Preset preset = which.full ? Preset.FULL : which.gate ? Preset.GATE : Preset.QUICK;
         String name = preset.name().toLowerCase(Locale.ROOT);
-        Path dir = out != null ? out : Path.of("results", LocalDate.now() + "-" + name);
+        Path dir = out != null ? out : Path.of("results", LocalDate.now(ZoneId.systemDefault()) + "-" + name);
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
         List<Preset.Suite> suites = preset.suites().stream().filter(s -> only == null || only.stream().anyMatch(o -> s.name().startsWith(o)))
@@ -117,8 +119,11 @@ public final class BenchMain implements Callable<Integer> {
         if (preset.latency() != null && (only == null || only.contains("latency"))) {
             latency = LatencyDriver.run(preset.latency(), dir, msg -> System.out.println("ledgerkv bench: " + msg));
         }
-        List<JmhResults.Score> scores = Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith("jmh-")
-                && p.toString().endsWith(".json")) ? JmhResults.load(dir) : List.of();
+        boolean jmhRan;
+        try (Stream<Path> files = Files.list(dir)) {
+            jmhRan = files.anyMatch(p -> p.getFileName().toString().startsWith("jmh-") && p.toString().endsWith(".json"));
+        }
+        List<JmhResults.Score> scores = jmhRan ? JmhResults.load(dir) : List.of();
         List<Path> charts = new ArrayList<>(Charts.commitThroughput(scores, dir));
         if (latency != null) {
             charts.addAll(latencyCharts(dir, latency));

@@ -55,7 +55,12 @@ public enum Preset {
                         int iterations, int iterationSeconds) {
     }
 
+    // Never changed once built above: List.of lists of records whose parameter arrays are only read (Error Prone cannot
+    // tell a List.of from a mutable List).
+    @SuppressWarnings("ImmutableEnumChecker")
     private final List<Suite> suites;
+    // A record of List.of lists and numbers, as above.
+    @SuppressWarnings("ImmutableEnumChecker")
     private final LatencyDriver.Plan latency;
 
     Preset(List<Suite> suites, LatencyDriver.Plan latency) {

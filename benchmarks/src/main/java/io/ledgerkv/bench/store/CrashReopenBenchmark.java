@@ -8,6 +8,7 @@ import io.ledgerkv.bench.DataShape;
 import io.ledgerkv.store.BookKeeperStore;
 import io.ledgerkv.store.DefaultLedgerKv;
 import io.ledgerkv.txn.WriterHooks;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ public class CrashReopenBenchmark {
     private long written;
 
     private static byte[] key(long k) {
-        return String.format("key-%08d", k).getBytes();
+        return String.format("key-%08d", k).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Transaction {@code t}: the next {@value #KEYS_PER_TXN} keys round robin, values tagged with t. */

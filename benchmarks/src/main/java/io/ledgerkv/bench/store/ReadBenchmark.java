@@ -144,8 +144,9 @@ public class ReadBenchmark {
      * both sides see the same moment of the machine, the same core and the same other threads; one
      * core stays free for the cluster's and JMH's own threads. The gate's ratio is
      * {@code mapNanos / storeNanos} per fork (store get throughput over map get throughput).
-     * {@link #getPair} runs the two sides on two threads at once and its per-fork ratio spread
-     * 23-28 % over 20 forks; this variant exists to narrow that.
+     * The {@code getPair} group ({@link #pairStoreGet}, {@link #pairMapGet}) runs the two sides on two
+     * threads at once and its per-fork ratio spread 23-28 % over 20 forks; this variant exists to
+     * narrow that.
      */
     @Benchmark
     public void getInterleaved(Keys k, BlockNanos n, Blackhole bh) {

@@ -6,6 +6,7 @@ import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.bench.BenchCluster;
 import io.ledgerkv.bench.DataShape;
 import io.ledgerkv.store.DefaultLedgerKv;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +66,7 @@ public class ReopenBenchmark {
                     for (int k = base; k < Math.min(keys, base + 1000); k++) {
                         byte[] v = value.clone();
                         v[0] = (byte) round;
-                        batch.add(new KvEntry(String.format("key-%08d", k).getBytes(), v));
+                        batch.add(new KvEntry(String.format("key-%08d", k).getBytes(StandardCharsets.UTF_8), v));
                     }
                     s.putAll(batch);
                 }

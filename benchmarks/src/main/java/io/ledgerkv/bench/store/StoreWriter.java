@@ -56,7 +56,7 @@ public final class StoreWriter {
         long n = next++;
         byte[] k = keys[(int) (n % keys.length)];
         byte[] v = values[(int) ((n * 31) % values.length)];
-        store.putAsync(k, v).whenComplete((lsn, err) -> {
+        var unused = store.putAsync(k, v).whenComplete((lsn, err) -> {
             if (err != null) {
                 failure.compareAndSet(null, err);
             } else {

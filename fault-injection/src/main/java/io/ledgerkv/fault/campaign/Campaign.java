@@ -308,7 +308,10 @@ public final class Campaign {
             CompletableFuture<Long> ackedAt;
             writers.lock().lock();
             try {
-                if (h != writers.current()) {
+                // Identity: the handle read before the lock must still be the very writer the supervisor holds.
+                @SuppressWarnings("ReferenceEquality")
+                boolean replaced = h != writers.current();
+                if (replaced) {
                     continue;
                 }
                 if (h.failed()) {

@@ -46,7 +46,11 @@ public final class CampaignRunner {
         return run(runs, seed, duration, writers, faults, bug, workloadChoice, zk, encrypt, false, out, charts, progress);
     }
 
-    /** @param everyKindOnce each run injects every enabled kind once (see {@link Campaign.Config}) */
+    /**
+     * Runs {@code runs} in-JVM campaign runs, as the overload above does.
+     *
+     * @param everyKindOnce each run injects every enabled kind once (see {@link Campaign.Config})
+     */
     public static Summary run(int runs, long seed, Duration duration, int writers, List<FaultKind> faults, Campaign.Bug bug,
                               String workloadChoice, String zk, boolean encrypt, boolean everyKindOnce, Path out, boolean charts,
                               Progress progress) {

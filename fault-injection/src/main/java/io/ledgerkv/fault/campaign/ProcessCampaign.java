@@ -113,10 +113,13 @@ public final class ProcessCampaign implements AutoCloseable {
         Map<String, Integer> failedInjections;
         WriterProcesses procs = new WriterProcesses(cluster, history, c, storeName, start, logs);
         WriterSupervisor last = new WriterSupervisor(cluster.connectString(), storeName, cfg, WriterHooks.NONE, history, workload,
-                Duration.ofSeconds(120));
+                Duration.ofMinutes(2));
         DefaultLedgerKv observer = DefaultLedgerKv.connect(
                 WriterSupervisor.clientConfig(cluster.connectString()));
         ProcessNemesis nemesis = null;
+        // What the run threw, and what its clean-up could not undo: each is kept, neither hides the other.
+        Throwable failure = null;
+        LedgerKvException notUndone = null;
         try {
             procs.startFirst();
             long deadline = System.nanoTime() + c.duration().toNanos();
@@ -155,9 +158,16 @@ public final class ProcessCampaign implements AutoCloseable {
             Campaign.finalRead(last, history, processes.getAndIncrement(), c.workload());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LedgerKvException("campaign interrupted", e);
+            LedgerKvException interrupted = new LedgerKvException("campaign interrupted", e);
+            failure = interrupted;
+            throw interrupted;
         } catch (Exception e) {
-            throw new LedgerKvException("process campaign run " + c.seed() + " failed: " + e.getMessage(), e);
+            LedgerKvException failed = new LedgerKvException("process campaign run " + c.seed() + " failed: " + e.getMessage(), e);
+            failure = failed;
+            throw failed;
+        } catch (Error e) {
+            failure = e;
+            throw e;
         } finally {
             procs.close();
             observer.crash();
@@ -174,8 +184,14 @@ public final class ProcessCampaign implements AutoCloseable {
                 leftovers.addAll(cluster.network().healAll());
             }
             if (!leftovers.isEmpty()) {
-                throw new LedgerKvException("process campaign run " + c.seed() + " left faults it could not undo: " + leftovers);
+                notUndone = new LedgerKvException("process campaign run " + c.seed() + " left faults it could not undo: " + leftovers);
+                if (failure != null) {
+                    failure.addSuppressed(notUndone); // the run's own failure goes on, carrying this one
+                }
             }
+        }
+        if (notUndone != null) {
+            throw notUndone; // the run itself succeeded: the faults left behind fail it
         }
         CheckResult check = Checker.check(history);
         return new Campaign.Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);

@@ -374,8 +374,11 @@ public final class Checker {
                 }
             }
         }
-        for (Observation o : observations(ops, finalRead)) {
-            if (o.op().outcome() != finalRead) {
+        for (Observation o : observations(ops)) {
+            // Identity: the very event check() took as the final read, which the final lists come from.
+            @SuppressWarnings("ReferenceEquality")
+            boolean ofTheFinalRead = o.op().outcome() == finalRead;
+            if (!ofTheFinalRead) {
                 checkPrefix(o.key(), o.list(), finals, o.event(), r);
                 Set<Long> seen = new HashSet<>();
                 for (long x : o.list()) {
@@ -407,7 +410,7 @@ public final class Checker {
      * once it is known to have committed, see {@link #checkListAppendGraph}), snapshot reads (an
      * absent list reads as empty) and the final read.
      */
-    private static List<Observation> observations(List<Op> ops, Event finalRead) {
+    private static List<Observation> observations(List<Op> ops) {
         int keys = listKeys(ops);
         List<Observation> out = new ArrayList<>();
         for (Op op : ops) {
@@ -456,7 +459,7 @@ public final class Checker {
                 }
             }
         }
-        List<Observation> seen = new ArrayList<>(observations(ops, finalRead));
+        List<Observation> seen = new ArrayList<>(observations(ops));
         Set<String> observedWrites = new HashSet<>();
         seen.forEach(o -> o.list().forEach(x -> observedWrites.add(o.key() + "#" + x)));
         // An indeterminate append committed if anything it appended (or its marker) was ever seen; then its reads held too.
@@ -478,6 +481,9 @@ public final class Checker {
         Set<String> reported = new HashSet<>();
         for (Observation o : seen) {
             Map<Long, Op> w = writer.getOrDefault(o.key(), Map.of());
+            // Identity: the very event check() took as the final read.
+            @SuppressWarnings("ReferenceEquality")
+            boolean ofTheFinalRead = o.op().outcome() == finalRead;
             for (long x : o.list()) {
                 Op by = w.get(x);
                 if (by == null) {
@@ -485,7 +491,7 @@ public final class Checker {
                         r.anomaly("invented-value", describe(o) + " saw " + x + " in " + o.key() + ", which no attempted transaction "
                                 + "appended there", List.of(o.event()));
                     }
-                } else if (by.result() == Event.Type.FAIL && o.op().outcome() != finalRead && reported.add("G1a " + o.event() + "#" + x)) {
+                } else if (by.result() == Event.Type.FAIL && !ofTheFinalRead && reported.add("G1a " + o.event() + "#" + x)) {
                     r.anomaly("G1a", "aborted read (G1a): " + describe(o) + " saw " + x + " in " + o.key() + ", appended by a "
                             + "transaction that failed", List.of(by.invoke().index(), o.event()));
                 }
@@ -493,7 +499,10 @@ public final class Checker {
             if (!o.list().isEmpty()) {
                 long last = o.list().get(o.list().size() - 1);
                 Op by = w.get(last);
-                if (by != null && by != o.op()) {
+                // Identity: the observing transaction itself (one Op per invocation), not a deep comparison of its events.
+                @SuppressWarnings("ReferenceEquality")
+                boolean byItself = by == o.op();
+                if (by != null && !byItself) {
                     List<Long> appended = txnOps.get(by).stream().filter(m -> !m.isRead() && m.key().equals(o.key()))
                             .map(MicroOp::append).toList();
                     if (!appended.isEmpty() && appended.get(appended.size() - 1) != last && reported.add("G1b " + o.event() + o.key())) {

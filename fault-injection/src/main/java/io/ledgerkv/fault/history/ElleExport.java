@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SortedSet;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /**
@@ -139,7 +139,7 @@ public final class ElleExport {
     /** Every list the run could read: those the setup declared and any other a read or an append names. */
     @SuppressWarnings("unchecked")
     private static List<String> listKeys(List<Event> events) {
-        SortedSet<String> keys = new TreeSet<>();
+        NavigableSet<String> keys = new TreeSet<>();
         for (Event e : events) {
             if (e.type() == Event.Type.INVOKE && "setup".equals(e.f()) && e.value().get("keys") instanceof Number n) {
                 for (int k = 0; k < n.intValue(); k++) {

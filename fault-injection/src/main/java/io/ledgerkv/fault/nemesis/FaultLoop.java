@@ -30,7 +30,8 @@ public abstract class FaultLoop<K extends Enum<K>> implements Runnable {
     private final Map<K, Integer> counts = new LinkedHashMap<>();
     private final Map<K, Integer> failed = new LinkedHashMap<>();
     private List<K> forced;
-    private volatile int forcedNext;
+    /** The nemesis thread's own position in {@link #forced} ({@link #run} alone reads and writes it). */
+    private int forcedNext;
     /** Set once the forced schedule's last fault has been healed (not when it starts). */
     private volatile boolean forcedDone;
     private volatile boolean stop;

@@ -87,7 +87,7 @@ public final class BankWorkload implements Workload {
         long id = ids.next();
         int from = random.nextInt(accounts);
         int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-        long amount = 1 + random.nextInt(5);
+        long amount = 1L + random.nextInt(5);
         boolean padded = padBytes > 0 && random.nextInt(8) == 0;
         Txn t = store.begin();
         String fromKey = account(from);

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SortedSet;
+import java.util.NavigableSet;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -259,7 +259,7 @@ public final class ListAppendWorkload implements Workload {
      * list reads as empty), else of the lists present.
      */
     public static List<MicroOp> readsOf(Map<String, String> entries, int keys) {
-        SortedSet<String> lists = new TreeSet<>();
+        NavigableSet<String> lists = new TreeSet<>();
         for (int k = 0; k < keys; k++) {
             lists.add(key(k));
         }

@@ -164,6 +164,7 @@ public final class WriterSupervisor {
      * Replaces {@code failed} with a successor, unless someone already did: also the fencing fault,
      * whose open this waits for (opens are serialized) before looking again.
      */
+    @SuppressWarnings("ReferenceEquality") // identity: whether the very writer that failed is still the current one
     public Handle replace(Handle failed) {
         lock.lock();
         try {

@@ -36,7 +36,7 @@ class CheckerTest {
         }
 
         String nextLsn() {
-            return "1:" + (entry++) + ":0";
+            return "1:" + entry++ + ":0";
         }
 
         void op(int process, String f, Map<String, Object> value, Event.Type outcome, Map<String, Object> result) {

@@ -62,7 +62,7 @@ class ListAppendGraphTest {
             v.put("padded", false);
             int p = process++;
             invokes.put(id, h.add(p, Event.Type.INVOKE, "append", v, 1, null, null));
-            h.add(p, outcome, "append", Map.of(), 1, outcome == Event.Type.OK ? "1:" + (entry++) + ":0" : null,
+            h.add(p, outcome, "append", Map.of(), 1, outcome == Event.Type.OK ? "1:" + entry++ + ":0" : null,
                     outcome == Event.Type.OK ? null : outcome == Event.Type.FAIL ? "condition failed" : "writer crashed");
             return this;
         }
