@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ledgerkv.api.ConfigFile;
-import io.ledgerkv.cli.LedgerKvCli;
 import io.ledgerkv.meta.Json;
+import io.ledgerkv.testing.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +96,7 @@ class ComposeConfigTest {
         assertThat(ConfigFile.read(DEPLOY.resolve("ledgerkv.yaml"))).containsEntry("zk",
                 "zookeeper-1:2181,zookeeper-2:2181,zookeeper-3:2181");
         StringWriter err = new StringWriter();
-        int code = LedgerKvCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "status", "--config",
+        int code = CliRun.invoke(new PrintWriter(new StringWriter()), new PrintWriter(err), "status", "--config",
                 DEPLOY.resolve("ledgerkv.yaml").toString(), "--zk", "127.0.0.1:1", "--connect-timeout", "1s");
         assertThat(code).as(err.toString()).isEqualTo(5);
     }

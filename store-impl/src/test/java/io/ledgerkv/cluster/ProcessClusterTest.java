@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ledgerkv.api.KvStore;
 import io.ledgerkv.api.LedgerKv;
-import io.ledgerkv.cli.LedgerKvCli;
+import io.ledgerkv.testing.CliRun;
 import io.ledgerkv.testing.ProcessCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,7 +33,7 @@ class ProcessClusterTest {
                  KvStore s = kv.open("over-the-wire", config().build())) {
                 assertThat(s.get(b("k"))).isEqualTo(b("v"));
                 StringWriter out = new StringWriter();
-                int code = LedgerKvCli.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "status",
+                int code = CliRun.invoke(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "status",
                         "--zk=" + cluster.connectString(), "--store", "over-the-wire");
                 assertThat(code).as(out.toString()).isZero();
                 assertThat(out.toString()).contains("health    OK", "3 available");
