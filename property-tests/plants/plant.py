@@ -10,89 +10,21 @@ Build a planted tree with -Dledgerkv.failOnWarning=false: undoing a fix can leav
 and the library's compile otherwise fails on Error Prone's warning (decision 45), e.g.
     mvn -B -o test -pl store-impl -Dledgerkv.failOnWarning=false -Dtest=SimulationTest -Dledgerkv.sim.schedules=3000
 
-Each plant is a set of (file, fixed code, defective code) replacements; a plant whose fixed code is
-no longer in the file says so instead of guessing.
+Each plant is a set of (file, fixed code, defective code) replacements, kept in plants.json; a plant
+whose fixed code is no longer in the file says so instead of guessing, and PlantsStillApplyTest
+checks on every build that each one still applies.
 """
+import json
 import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MAIN = ROOT / "store-impl/src/main/java/io/ledgerkv"
 
-PLANTS = {
-    "window-hang": ("issue 18 example 1: the committer waits for in-flight room without rolling, and without a bound", [
-        ("txn/LedgerWriter.java",
-         "while (failure == null && !rollRequested && inflightBytes > 0 && inflightBytes + bytes > cfg.maxInflightBytes()) {\n"
-         "                    if (!awaitOutcome(since)) {\n"
-         "                        stalled = true;\n"
-         "                        break;\n"
-         "                    }\n"
-         "                }\n"
-         "                if (failure != null || (!stalled && !rollRequested)) {",
-         "while (failure == null && inflightBytes > 0 && inflightBytes + bytes > cfg.maxInflightBytes()) {\n"
-         "                    lock.wait();\n"
-         "                }\n"
-         "                if (failure != null || !stalled) {"),
-    ]),
-    "split-txn-replay": ("issue 18 example 2: later parts of a transaction the checkpoint holds are not skipped", [
-        ("wal/WalReplayer.java",
-         "            if (seq <= lastSeq && lastSeq == startSeq) {\n"
-         "                return; // the starting checkpoint holds the transaction\n"
-         "            }\n",
-         ""),
-    ]),
-    "lost-ledger-response": ("issue 18 example 3: a resent ledger-list update is taken for someone else's, and its ledger deleted", [
-        ("meta/StoreMetadata.java",
-         "                ZkNodes.Node target = zk.get(op.path());\n"
-         "                if (java.util.Arrays.equals(target.data(), op.data())) {\n"
-         "                    return target.version();\n"
-         "                }\n",
-         ""),
-        ("txn/LedgerChain.java",
-         "        try {\n"
-         "            for (LedgerRef r : meta.readLedgers().value().ledgers()) {",
-         "        try {\n"
-         "            for (LedgerRef r : List.<LedgerRef>of()) {"),
-    ]),
-    "double-checkpoint": ("issue 18 example 4: a checkpoint registered twice is listed twice and retention deletes its ledger", [
-        ("store/CheckpointStore.java",
-         "            if (seen.add(cp.ledgerId())) {",
-         "            if (seen.add(cp.ledgerId()) || true) {"),
-        ("store/CheckpointStore.java",
-         "        for (CheckpointInfo r : registrations()) {\n"
-         "            if (r.ledgerId() == cp.ledgerId() && r.id() < mine.id()) {",
-         "        for (CheckpointInfo r : List.<CheckpointInfo>of()) {\n"
-         "            if (r.ledgerId() == cp.ledgerId() && r.id() < mine.id()) {"),
-        ("store/CheckpointStore.java",
-         "        for (CheckpointInfo r : registrations()) {\n"
-         "            if (r.ledgerId() == cp.ledgerId()) {\n"
-         "                return;",
-         "        for (CheckpointInfo r : List.<CheckpointInfo>of()) {\n"
-         "            if (r.ledgerId() == cp.ledgerId()) {\n"
-         "                return;"),
-    ]),
-    "partial-read-cursor": ("found by the simulation: a read failing part way leaves the cursor where it began", [
-        ("store/LogReader.java", "                        next.put(seqOfLedger, entryId + 1);\n", ""),
-    ]),
-    "stale-promotion": ("found by the simulation: a standby behind a trimming checkpoint promotes with its stale state", [
-        ("store/BookKeeperStore.java",
-         "if (cps.isEmpty() || reader.index().lastSeq() >= cps.get(cps.size() - 1).txnSeq()) {",
-         "if (true) {"),
-        ("store/BookKeeperStore.java",
-         "        if (recoveredSeq < published.lastTxnSeq()) {",
-         "        if (false) {"),
-    ]),
-    "unfinished-gap": ("found by the simulation: a transaction's missing rest is taken for corruption, not a gap", [
-        ("wal/WalReplayer.java", "        if (seq > partsSeq) {\n            return new WalGapException(",
-         "        if (false) {\n            return new WalGapException("),
-        ("wal/WalReplayer.java", "            if (seq > lastSeq) {\n                throw new WalGapException(",
-         "            if (false) {\n                throw new WalGapException("),
-    ]),
-    "skipped-parts-gap": ("found by the exhaustive simulation run: parts missing at a ledger boundary are taken for corruption", [
-        ("wal/WalReplayer.java", "} else if (seq == partsSeq && e.count() > nextPart && ledgerId != partsLedgerId) {",
-         "} else if (false) {"),
-    ]),
-}
+# The plants live in plants.json, which PlantsStillApplyTest reads too: a plant whose fixed code is
+# no longer in its file fails the build instead of rotting until someone tries to plant it.
+PLANTS = {p["name"]: (p["what"], [(r["file"], r["fixed"], r["defective"]) for r in p["replacements"]])
+          for p in json.loads((pathlib.Path(__file__).resolve().parent / "plants.json").read_text())}
 
 
 def main(argv):
