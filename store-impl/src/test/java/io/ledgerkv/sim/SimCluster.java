@@ -3,12 +3,15 @@ package io.ledgerkv.sim;
 import io.ledgerkv.api.ClientConfig;
 import io.ledgerkv.store.DefaultLedgerKv;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A simulated cluster: one {@link SimZooKeeper}, {@code bookies} simulated bookies, one seeded
@@ -23,14 +26,37 @@ public final class SimCluster implements AutoCloseable {
     private final ScheduledExecutorService delivery;
     private final SimZooKeeper zk;
     private final SimBookKeeper bk;
+    /** The first exception a delivered callback threw (see {@link #callbackFailure}). */
+    private final AtomicReference<Throwable> callbackFailure = new AtomicReference<>();
 
     public SimCluster(int bookies, long seed, FaultPlan plan) {
         this.plan = plan;
-        this.delivery = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.delivery = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "sim-delivery");
             t.setDaemon(true);
             return t;
-        });
+        }) {
+            @Override
+            protected void afterExecute(Runnable r, Throwable t) {
+                super.afterExecute(r, t);
+                Throwable thrown = t;
+                // The pool runs every task as a future, which keeps what the task threw: look inside.
+                if (thrown == null && r instanceof Future<?> f && f.isDone()) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        thrown = e.getCause();
+                    } catch (CancellationException e) {
+                        // cancelled, not failed
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                if (thrown != null) {
+                    callbackFailure.compareAndSet(null, thrown);
+                }
+            }
+        };
         this.zk = new SimZooKeeper(plan, delivery);
         this.zk.ensurePath(LEDGERS_ROOT);
         this.bk = new SimBookKeeper(bookies, seed, plan, delivery);
@@ -53,6 +79,16 @@ public final class SimCluster implements AutoCloseable {
     /** Expires the ZooKeeper session of {@code client} (its writers lose their ownership). */
     public void expireSession(DefaultLedgerKv client) {
         zk.expire((SimZooKeeper.Client) client.nodes());
+    }
+
+    /**
+     * The first exception that a callback of the store threw when the simulated BookKeeper or
+     * ZooKeeper delivered an outcome to it, or null. The real clients catch and log such an exception
+     * on their own threads, so a store whose callback throws loses that outcome silently (a writer
+     * waiting for it waits until its stall bound); the simulation makes it a failure of its own.
+     */
+    public Throwable callbackFailure() {
+        return callbackFailure.get();
     }
 
     public FaultPlan plan() {

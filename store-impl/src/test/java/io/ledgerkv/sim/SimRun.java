@@ -62,6 +62,14 @@ public final class SimRun implements AutoCloseable {
     static final String STORE = "sim";
 
     /** A broken invariant or a hang: the schedule failed. */
+    /** The invariant a store callback that throws on the delivery thread breaks ({@link SimCluster#callbackFailure}). */
+    static final String CALLBACK_THROWS = "no callback of the store throws";
+
+    /** The first exception a store callback threw on the simulation's delivery thread, or null. */
+    Throwable callbackFailure() {
+        return cluster.callbackFailure();
+    }
+
     public static final class Violation extends RuntimeException {
         private final String invariant;
 
@@ -227,9 +235,27 @@ public final class SimRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (up to {@link #BOUND}) for {@code f}; a store callback that threw meanwhile ends the wait at
+     * once (the outcome it carried is lost, so the wait would only run into the bound).
+     */
     <T> T settle(String what, CompletableFuture<T> f) throws Exception {
+        long until = System.nanoTime() + BOUND.toNanos();
         try {
-            return f.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            for (;;) {
+                try {
+                    return f.get(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    Throwable thrown = cluster.callbackFailure();
+                    if (thrown != null) {
+                        throw new Violation(CALLBACK_THROWS, "a callback on the log's or metadata's delivery thread threw " + thrown
+                                + " while " + what + " waited", thrown);
+                    }
+                    if (System.nanoTime() - until >= 0) {
+                        throw e;
+                    }
+                }
+            }
         } catch (TimeoutException e) {
             throw new Violation("liveness", what + " was neither acknowledged nor failed within " + BOUND.toSeconds() + " s", null);
         } catch (ExecutionException e) {
@@ -433,6 +459,10 @@ public final class SimRun implements AutoCloseable {
     /** After every action: a failed writer is replaced; a healthy one equals the model. */
     void check() throws Exception {
         cluster.quiesce();
+        Throwable thrown = cluster.callbackFailure();
+        if (thrown != null) {
+            throw new Violation(CALLBACK_THROWS, "a callback on the log's or metadata's delivery thread threw " + thrown, thrown);
+        }
         if (writer != null && writer.writerFailure() != null) {
             stats.count("writer.failed");
             recover(true);

@@ -96,7 +96,9 @@ public final class SimulationProperty {
     /** Runs one schedule; null if every invariant held. */
     public Failure runOne(long seed, List<SimAction> chain, FaultPlan plan, SimStats stats) {
         int i = -1;
+        SimRun[] started = new SimRun[1];
         try (SimRun run = new SimRun(seed, plan, hooks, stats)) {
+            started[0] = run;
             run.start();
             boolean verbose = Boolean.getBoolean("ledgerkv.sim.trace");
             for (i = 0; i < chain.size(); i++) {
@@ -114,9 +116,18 @@ public final class SimulationProperty {
             i = chain.size();
             run.livenessPhase();
             return null;
-        } catch (SimRun.Violation v) {
-            return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, v.invariant(), v);
         } catch (Throwable t) {
+            // A callback that threw on the delivery thread lost the outcome it carried; whatever broke
+            // next (a commit that never completes, a liveness bound) follows from it, so it is the cause.
+            Throwable thrown = started[0] == null ? null : started[0].callbackFailure();
+            if (thrown != null) {
+                SimRun.Violation v = new SimRun.Violation(SimRun.CALLBACK_THROWS, "a callback on the log's or metadata's delivery "
+                        + "thread threw " + thrown + " (then: " + t + ")", thrown);
+                return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, v.invariant(), v);
+            }
+            if (t instanceof SimRun.Violation v) {
+                return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, v.invariant(), v);
+            }
             return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, "no action throws", t);
         } finally {
             for (Fired f : plan.fired()) {
