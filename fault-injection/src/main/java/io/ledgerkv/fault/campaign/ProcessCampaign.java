@@ -169,9 +169,7 @@ public final class ProcessCampaign implements AutoCloseable {
             failure = e;
             throw e;
         } finally {
-            procs.close();
-            observer.crash();
-            last.close();
+            // Faults first: a close that throws must not leave a partition or a stopped node behind for the next run.
             List<String> leftovers = new ArrayList<>();
             if (nemesis != null) {
                 try {
@@ -185,13 +183,28 @@ public final class ProcessCampaign implements AutoCloseable {
             }
             if (!leftovers.isEmpty()) {
                 notUndone = new LedgerKvException("process campaign run " + c.seed() + " left faults it could not undo: " + leftovers);
-                if (failure != null) {
-                    failure.addSuppressed(notUndone); // the run's own failure goes on, carrying this one
+            }
+            // Then the processes and clients; one that fails to close neither skips the others nor hides the run's failure.
+            List<RuntimeException> unclosed = new ArrayList<>();
+            for (Runnable close : List.<Runnable>of(procs::close, observer::crash, last::close)) {
+                try {
+                    close.run();
+                } catch (RuntimeException e) {
+                    unclosed.add(e);
                 }
+            }
+            if (!unclosed.isEmpty() && notUndone == null) {
+                notUndone = new LedgerKvException("process campaign run " + c.seed() + ": closing its processes and clients failed");
+            }
+            for (RuntimeException e : unclosed) {
+                notUndone.addSuppressed(e);
+            }
+            if (notUndone != null && failure != null) {
+                failure.addSuppressed(notUndone); // the run's own failure goes on, carrying this one
             }
         }
         if (notUndone != null) {
-            throw notUndone; // the run itself succeeded: the faults left behind fail it
+            throw notUndone; // the run itself succeeded: the faults left behind, or a failed close, fail it
         }
         CheckResult check = Checker.check(history);
         return new Campaign.Result(c, history, check, faults, failedInjections, (System.nanoTime() - t0) / 1_000_000);
