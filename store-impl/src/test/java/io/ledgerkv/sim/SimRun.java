@@ -65,9 +65,14 @@ public final class SimRun implements AutoCloseable {
     /** The invariant a store callback that throws on the delivery thread breaks ({@link SimCluster#callbackFailure}). */
     static final String CALLBACK_THROWS = "no callback of the store throws";
 
-    /** The first exception a store callback threw on the simulation's delivery thread, or null. */
-    Throwable callbackFailure() {
-        return cluster.callbackFailure();
+    /**
+     * The violation of {@link #CALLBACK_THROWS} if a store callback threw on the simulation's delivery
+     * thread ({@code context}: what the run was doing, may be empty), or null.
+     */
+    Violation callbackViolation(String context) {
+        Throwable thrown = cluster.callbackFailure();
+        return thrown == null ? null
+                : new Violation(CALLBACK_THROWS, "a callback on the log's or metadata's delivery thread threw " + thrown + context, thrown);
     }
 
     public static final class Violation extends RuntimeException {
@@ -246,10 +251,9 @@ public final class SimRun implements AutoCloseable {
                 try {
                     return f.get(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    Throwable thrown = cluster.callbackFailure();
+                    Violation thrown = callbackViolation(" while " + what + " waited");
                     if (thrown != null) {
-                        throw new Violation(CALLBACK_THROWS, "a callback on the log's or metadata's delivery thread threw " + thrown
-                                + " while " + what + " waited", thrown);
+                        throw thrown;
                     }
                     if (System.nanoTime() - until >= 0) {
                         throw e;
@@ -459,9 +463,9 @@ public final class SimRun implements AutoCloseable {
     /** After every action: a failed writer is replaced; a healthy one equals the model. */
     void check() throws Exception {
         cluster.quiesce();
-        Throwable thrown = cluster.callbackFailure();
+        Violation thrown = callbackViolation("");
         if (thrown != null) {
-            throw new Violation(CALLBACK_THROWS, "a callback on the log's or metadata's delivery thread threw " + thrown, thrown);
+            throw thrown;
         }
         if (writer != null && writer.writerFailure() != null) {
             stats.count("writer.failed");

@@ -119,11 +119,9 @@ public final class SimulationProperty {
         } catch (Throwable t) {
             // A callback that threw on the delivery thread lost the outcome it carried; whatever broke
             // next (a commit that never completes, a liveness bound) follows from it, so it is the cause.
-            Throwable thrown = started[0] == null ? null : started[0].callbackFailure();
+            SimRun.Violation thrown = started[0] == null ? null : started[0].callbackViolation(" (then: " + t + ")");
             if (thrown != null) {
-                SimRun.Violation v = new SimRun.Violation(SimRun.CALLBACK_THROWS, "a callback on the log's or metadata's delivery "
-                        + "thread threw " + thrown + " (then: " + t + ")", thrown);
-                return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, v.invariant(), v);
+                return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, thrown.invariant(), thrown);
             }
             if (t instanceof SimRun.Violation v) {
                 return new Failure(seed, SimRun.setupOf(seed), upTo(chain, i), plan.fired(), i, v.invariant(), v);
