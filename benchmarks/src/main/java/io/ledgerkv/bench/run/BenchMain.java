@@ -77,6 +77,11 @@ public final class BenchMain implements Callable<Integer> {
             + "of throughput (e.g. 0.10), to check that the gate notices")
     double slowdown;
 
+    @Option(names = "--encode-slowdown", defaultValue = "0", description = "Benchmark-only knob: the committer burns CPU after encoding "
+            + "each WAL entry so that the commit path's CPU per transaction grows by s / (1 - s) (e.g. 0.10: +11 %%), to check that the "
+            + "commit-path gate notices")
+    double encodeSlowdown;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new BenchMain()).execute(args));
@@ -93,6 +98,9 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (slowdown < 0 || slowdown >= 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
+        }
+        if (encodeSlowdown < 0 || encodeSlowdown >= 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--encode-slowdown must be in [0, 1), got " + encodeSlowdown);
         }
         if (zk != null) {
             System.setProperty(BenchCluster.ZK_PROPERTY, zk); // the latency driver runs in this JVM
@@ -129,7 +137,8 @@ public final class BenchMain implements Callable<Integer> {
             charts.addAll(latencyCharts(dir, latency));
         }
         String command = "./ledgerkv bench --" + name + (out != null ? " --out " + out : "") + (only != null ? " --only "
-                + String.join(",", only) : "") + (forks > 0 ? " --forks " + forks : "") + (slowdown > 0 ? " --slowdown " + slowdown : "") + (zk != null ? " --zk " + zk : "");
+                + String.join(",", only) : "") + (forks > 0 ? " --forks " + forks : "") + (slowdown > 0 ? " --slowdown " + slowdown : "")
+                + (encodeSlowdown > 0 ? " --encode-slowdown " + encodeSlowdown : "") + (zk != null ? " --zk " + zk : "");
         Report.write(dir, command, preset, slowdown, scores, latency, charts, (System.nanoTime() - t0) / 1_000_000);
         System.out.println("ledgerkv bench: results in " + dir.resolve("README.md"));
         return 0;
@@ -148,9 +157,15 @@ public final class BenchMain implements Callable<Integer> {
             b.measurementTime(TimeValue.seconds(s.iterationSeconds()));
         }
         s.params().forEach(b::param);
+        if (s.benchmarkClass().startsWith("CommitThroughputBenchmark") || s.benchmarkClass().startsWith("CommitCostBenchmark")) {
+            b.addProfiler(CommitCostProfiler.class);
+        }
         List<String> jvmArgs = new ArrayList<>();
         if (slowdown > 0) {
             jvmArgs.add("-Dledgerkv.bench.slowdown=" + slowdown);
+        }
+        if (encodeSlowdown > 0) {
+            jvmArgs.add("-Dledgerkv.bench.encodeSlowdown=" + encodeSlowdown);
         }
         if (zk != null) {
             jvmArgs.add("-D" + BenchCluster.ZK_PROPERTY + "=" + zk);

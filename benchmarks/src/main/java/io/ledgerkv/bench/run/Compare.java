@@ -40,6 +40,9 @@ public final class Compare {
     public record Settings(double absoluteThreshold, double ratioThreshold, double alpha, boolean gateAbsolute) {
     }
 
+    /** The per-transaction costs the gate judges, where a run measured them ({@link CommitCostProfiler}). */
+    static final List<String> COSTS = List.of(CommitCostProfiler.CPU, CommitCostProfiler.OWN_CPU, CommitCostProfiler.ALLOC);
+
     /** Forks each side needs before a change can be called significant. */
     public static final int MIN_FORKS = 2;
 
@@ -58,6 +61,13 @@ public final class Compare {
             Score x = byKey.get(y.key());
             if (x != null) {
                 rows.add(absolute(y.key(), x.primary(), y.primary(), y.higherIsBetter(), s));
+                for (String cost : COSTS) {
+                    Metric mx = x.metric(cost);
+                    Metric my = y.metric(cost);
+                    if (mx != null && my != null) {
+                        rows.add(cost(y.key() + " " + cost.substring(1), mx, my, s));
+                    }
+                }
             }
         }
         Map<String, Ratio> baseRatios = new LinkedHashMap<>();
@@ -95,6 +105,21 @@ public final class Compare {
         boolean replicated = base.forks() >= MIN_FORKS && next.forks() >= MIN_FORKS;
         return new Row("score", name, mb, mn, change, lo, hi, p, Math.min(base.forks(), next.forks()),
                 verdict(change, p, higherIsBetter, s.absoluteThreshold(), s.alpha(), s.gateAbsolute() && replicated, replicated));
+    }
+
+    /**
+     * A cost measured inside the run (CPU ns or allocated bytes per transaction of the client-side
+     * threads): lower is better, gated at the ratio threshold even with {@code --ratios-only}, since
+     * it does not depend on how fast the machine happened to be. Tested with Welch's t-test over
+     * <em>fork medians</em>: interference (a neighbour thrashing the caches, a burst of wake-ups)
+     * only ever adds CPU to a thread's work, so a fork's iterations scatter upwards in episodes; its
+     * median iteration is its undisturbed cost. On the recorded A/A runs (results/2026-12-02-perf)
+     * fork medians spread 5.5 – 6.5 %, fork means 8 – 10 %.
+     */
+    static Row cost(String name, Metric base, Metric next, Settings s) {
+        Row r = absolute(name, Metric.ofReplicates(base.unit(), base.forkMedians()), Metric.ofReplicates(next.unit(), next.forkMedians()),
+                false, new Settings(s.ratioThreshold(), s.ratioThreshold(), s.alpha(), true));
+        return new Row("cost", r.metric(), r.base(), r.next(), r.change(), r.ciLow(), r.ciHigh(), r.p(), r.forks(), r.verdict());
     }
 
     static Row ratio(Ratio base, Ratio next, Settings s) {

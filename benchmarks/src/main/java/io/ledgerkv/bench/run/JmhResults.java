@@ -60,6 +60,20 @@ public final class JmhResults {
             return out;
         }
 
+        /** The median of each fork's iterations. */
+        public double[] forkMedians() {
+            double[] out = new double[forkSizes.length];
+            int at = 0;
+            for (int f = 0; f < forkSizes.length; f++) {
+                double[] it = Arrays.copyOfRange(samples, at, at + forkSizes[f]);
+                Arrays.sort(it);
+                int n = it.length;
+                out[f] = n == 0 ? Double.NaN : n % 2 == 1 ? it[n / 2] : (it[n / 2 - 1] + it[n / 2]) / 2;
+                at += forkSizes[f];
+            }
+            return out;
+        }
+
         /** Independent replicates: fork means with two or more forks; otherwise (one fork) the iterations. */
         public double[] replicates() {
             return forks() >= 2 ? forkMeans() : samples;

@@ -44,7 +44,8 @@ public enum Preset {
      * here, against 10-30 % for scores measured in separate forks or threads; see
      * results/2026-11-28-gate-interleaved-slowdown10. No latency driver.
      */
-    GATE(List.of(new Suite("gate", "ReadBenchmark.getInterleaved", Map.of(), 10, 5, 1, 5, 1)), null);
+    GATE(List.of(new Suite("gate", "ReadBenchmark.getInterleaved", Map.of(), 10, 5, 1, 5, 1),
+            new Suite("gate-commit", "CommitCostBenchmark", Map.of(), 8, 8, 2, 5, 2)), null);
 
     /**
      * One JMH invocation: a benchmark class (a regular expression over {@code Class} or

@@ -8,6 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Submits single-key transactions ({@code putAsync}) to a store with a bounded window of
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * given shape.
  */
 public final class StoreWriter {
+    /** Acknowledged transactions of every writer in this JVM, for {@code CommitCostProfiler}. */
+    private static final LongAdder ACKNOWLEDGED_IN_JVM = new LongAdder();
     private final KvStore store;
     private final byte[][] keys;
     private final byte[][] values;
@@ -62,6 +65,7 @@ public final class StoreWriter {
             } else {
                 acknowledgedBytes.addAndGet(k.length + v.length);
                 acknowledged.incrementAndGet();
+                ACKNOWLEDGED_IN_JVM.increment();
             }
             window.release();
         });
@@ -71,6 +75,11 @@ public final class StoreWriter {
     /** Transactions whose commit was acknowledged (durable on the ack quorum) so far. */
     public long acknowledged() {
         return acknowledged.get();
+    }
+
+    /** Transactions acknowledged so far to every writer in this JVM. */
+    public static long acknowledgedInThisJvm() {
+        return ACKNOWLEDGED_IN_JVM.sum();
     }
 
     /** The user bytes (key + value) of {@link #acknowledged} transactions. */

@@ -196,4 +196,45 @@ class CompareTest {
         assertThat(r.change()).isBetween(-0.12, -0.08);
         assertThat(r.forks()).isEqualTo(5);
     }
+
+    /** A CommitCostBenchmark result whose only secondary metric is the CPU cost per transaction, {@code forks} forks. */
+    private static Path costRun(Path dir, String name, double cpuMean, double cv, int forks, long seed) throws IOException {
+        Random r = new Random(seed);
+        StringBuilder cpu = new StringBuilder("[");
+        for (int f = 0; f < forks; f++) {
+            cpu.append(f == 0 ? "[" : ",[");
+            for (int i = 0; i < 5; i++) {
+                cpu.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", cpuMean * (1 + cv * r.nextGaussian())));
+            }
+            cpu.append(']');
+        }
+        cpu.append(']');
+        String json = "[{\"benchmark\":\"io.ledgerkv.bench.store.CommitCostBenchmark.commit\",\"mode\":\"thrpt\",\"params\":{},"
+                + "\"primaryMetric\":{\"score\":20000,\"scoreUnit\":\"ops/s\",\"rawData\":[[20000]]},"
+                + "\"secondaryMetrics\":{\"" + CommitCostProfiler.OWN_CPU + "\":{\"score\":" + cpuMean
+                + ",\"scoreUnit\":\"ns/txn\",\"rawData\":" + cpu + "}}}]";
+        Path file = dir.resolve(name + ".json");
+        Files.writeString(file, json);
+        return file;
+    }
+
+    @Test
+    void aCostPerTransactionIsLowerIsBetterAndGatedEvenWithRatiosOnly(@TempDir Path dir) throws IOException {
+        Compare.Settings ratiosOnly = new Compare.Settings(0.05, 0.05, 0.01, false);
+        Path a = costRun(dir, "a", 6000, 0.05, 8, 1);
+        Path same = costRun(dir, "same", 6000, 0.05, 8, 2);
+        Path dearer = costRun(dir, "dearer", 6000 / 0.9, 0.05, 8, 3);
+        Path cheaper = costRun(dir, "cheaper", 6000 * 0.9, 0.05, 8, 4);
+
+        assertThat(costRow(Compare.compare(a, same, ratiosOnly)).verdict()).isEqualTo(Compare.Verdict.SAME);
+        Compare.Row r = costRow(Compare.compare(a, dearer, ratiosOnly));
+        assertThat(r.kind()).isEqualTo("cost");
+        assertThat(r.verdict()).isEqualTo(Compare.Verdict.REGRESSION);
+        assertThat(r.change()).isBetween(0.08, 0.15);
+        assertThat(costRow(Compare.compare(a, cheaper, ratiosOnly)).verdict()).isEqualTo(Compare.Verdict.FASTER);
+    }
+
+    private static Compare.Row costRow(List<Compare.Row> rows) {
+        return rows.stream().filter(r -> r.kind().equals("cost")).findFirst().orElseThrow();
+    }
 }
