@@ -44,6 +44,7 @@ public final class EncodeSlowdown extends WriterHooks {
     private long lastFirstSeq = -1;
     private double owedNanos;
     private double nanosPerToken = 1;
+    private volatile boolean stopped;
 
     static {
         if (FRACTION < 0 || FRACTION >= 1) {
@@ -67,6 +68,13 @@ public final class EncodeSlowdown extends WriterHooks {
             throw new IllegalStateException("ledgerkv.bench.encodeSlowdown needs per-thread CPU time, which this JVM lacks");
         }
         return new EncodeSlowdown(FRACTION);
+    }
+
+    /** Stops the sampler of {@code hooks} if it is this knob (a trial's tear-down calls it); a no-op otherwise. */
+    public static void stop(WriterHooks hooks) {
+        if (hooks instanceof EncodeSlowdown e) {
+            e.stopped = true;
+        }
     }
 
     /** Called on the committer thread right after it encoded an entry (only entries that end transactions count). */
@@ -100,7 +108,7 @@ public final class EncodeSlowdown extends WriterHooks {
         ClientThreads.Snapshot last = ClientThreads.take();
         long lastAcked = StoreWriter.acknowledgedInThisJvm();
         long lastBurnt = burntNanos.get();
-        while (true) {
+        while (!stopped) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS));
             ClientThreads.Snapshot now = ClientThreads.take();
             long acked = StoreWriter.acknowledgedInThisJvm();

@@ -49,8 +49,9 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--full", required = true, description = "The whole matrix, 3 forks where targets are judged (about an hour)")
         boolean full;
 
-        @Option(names = "--gate", required = true, description = "The regression gate's benchmark: store and map get interleaved in "
-                + "one thread, 10 forks (about 4 min); compare two such runs with: ledgerkv bench compare BASE NEW --ratios-only")
+        @Option(names = "--gate", required = true, description = "The regression gate's benchmarks: store and map get interleaved in "
+                + "one thread, 10 forks, and commits at a fixed rate with their CPU and allocation per transaction, 12 forks (about 11 min); "
+                + "compare two such runs with: ledgerkv bench compare BASE NEW --ratios-only")
         boolean gate;
     }
 
@@ -139,7 +140,7 @@ public final class BenchMain implements Callable<Integer> {
         String command = "./ledgerkv bench --" + name + (out != null ? " --out " + out : "") + (only != null ? " --only "
                 + String.join(",", only) : "") + (forks > 0 ? " --forks " + forks : "") + (slowdown > 0 ? " --slowdown " + slowdown : "")
                 + (encodeSlowdown > 0 ? " --encode-slowdown " + encodeSlowdown : "") + (zk != null ? " --zk " + zk : "");
-        Report.write(dir, command, preset, slowdown, scores, latency, charts, (System.nanoTime() - t0) / 1_000_000);
+        Report.write(dir, command, preset, slowdown, encodeSlowdown, scores, latency, charts, (System.nanoTime() - t0) / 1_000_000);
         System.out.println("ledgerkv bench: results in " + dir.resolve("README.md"));
         return 0;
     }

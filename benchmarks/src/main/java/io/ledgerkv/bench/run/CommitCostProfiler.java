@@ -33,7 +33,9 @@ import org.openjdk.jmh.results.ScalarResult;
  * nothing else), {@code ·cost.alloc.B/txn} (all client-side threads); then, as information,
  * {@code ·cost.cpu.caller}, {@code ·cost.cpu.store} (of which {@code ·cost.cpu.committer}),
  * {@code ·cost.cpu.bkclient} (ns/txn each) and
- * {@code ·cost.alloc.own} (B/txn). Iterations in which no transaction was acknowledged add nothing.
+ * {@code ·cost.alloc.own} (B/txn), and {@code ·cost.vanishedThreads}: client-side threads that ended
+ * inside an iteration, whose work since the iteration began is not counted (with automatic
+ * checkpoints on, one per finished checkpoint). Iterations in which no transaction was acknowledged add nothing.
  *
  * <p>JMH runs a trial's tear-down before the last iteration's {@code afterIteration}, and the threads
  * of a closed store are gone by then with their counters: a benchmark calls {@link #endOfMeasurement()}
@@ -109,6 +111,8 @@ public final class CommitCostProfiler implements InternalProfiler {
         out.add(new ScalarResult("·cost.cpu.committer", u.committerCpuNanos() / n, "ns/txn", AggregationPolicy.AVG));
         out.add(new ScalarResult("·cost.cpu.bkclient", u.cpuNanos().get(Group.BK_CLIENT) / n, "ns/txn", AggregationPolicy.AVG));
         out.add(new ScalarResult("·cost.alloc.own", u.ownAllocatedBytes() / n, "B/txn", AggregationPolicy.AVG));
+        // client-side threads that ended inside the iteration, their work lost (each automatic checkpoint's thread)
+        out.add(new ScalarResult("·cost.vanishedThreads", u.vanished(), "threads", AggregationPolicy.SUM));
         return out;
     }
 

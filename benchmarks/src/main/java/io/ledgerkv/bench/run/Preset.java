@@ -39,13 +39,15 @@ public enum Preset {
             new Suite("codec", "CodecBenchmark", Map.of(), 1, 2, 1, 3, 1)),
             LatencyDriver.Plan.full()),
     /**
-     * The regression gate's run (about 4 minutes): {@code ReadBenchmark.getInterleaved} in 10 forks.
-     * Its per-fork ratio (store get / map get, both timed in one thread) spread 3-6 % across forks
+     * The regression gate's run (about 11 minutes). {@code ReadBenchmark.getInterleaved} in 10 forks:
+     * its per-fork ratio (store get / map get, both timed in one thread) spread 3-6 % across forks
      * here, against 10-30 % for scores measured in separate forks or threads; see
-     * results/2026-11-28-gate-interleaved-slowdown10. No latency driver.
+     * results/2026-11-28-gate-interleaved-slowdown10. {@code CommitCostBenchmark} in 12 forks: the
+     * commit path's CPU ns and allocated bytes per transaction at a fixed rate (CommitCostProfiler);
+     * see results/2026-12-02-perf. No latency driver.
      */
-    GATE(List.of(new Suite("gate", "ReadBenchmark.getInterleaved", Map.of(), 10, 5, 1, 5, 1),
-            new Suite("gate-commit", "CommitCostBenchmark", Map.of(), 8, 8, 2, 5, 2)), null);
+    GATE(List.of(new Suite("gate-reads", "ReadBenchmark.getInterleaved", Map.of(), 10, 5, 1, 5, 1),
+            new Suite("gate-commit", "CommitCostBenchmark", Map.of(), 12, 8, 2, 5, 2)), null);
 
     /**
      * One JMH invocation: a benchmark class (a regular expression over {@code Class} or

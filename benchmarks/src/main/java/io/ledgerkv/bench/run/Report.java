@@ -29,7 +29,7 @@ public final class Report {
     public record Target(String name, String goal, String measured, Boolean met, String note) {
     }
 
-    public static void write(Path dir, String command, Preset preset, double slowdown, List<Score> scores, LatencyDriver.Report latency,
+    public static void write(Path dir, String command, Preset preset, double slowdown, double encodeSlowdown, List<Score> scores, LatencyDriver.Report latency,
                              List<Path> charts, long millis) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("# Benchmark run: ").append(preset.name().toLowerCase(Locale.ROOT)).append(" preset\n\n");
@@ -46,6 +46,11 @@ public final class Report {
         if (slowdown > 0) {
             sb.append("| **injected slowdown** | ").append(slowdown).append(" (store-side benchmark invocations wait ")
                     .append(String.format(Locale.ROOT, "%.1f", 100 * slowdown / (1 - slowdown))).append(" % of their own duration) |\n");
+        }
+        if (encodeSlowdown > 0) {
+            sb.append("| **injected encode slowdown** | ").append(encodeSlowdown).append(" (the committer burns ")
+                    .append(String.format(Locale.ROOT, "%.1f", 100 * encodeSlowdown / (1 - encodeSlowdown)))
+                    .append(" % of the store's own CPU per transaction after encoding each entry: not a base for the gate) |\n");
         }
         sb.append("\nScores are means over all measured iterations of all forks; ± is half the 95 % interval of the mean "
                 + "(Student t over fork means where there are 2 or more forks; over the iterations of the single fork otherwise, "
@@ -102,7 +107,12 @@ public final class Report {
             sb.append("| benchmark |");
             paramNames.forEach(p -> sb.append(' ').append(p).append(" |"));
             sb.append(" score | unit |");
-            secondary.forEach(s -> sb.append(' ').append(s).append("/s |"));
+            // @AuxCounters are per-second rates; a profiler's results (CommitCostProfiler's costs) carry their own unit
+            secondary.forEach(s -> {
+                JmhResults.Metric m = list.get(0).secondary().get(s);
+                String unit = m.unit().isEmpty() || m.unit().equals("ops/s") || m.unit().equals("#/s") ? "/s" : " (" + m.unit() + ")";
+                sb.append(' ').append(s).append(unit).append(" |");
+            });
             sb.append("\n|---|");
             paramNames.forEach(p -> sb.append("---|"));
             sb.append("---:|---|");

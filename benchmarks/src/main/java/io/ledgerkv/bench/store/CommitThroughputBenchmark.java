@@ -8,6 +8,7 @@ import io.ledgerkv.bench.run.CommitCostProfiler;
 import io.ledgerkv.api.StoreConfig;
 import io.ledgerkv.codec.CodecType;
 import io.ledgerkv.store.BookKeeperStore;
+import io.ledgerkv.txn.WriterHooks;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -71,6 +72,7 @@ public class CommitThroughputBenchmark {
     private BenchCluster cluster;
     private BookKeeperStore store;
     private StoreWriter writer;
+    private WriterHooks hooks;
 
     /** Per-second rates, from the store's own counters at the end of each invocation. */
     @State(Scope.Thread)
@@ -114,13 +116,14 @@ public class CommitThroughputBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         cluster = new BenchCluster(3);
+        hooks = EncodeSlowdown.hooks();
         StoreConfig.Builder cfg = BenchCluster.storeConfig().codec(codec).maxBatchBytes(batchBytes).maxBatchTxns(1 << 20);
         switch (checkpoints) {
             case "default" -> { }
             case "off" -> cfg.checkpointEveryBytes(0);
             default -> throw new IllegalArgumentException("checkpoints must be default or off, got " + checkpoints);
         }
-        store = cluster.client().open("commit", cfg.build(), EncodeSlowdown.hooks());
+        store = cluster.client().open("commit", cfg.build(), hooks);
         writer = new StoreWriter(store, 50_000, valueBytes, shape, 16L * 1024 * 1024);
     }
 
@@ -135,6 +138,7 @@ public class CommitThroughputBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
         CommitCostProfiler.endOfMeasurement();
+        EncodeSlowdown.stop(hooks);
         writer.drain();
         store.close();
         cluster.close();

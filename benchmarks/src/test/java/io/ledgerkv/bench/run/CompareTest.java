@@ -234,6 +234,20 @@ class CompareTest {
         assertThat(costRow(Compare.compare(a, cheaper, ratiosOnly)).verdict()).isEqualTo(Compare.Verdict.FASTER);
     }
 
+    @Test
+    void aGatedCostTheNewRunDidNotMeasureFails(@TempDir Path dir) throws IOException {
+        Path a = costRun(dir, "a", 6000, 0.05, 8, 1);
+        Path readsOnly = run(dir, "reads", 1e7, 1.1e7, 0.01, 2);
+
+        List<Compare.Row> rows = Compare.compare(a, readsOnly, GATE);
+
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo("cost");
+            assertThat(r.metric()).contains("not measured by the new run");
+            assertThat(r.verdict()).isEqualTo(Compare.Verdict.REGRESSION);
+        });
+    }
+
     private static Compare.Row costRow(List<Compare.Row> rows) {
         return rows.stream().filter(r -> r.kind().equals("cost")).findFirst().orElseThrow();
     }
