@@ -470,6 +470,10 @@ public final class BookKeeperStore extends StoreView implements StandbyStore, Tx
         try {
             if (committer != null) {
                 housekeeping.cancel();
+                if (!checkpointer.awaitScheduled(client.config().operationTimeout())) {
+                    LOG.warn("store '{}': closing while a scheduled checkpoint still runs after {}; it may fail once the client "
+                            + "closes", name, client.config().operationTimeout());
+                }
                 boolean clean = committer.shutdown(client.config().operationTimeout());
                 if (clean) {
                     try {

@@ -18,6 +18,7 @@ import io.ledgerkv.metrics.StoreMetrics;
 import io.ledgerkv.txn.Committer;
 import io.ledgerkv.txn.WriterHooks;
 import io.ledgerkv.wal.WalEntry;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -65,6 +66,11 @@ final class Checkpointer {
     private volatile long lastSeq = -1;
     /** A scheduled checkpoint's thread is started (set before the thread runs, so no second starts). */
     private volatile boolean scheduled;
+    /** The thread of the scheduled checkpoint started last, for {@link #awaitScheduled}. */
+    private Thread scheduledThread;
+    /** Set by {@link #awaitScheduled}: no scheduled checkpoint starts after it. Guarded by {@code scheduling}. */
+    private boolean closing;
+    private final Object scheduling = new Object();
     /** A checkpoint holds {@link #lock}. */
     private volatile boolean inProgress;
 
@@ -121,7 +127,13 @@ final class Checkpointer {
      * task calls it. A failed scheduled checkpoint is logged; the next due check tries again.
      */
     void startIfDue() {
-        if (committer.failure() != null || running() || !due()) {
+        synchronized (scheduling) {
+            startIfDueLocked();
+        }
+    }
+
+    private void startIfDueLocked() {
+        if (closing || committer.failure() != null || running() || !due()) {
             return;
         }
         scheduled = true;
@@ -135,7 +147,27 @@ final class Checkpointer {
             }
         }, "ledgerkv-checkpoint-" + name);
         t.setDaemon(true);
+        scheduledThread = t;
         t.start();
+    }
+
+    /**
+     * Stops scheduled checkpoints for good and waits up to {@code timeout} for one that is running
+     * to end; true if none runs any more. The store's close calls it after stopping the schedule and before shutting the
+     * committer down: a checkpoint left running would go on writing after close returned, and fail
+     * half-way once the caller closed the client (its ledger left behind).
+     */
+    boolean awaitScheduled(Duration timeout) throws InterruptedException {
+        Thread t;
+        synchronized (scheduling) {
+            closing = true;
+            t = scheduledThread;
+        }
+        if (t == null) {
+            return true;
+        }
+        t.join(Math.max(1, timeout.toMillis()));
+        return !t.isAlive();
     }
 
     /**

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -176,6 +178,49 @@ class AutomaticCheckpointTest {
             assertThat(s.checkpointDue()).isFalse();
             assertThat(s.checkpoints()).isEmpty();
             assertThat(c.status(name).checkpoints()).isEmpty();
+        }
+    }
+
+    @Test
+    void closeWaitsForARunningScheduledCheckpoint() throws Exception {
+        // A scheduled checkpoint used to go on writing after close() returned; closing the client
+        // next (as a task shutting down does) failed it half-way and left its ledger behind.
+        StoreConfig cfg = config().checkpointEveryBytes(512 * 1024).statsInterval(Duration.ofMillis(100)).build();
+        String name = freshName("auto-ckpt-close");
+        CountDownLatch atPinned = new CountDownLatch(1);
+        CountDownLatch closeCalled = new CountDownLatch(1);
+        WriterHooks holdUntilClose = new WriterHooks() {
+            @Override
+            public void checkpointStep(Enum<?> step) {
+                if (step.name().equals("PINNED") && atPinned.getCount() > 0) {
+                    atPinned.countDown();
+                    try {
+                        if (!closeCalled.await(60, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("the test never closed the store");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+        DefaultLedgerKv c1 = CLUSTER.connect();
+        BookKeeperStore first = c1.open(name, cfg, holdUntilClose);
+        overwrite(first, 1024 * 1024, 1);
+        assertThat(atPinned.await(60, TimeUnit.SECONDS)).as("a scheduled checkpoint started and is held at PINNED").isTrue();
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.closed.get()); // close() has begun: the store refuses work
+        closeCalled.countDown(); // let the checkpoint go on, while close() is under way
+        closing.get(60, TimeUnit.SECONDS);
+
+        assertThat(first.checkpointRunning()).as("close() returned only after the scheduled checkpoint ended").isFalse();
+        c1.close();
+        try (DefaultLedgerKv c2 = CLUSTER.connect()) {
+            BookKeeperStore second = c2.open(name, cfg, WriterHooks.NONE);
+            assertThat(second.checkpoints()).as("the checkpoint under way at close() completed and was registered").hasSize(1);
+            assertThat(second.replayStats().checkpointId()).isEqualTo(1);
         }
     }
 }
