@@ -29,8 +29,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ledgerkv bench --quick|--full} runs a preset and writes {@code results/<date>-<preset>/};
@@ -58,6 +60,10 @@ public final class BenchMain implements Callable<Integer> {
     /** Optional for picocli so that {@code compare} needs neither; required for a run, checked in {@link #call()}. */
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Which which;
+
+    /** Set by picocli: the command line running this, so that usage errors go to its error stream. */
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--out", description = "Results folder (default: results/<date>-<preset>)")
     Path out;
@@ -91,17 +97,17 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (which == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "say which preset: --quick, --full or --gate "
+            throw new CommandLine.ParameterException(spec.commandLine(), "say which preset: --quick, --full or --gate "
                     + "(or use the compare command: ledgerkv bench compare BASE NEW)");
         }
         if (forks < 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--forks must be >= 1 (or 0 for the preset's), got " + forks);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--forks must be >= 1 (or 0 for the preset's), got " + forks);
         }
         if (slowdown < 0 || slowdown >= 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--slowdown must be in [0, 1), got " + slowdown);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--slowdown must be in [0, 1), got " + slowdown);
         }
         if (encodeSlowdown < 0 || encodeSlowdown >= 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--encode-slowdown must be in [0, 1), got " + encodeSlowdown);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--encode-slowdown must be in [0, 1), got " + encodeSlowdown);
         }
         if (zk != null) {
             System.setProperty(BenchCluster.ZK_PROPERTY, zk); // the latency driver runs in this JVM
