@@ -70,6 +70,19 @@ public final class BenchCluster implements AutoCloseable {
         return StoreConfig.builder().ledgerPassword(PASSWORD);
     }
 
+    /**
+     * The suites' {@code checkpoints} parameter applied to {@code b}: {@code default} leaves
+     * {@code StoreConfig}'s automatic checkpoints on, {@code off} sets {@code checkpointEveryBytes(0)}.
+     */
+    public static StoreConfig.Builder checkpoints(StoreConfig.Builder b, String setting) {
+        switch (setting) {
+            case "default" -> { }
+            case "off" -> b.checkpointEveryBytes(0);
+            default -> throw new IllegalArgumentException("checkpoints must be default or off, got " + setting);
+        }
+        return b;
+    }
+
     @Override
     public void close() {
         client.close();

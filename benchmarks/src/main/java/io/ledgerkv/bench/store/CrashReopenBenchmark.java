@@ -102,13 +102,7 @@ public class CrashReopenBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         cluster = new BenchCluster(3);
-        StoreConfig.Builder b = BenchCluster.storeConfig();
-        switch (checkpoints) {
-            case "default" -> { }
-            case "off" -> b.checkpointEveryBytes(0);
-            default -> throw new IllegalArgumentException("checkpoints must be default or off, got " + checkpoints);
-        }
-        cfg = b.build();
+        cfg = BenchCluster.checkpoints(BenchCluster.storeConfig(), checkpoints).build();
         DefaultLedgerKv writer = cluster.newClient();
         BookKeeperStore s = writer.open(store, cfg, WriterHooks.NONE);
         long t0 = System.nanoTime();
