@@ -48,6 +48,43 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         "(Linux, root), so single links can be cut (see fault-injection/README.md)"})
     boolean network;
 
+    /** The servers' JVM settings with --processes. */
+    enum ServerJvm {
+        /** Full JIT, G1, 768 MiB heap: as a server is deployed; what benchmarks against this cluster need. */
+        performance(MultiProcessCluster.Options.PERFORMANCE_JVM),
+        /** C1 only, serial GC, 256 MiB heap: starts and restarts fast, for fault campaigns; far slower under load. */
+        fast_start(MultiProcessCluster.Options.FAST_START_JVM);
+
+        @SuppressWarnings("ImmutableEnumChecker") // the constants are List.of(...), which cannot change
+        final List<String> options;
+
+        ServerJvm(List<String> options) {
+            this.options = List.copyOf(options);
+        }
+    }
+
+    @Option(names = "--server-jvm", paramLabel = "KIND", converter = ServerJvmConverter.class,
+            description = {"With --processes: the servers' JVM settings, performance (full JIT, G1, 768 MiB heap; default)",
+                "or fast-start (C1 only, serial GC, 256 MiB: restarts fast, not for measuring speed)"})
+    ServerJvm serverJvm;
+
+    private List<String> serverJvmOptions() {
+        return (serverJvm == null ? ServerJvm.performance : serverJvm).options;
+    }
+
+    /** Accepts the documented spelling {@code fast-start} for the constant {@code fast_start}. */
+    static final class ServerJvmConverter implements CommandLine.ITypeConverter<ServerJvm> {
+        @Override
+        public ServerJvm convert(String value) {
+            for (ServerJvm k : ServerJvm.values()) {
+                if (k.name().replace('_', '-').equals(value)) {
+                    return k;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a server JVM kind: use performance or fast-start");
+        }
+    }
+
     /** Read by {@link LedgerKvCli#main} before the command runs. */
     @Option(names = "--verbose", description = "Let BookKeeper's and ZooKeeper's own log output through to the terminal")
     boolean verbose;
@@ -75,7 +112,7 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
             data = data != null ? data : s.containsKey("data") ? Path.of(s.get("data")) : null;
         }
         int bookies = this.bookies == null ? 3 : this.bookies;
-        if (processes || network) {
+        if (processes || network || serverJvm != null) {
             return processes(bookies);
         }
         int zkPort = this.zkPort == null ? 0 : this.zkPort;
@@ -141,16 +178,21 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
     }
 
     private int processes(int bookies) throws InterruptedException {
+        if (serverJvm != null && !processes && !network) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--server-jvm needs --processes (the embedded cluster runs in this JVM)");
+        }
         if (tls || zkPort != null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--processes does not take --tls or --zk-port (each node has its own address or a free port)");
         }
         if (network && NetNamespaces.unavailableReason() != null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--network: " + NetNamespaces.unavailableReason());
         }
         int zk = zkServers == null ? 3 : zkServers;
-        MultiProcessCluster cluster = MultiProcessCluster.start(new MultiProcessCluster.Options(zk, bookies, data, network));
+        MultiProcessCluster cluster = MultiProcessCluster.start(new MultiProcessCluster.Options(zk, bookies, data, network)
+                .withServerJvm(serverJvmOptions()));
         CountDownLatch stopped = stopOnExit(cluster);
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (int i = 0; i < cluster.zooKeeperCount(); i++) {
@@ -177,7 +219,9 @@ final class ClusterCommand extends CliCommand implements Callable<Integer> {
         for (int i = 0; i < cluster.bookieCount(); i++) {
             out().println("  bookie " + i + "         " + cluster.bookieId(i) + "  pid " + cluster.bookiePid(i));
         }
-        out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)" : " (kept)"));
+        out().println("  data             " + cluster.dataDir() + (data == null ? " (removed on exit)" : " (kept)")
+                + "; each node's out.log and gc-<pid>.log are in its directory there");
+        out().println("  server JVMs      " + String.join(" ", serverJvmOptions()));
         out().println("  kill -STOP <pid> / kill -CONT <pid> / kill -9 <pid> act on one node; Ctrl-C stops them all.");
     }
 }

@@ -119,6 +119,24 @@ class LedgerKvCliTest {
         assertThat(runRaw("cluster", "--config", cluster.toString()).err()).contains("invalid bookis", "did you mean bookies?");
     }
 
+    /**
+     * The process cluster's flags: a wrong server JVM kind, one without --processes, or an embedded-only flag with it is a
+     * usage error on the command's own error stream before anything starts.
+     */
+    @Test
+    void serverJvmIsCheckedBeforeAnyServerStarts() {
+        Result bogus = runRaw("cluster", "--processes", "--server-jvm", "turbo");
+        assertThat(bogus.code()).isEqualTo(2);
+        assertThat(bogus.err()).contains("'turbo' is not a server JVM kind: use performance or fast-start");
+        Result embedded = runRaw("cluster", "--server-jvm", "fast-start");
+        assertThat(embedded.code()).isEqualTo(2);
+        assertThat(embedded.err()).contains("--server-jvm needs --processes");
+        assertThat(embedded.out()).doesNotContain("are up");
+        Result tls = runRaw("cluster", "--processes", "--tls");
+        assertThat(tls.code()).isEqualTo(2);
+        assertThat(tls.err()).contains("--processes does not take --tls or --zk-port");
+    }
+
     /** Flags are the settings' keys in kebab case (issue 23, item 6); --ensemble is still read, as --ensemble-size. */
     @Test
     void flagsAreTheSettingsKeysAndTheOldNameStillWorks() {

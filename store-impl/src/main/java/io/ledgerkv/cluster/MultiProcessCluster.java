@@ -557,6 +557,9 @@ public final class MultiProcessCluster implements AutoCloseable {
     private void launch(Node n) throws IOException {
         List<String> jvm = new ArrayList<>(options.serverJvm());
         jvm.add("-Dzookeeper.admin.enableServer=false");
+        // One line per GC pause, in the node's directory (a file per process, so a restart keeps the old one): stalls seen
+        // by clients can be lined up against the servers' pauses.
+        jvm.add("-Xlog:gc:file=" + n.dir.resolve("gc-%p.log") + ":time,uptime");
         ProcessBuilder pb = new ProcessBuilder(java(n.name, jvm, n.mainClass, n.args)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(n.dir.resolve("out.log").toFile()));
         n.stopped = false;
